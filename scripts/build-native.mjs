@@ -1,0 +1,106 @@
+// Builds build/smoothlab.node from native/*.cc against the libtorch that find-libtorch.mjs finds.
+// Incremental: a unit is recompiled only when it, a header, or the compiler flags changed, since
+// each unit costs ~25 s of libtorch headers. Units compile two at a time (this machine has 2 cores).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findLibtorch } from './find-libtorch.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const nativeDir = join(root, 'native');
+const buildDir = join(root, 'build');
+const objDir = join(buildDir, 'obj');
+const output = join(buildDir, 'smoothlab.node');
+const infoFile = join(buildDir, 'build-info.json');
+const require = createRequire(import.meta.url);
+
+function nodeIncludeDir() {
+  const candidates = [
+    process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, 'include', 'node'),
+    join(dirname(process.execPath), '..', 'include', 'node'),
+    '/usr/include/node',
+  ].filter(Boolean);
+  const found = candidates.find((dir) => existsSync(join(dir, 'node_api.h')));
+  if (!found) throw new Error(`Node's headers (node_api.h) were not found in ${candidates.join(', ')}; install Node's development headers.`);
+  return found;
+}
+
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+  });
+}
+
+function mtime(file) {
+  return existsSync(file) ? statSync(file).mtimeMs : 0;
+}
+
+async function main() {
+  const torch = findLibtorch();
+  const napiInclude = require('node-addon-api').include_dir;
+  const defines = [
+    'NAPI_VERSION=8',
+    'NAPI_CPP_EXCEPTIONS',
+    'NODE_ADDON_API_DISABLE_DEPRECATED',
+    `SMOOTHLAB_LIBTORCH_VERSION="${torch.version}"`,
+    ...(torch.cuda ? ['SMOOTHLAB_WITH_CUDA'] : []),
+    ...(torch.cxx11Abi === null ? [] : [`_GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi ? 1 : 0}`]),
+  ];
+  const compileFlags = [
+    '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden', '-Wall', '-Wno-unused-parameter',
+    ...defines.map((d) => `-D${d}`),
+    `-I${nodeIncludeDir()}`, `-I${napiInclude}`,
+    ...torch.includeDirs.map((dir) => `-isystem${dir}`),
+  ];
+  const cudaLibs = torch.cuda ? ['-Wl,--no-as-needed', '-ltorch_cuda', '-lc10_cuda', '-Wl,--as-needed'] : [];
+  const linkFlags = [
+    '-shared',
+    ...torch.libDirs.flatMap((dir) => [`-L${dir}`, `-Wl,-rpath,${dir}`]),
+    ...cudaLibs, '-ltorch', '-ltorch_cpu', '-lc10',
+  ];
+  const flagsHash = createHash('sha256').update(JSON.stringify([compileFlags, linkFlags])).digest('hex').slice(0, 16);
+  // Objects built with other flags (another libtorch, another ABI) are discarded up front, so that a
+  // failed build keeps the units that did compile with the current flags.
+  const flagsFile = join(objDir, 'flags.hash');
+  if (!existsSync(flagsFile) || readFileSync(flagsFile, 'utf8') !== flagsHash) {
+    rmSync(objDir, { recursive: true, force: true });
+    mkdirSync(objDir, { recursive: true });
+    writeFileSync(flagsFile, flagsHash);
+  }
+  const sources = readdirSync(nativeDir).filter((f) => f.endsWith('.cc')).sort();
+  const newestHeader = Math.max(0, ...readdirSync(nativeDir).filter((f) => f.endsWith('.h')).map((f) => mtime(join(nativeDir, f))));
+  const stale = sources.filter((src) => {
+    const obj = join(objDir, src.replace(/\.cc$/, '.o'));
+    return mtime(obj) < Math.max(mtime(join(nativeDir, src)), newestHeader);
+  });
+
+  const compiler = process.env.CXX || 'g++';
+  const queue = [...stale];
+  const worker = async () => {
+    for (let src = queue.shift(); src; src = queue.shift()) {
+      console.log(`[smoothlab] compiling native/${src} (libtorch ${torch.version}, ${torch.source})`);
+      const obj = join(objDir, src.replace(/\.cc$/, '.o'));
+      await run(compiler, [...compileFlags, '-c', join(nativeDir, src), '-o', `${obj}.tmp`]);
+      renameSync(`${obj}.tmp`, obj);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+
+  const objects = sources.map((src) => join(objDir, src.replace(/\.cc$/, '.o')));
+  if (stale.length > 0 || !existsSync(output) || Math.max(...objects.map(mtime)) > mtime(output)) {
+    await run(compiler, [...objects, ...linkFlags, '-o', `${output}.tmp`]);
+    renameSync(`${output}.tmp`, output);  // an interrupted link never leaves a broken addon behind
+  }
+  const info = { libtorchVersion: torch.version, source: torch.source, cuda: torch.cuda, libDirs: torch.libDirs, flagsHash };
+  writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(`[smoothlab] native build failed: ${error.message}`);
+  process.exit(1);
+});

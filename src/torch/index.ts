@@ -1,0 +1,12 @@
+// smoothlab/torch: tensors, autograd, memory, random state and serialization on libtorch.
+export { Tensor, type TensorLike, type ValuesIndices, type ReduceOptions } from './tensor.js';
+export { type DType, type Device, DTYPES, itemSize, isFloatingPoint } from './dtype.js';
+export { TorchError, DisposedTensorError } from './errors.js';
+export * from './creation.js';
+export * from './ops.js';
+export * from './foreach.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd.js';
+export { tidy, keep, dispose, memory } from './memory.js';
+export { manualSeed, getRngState, setRngState } from './random.js';
+export { version, builtWithCuda, cudaAvailable, cudaDeviceCount, setNumThreads, getNumThreads } from './runtime.js';
+export { save, load, loadMetadata, type TensorRecord } from './serialization.js';
