@@ -82,7 +82,11 @@ SMOOTHLAB_OP(clamp) {
   return wrap(env, at::clamp(a.tensor(0), lo, hi));
 }
 SMOOTHLAB_OP(where) { return wrap(env, at::where(a.tensor(0), a.tensorOrScalar(1), a.tensorOrScalar(2))); }
-SMOOTHLAB_OP(lerp) { return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.tensorOrScalar(2))); }
+// lerp takes its weight as a tensor of the same dtype or as a Scalar, not as a wrapped number.
+SMOOTHLAB_OP(lerp) {
+  if (a.isTensor(2)) return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.tensor(2)));
+  return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.scalar(2)));
+}
 SMOOTHLAB_OP(allclose) {
   return Napi::Boolean::New(env, at::allclose(a.tensor(0), a.tensor(1), a.number(2, 1e-5), a.number(3, 1e-8), a.boolean(4, false)));
 }
@@ -94,7 +98,7 @@ INPLACE(mul_, x.mul_(a.tensorOrScalar(1)))
 INPLACE(div_, x.div_(a.tensorOrScalar(1)))
 INPLACE(addcmul_, x.addcmul_(a.tensor(1), a.tensor(2), a.scalar(3)))
 INPLACE(addcdiv_, x.addcdiv_(a.tensor(1), a.tensor(2), a.scalar(3)))
-INPLACE(lerp_, x.lerp_(a.tensor(1), a.tensorOrScalar(2)))
+INPLACE(lerp_, a.isTensor(2) ? x.lerp_(a.tensor(1), a.tensor(2)) : x.lerp_(a.tensor(1), a.scalar(2)))
 INPLACE(copy_, x.copy_(a.tensor(1)))
 INPLACE(zero_, x.zero_())
 INPLACE(fill_, x.fill_(a.scalar(1)))

@@ -1,0 +1,69 @@
+"""PyTorch reference for bench/engine.ts: times the engine cases with torch on the driver's request.
+
+The driver starts `/usr/bin/python3 bench/engine.py '<plan JSON>'` (Debian's python3-torch, the
+libtorch that smoothlab links). It prints one JSON line {version, threads} when ready, then for each
+request line `{"case": name, "iters": n}` on stdin runs the case n times and prints one JSON line
+{"seconds": s}. The driver alternates these requests with its own repeats, so that a change in
+machine load hits both sides alike. Only torch and the stdlib are imported.
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def add_case(plan):
+    """a.add(b) on tiny tensors: the per-op cost of the Python binding, not of the arithmetic."""
+    a = torch.randn(plan["shape"])
+    b = torch.randn(plan["shape"])
+
+    def run(n):
+        for _ in range(n):
+            a.add(b)  # the result's refcount drops to 0 here, so it is freed at once
+
+    return run
+
+
+def conv_bn_relu_case(plan):
+    """conv 3x3 + batch norm (training, running stats) + relu, forward and backward."""
+    n, c, h, w = plan["input"]
+    x = torch.randn(n, c, h, w)
+    weight = (torch.randn(c, c, 3, 3) * 0.05).requires_grad_()
+    gamma = torch.ones(c, requires_grad=True)
+    beta = torch.zeros(c, requires_grad=True)
+    running_mean = torch.zeros(c)
+    running_var = torch.ones(c)
+    params = [weight, gamma, beta]
+
+    def run(steps):
+        for _ in range(steps):
+            for p in params:  # optimizer.zero_grad() of 1.13 (set_to_none=False)
+                if p.grad is not None:
+                    p.grad.zero_()
+            y = F.conv2d(x, weight, None, padding=1)
+            y = F.batch_norm(y, running_mean, running_var, gamma, beta, training=True)
+            F.relu(y).sum().backward()
+
+    return run
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: /usr/bin/python3 bench/engine.py '<plan JSON from bench/engine.ts>'")
+    plan = json.loads(sys.argv[1])
+    torch.set_num_threads(plan["threads"])
+    torch.manual_seed(plan["seed"])
+    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"])}
+    print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        run = cases[request["case"]]
+        start = time.perf_counter()
+        run(request["iters"])
+        print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

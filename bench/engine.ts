@@ -1,0 +1,206 @@
+// Engine benchmark: smoothlab against PyTorch on the same libtorch, measured in the same run.
+// Usage: node dist/bench/engine.js [--threads N] [--quick]
+// bench/engine.py runs beside this process under /usr/bin/python3 and times the same cases on
+// request. The two sides take turns repeat by repeat, never at once (on a 2-core machine they would
+// steal each other's cores), so a change in machine load, such as a compiler starting, hits both.
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { nn, torch } from '../src/index.js';
+
+const F = nn.functional;
+
+/** How one case is timed: warm-up iterations, then `repeats` timed runs of `iters` iterations. */
+interface CasePlan {
+  warmup: number;
+  repeats: number;
+  iters: number;
+  /** Units counted per iteration (1 op, or the batch size in images). */
+  itemsPerIter: number;
+}
+
+/** Everything both sides need to run the same work; engine.py receives it as JSON. */
+interface Plan {
+  threads: number;
+  seed: number;
+  add: CasePlan & { shape: number[] };
+  convBnRelu: CasePlan & { input: [number, number, number, number] };
+}
+
+/** One side's way to run `n` iterations of a case and report the seconds it took. */
+type Timer = (n: number) => Promise<number>;
+
+// The tidy variant of the add case releases its results in scopes of this many ops.
+const TIDY_BATCH = 1000;
+
+/** Builds the plan; --quick keeps every case but cuts iterations so that a run takes seconds. */
+function makePlan(threads: number, quick: boolean): Plan {
+  const batch = 32;
+  return {
+    threads,
+    seed: 0,
+    add: { shape: [16], itemsPerIter: 1, ...(quick ? { warmup: 10_000, repeats: 5, iters: 30_000 } : { warmup: 50_000, repeats: 11, iters: 200_000 }) },
+    convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 11, iters: 5 }) },
+  };
+}
+
+/** Times a synchronous smoothlab loop. */
+function timeSync(run: (n: number) => void): Timer {
+  return async (n) => {
+    const start = process.hrtime.bigint();
+    run(n);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** Median rate (items per second) of each side, after warm-up, with the sides taking turns. */
+async function measure(plan: CasePlan, sides: Timer[]): Promise<number[]> {
+  for (const side of sides) await side(plan.warmup);
+  const rates: number[][] = sides.map(() => []);
+  for (let r = 0; r < plan.repeats; r++) {
+    // Rotate who goes first, so that no side always runs right after the other's cache traffic.
+    for (let k = 0; k < sides.length; k++) {
+      const i = (r + k) % sides.length;
+      rates[i].push((plan.iters * plan.itemsPerIter) / (await sides[i](plan.iters)));
+    }
+  }
+  return rates.map(median);
+}
+
+// Per-op overhead: with 16 elements the arithmetic is noise and the binding's cost is what is timed.
+// Python frees each result when its refcount drops; the closest smoothlab code is a dispose() per op,
+// and the idiomatic alternative is a tidy() around a batch of ops. Both are timed.
+function addTimers(plan: Plan['add']): { timers: Timer[]; release: () => void } {
+  const a = torch.randn(plan.shape);
+  const b = torch.randn(plan.shape);
+  const disposeEach = timeSync((n) => {
+    for (let i = 0; i < n; i++) a.add(b).dispose();
+  });
+  const tidyBatches = timeSync((n) => {
+    for (let done = 0; done < n; done += TIDY_BATCH) {
+      const count = Math.min(TIDY_BATCH, n - done);
+      torch.tidy(() => {
+        for (let i = 0; i < count; i++) a.add(b);
+      });
+    }
+  });
+  return { timers: [disposeEach, tidyBatches], release: () => torch.dispose([a, b]) };
+}
+
+// One training-style step of the first half of a ResNet block; mirrors conv_bn_relu_case in engine.py.
+function convBnReluTimer(plan: Plan['convBnRelu']): { timer: Timer; release: () => void } {
+  const c = plan.input[1];
+  const x = torch.randn(plan.input);
+  const weight = torch.tidy(() => torch.randn([c, c, 3, 3]).mul(0.05)).requiresGrad_();
+  const gamma = torch.ones([c], { requiresGrad: true });
+  const beta = torch.zeros([c], { requiresGrad: true });
+  const runningMean = torch.zeros([c]);
+  const runningVar = torch.ones([c]);
+  const params = [weight, gamma, beta];
+  const timer = timeSync((steps) => {
+    for (let s = 0; s < steps; s++) {
+      // tidy() releases the step's activations, the loss and the .grad wrappers read for zeroing.
+      torch.tidy(() => {
+        for (const p of params) p.grad?.zero_();
+        const y = F.batchNorm(F.conv2d(x, weight, null, { padding: 1 }), runningMean, runningVar, { weight: gamma, bias: beta, training: true });
+        F.relu(y).sum().backward();
+      });
+    }
+  });
+  return { timer, release: () => torch.dispose([x, runningMean, runningVar, ...params]) };
+}
+
+/** The running engine.py: its torch version and thread count, a Timer per case, and close(). */
+async function startPython(plan: Plan) {
+  // Debian's python3-torch is the reference: plain `python3` may be another interpreter without torch.
+  const python = process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3';
+  const script = fileURLToPath(new URL('../../bench/engine.py', import.meta.url));
+  const child = spawn(python, [script, JSON.stringify(plan)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let startError: Error | undefined;
+  child.on('error', (error) => (startError = error));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const answer = async (): Promise<Record<string, unknown>> => {
+    const next = await lines.next();
+    if (next.done) {
+      throw new Error(startError
+        ? `cannot start ${python}: ${startError.message}`
+        : `${python} ${script} stopped without an answer; it needs torch (Debian: apt-get install python3-torch)`);
+    }
+    return JSON.parse(next.value) as Record<string, unknown>;
+  };
+  const ready = await answer();
+  const timer = (name: 'add' | 'convBnRelu'): Timer => async (iters) => {
+    child.stdin.write(`${JSON.stringify({ case: name, iters })}\n`);
+    return (await answer()).seconds as number;
+  };
+  return { version: ready.version as string, threads: ready.threads as number, timer, close: () => child.stdin.end() };
+}
+
+function parseFlags(): { threads: number; quick: boolean } {
+  const usage = 'usage: node dist/bench/engine.js [--threads N] [--quick]';
+  try {
+    const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' }, quick: { type: 'boolean', default: false } }, strict: true });
+    const threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, got '${values.threads}'`);
+    return { threads, quick: values.quick ?? false };
+  } catch (error) {
+    console.error(`engine bench: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
+
+const fmt = (rate: number, unit: string): string =>
+  rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M${unit}` : rate >= 1e4 ? `${(rate / 1e3).toFixed(1)} k${unit}` : `${rate.toFixed(1)} ${unit}`;
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const [k, row] of rows.entries()) {
+    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+}
+
+async function main(): Promise<void> {
+  const { threads, quick } = parseFlags();
+  const plan = makePlan(threads, quick);
+  torch.setNumThreads(threads);
+  torch.manualSeed(plan.seed);
+  const loadBefore = loadavg()[0];
+  const tensorsBefore = torch.memory().tensors;
+  const py = await startPython(plan);
+
+  const add = addTimers(plan.add);
+  const [addDispose, addTidy, addPy] = await measure(plan.add, [...add.timers, py.timer('add')]);
+  add.release();
+  const conv = convBnReluTimer(plan.convBnRelu);
+  const [convSl, convPy] = await measure(plan.convBnRelu, [conv.timer, py.timer('convBnRelu')]);
+  conv.release();
+  py.close();
+  const leaked = torch.memory().tensors - tensorsBefore;
+
+  console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
+    `PyTorch ${py.version} with ${py.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+  console.log('rates are medians of repeats, the two sides taking turns; ratio = smoothlab / PyTorch, > 1 means smoothlab is faster\n');
+  const row = (name: string, sl: number, ref: number, unit: string, min: number) =>
+    [name, fmt(sl, unit), fmt(ref, unit), (sl / ref).toFixed(2), `${sl / ref >= min ? 'met' : 'NOT met'} (>= ${min.toFixed(2)})`];
+  printTable([
+    ['case', 'smoothlab', 'PyTorch', 'ratio', 'target'],
+    row(`add [${plan.add.shape}] f32, dispose() each`, addDispose, addPy, 'ops/s', 1),
+    row(`add [${plan.add.shape}] f32, tidy() per ${TIDY_BATCH}`, addTidy, addPy, 'ops/s', 1),
+    row(`conv3x3+bn+relu fwd+bwd [${plan.convBnRelu.input}]`, convSl, convPy, 'img/s', 0.95),
+  ]);
+  if (leaked !== 0) console.log(`\nwarning: the benchmark left ${leaked} smoothlab tensors alive`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`engine bench: ${(error as Error).message}`);
+  process.exit(1);
+});

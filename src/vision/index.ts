@@ -1,0 +1,2 @@
+// smoothlab/vision: datasets (and, later, transforms and models) for image classification.
+export * as datasets from './datasets/index.js';

@@ -1,0 +1,42 @@
+// Shared test helpers: fixtures written by scripts/make_goldens.py, and closeness checks.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { torch } from '../src/index.js';
+
+/** A tensor as the golden script stores it. */
+export interface Encoded {
+  dtype: torch.DType;
+  shape: number[];
+  data: (number | boolean)[];
+}
+
+/** Reads test/fixtures/NAME (the source folder, not dist/). */
+export function fixture<T>(name: string): T {
+  const path = fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Rebuilds a fixture tensor. */
+export function decode(e: Encoded): torch.Tensor {
+  if (e.dtype === 'int64') return torch.tensor(BigInt64Array.from(e.data, (v) => BigInt(v as number)), { shape: e.shape });
+  return torch.tensor(e.data, { dtype: e.dtype, shape: e.shape });
+}
+
+/** Asserts dtype, shape and values (|a - e| <= atol + rtol * |e|) against a fixture tensor. */
+export function assertClose(actual: torch.Tensor, expected: Encoded, { rtol = 1e-5, atol = 1e-6, what = 'tensor' } = {}): void {
+  assert.equal(actual.dtype, expected.dtype, `${what}: dtype`);
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  const values = actual.toArray();
+  const flat = (Array.isArray(values) ? (values as unknown[]).flat(Infinity) : [values]) as (number | boolean)[];
+  for (let i = 0; i < flat.length; i++) {
+    const a = flat[i];
+    const e = expected.data[i];
+    if (typeof e === 'boolean' || expected.dtype === 'int64') {
+      assert.equal(a, e, `${what}[${i}]`);
+    } else {
+      const ok = Math.abs((a as number) - e) <= atol + rtol * Math.abs(e);
+      assert.ok(ok, `${what}[${i}]: ${a} vs PyTorch ${e} (rtol ${rtol}, atol ${atol})`);
+    }
+  }
+}
