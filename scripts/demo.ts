@@ -4,14 +4,13 @@
 import { nn, torch, vision } from '../src/index.js';
 import { USAGE, UsageError, parseDemoArgs } from './demo/args.js';
 import { createConvNet, forward, parameters } from './demo/convnet.js';
-import { createMomentumBuffers, sgdStep } from './demo/sgd.js';
+import { createMomentumBuffers, sgdStep, warmupLinearDecay } from './demo/sgd.js';
 
 type Tensor = torch.Tensor;
 
-const DEFAULTS = { steps: 400, batchSize: 128, seed: 0 };
+const DEFAULTS = { steps: 500, batchSize: 128, seed: 0 };
 const LOG_EVERY = 50;
-const SGD = { lr: Number(process.env.LR ?? 0.05), momentum: 0.9, weightDecay: 5e-4 };
-const WARM = Number(process.env.WARM ?? 0);
+const SGD = { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
 const EVAL_BATCH = 1000;
 
 function parseOrExit() {
@@ -78,7 +77,8 @@ function main(): void {
 
   console.log(`smoothlab demo: small conv net on Fashion-MNIST, libtorch ${torch.version}, ${torch.getNumThreads()} threads`);
   console.log(`train ${trainSet.length} / test ${testSet.length} images; pixel mean ${stats.mean.toFixed(4)}, std ${stats.std.toFixed(4)}`);
-  console.log(`${args.steps} steps of ${args.batchSize}, SGD (stand-in) lr ${SGD.lr} momentum ${SGD.momentum}, label smoothing 0.1, seed ${args.seed}`);
+  console.log(`${args.steps} steps of ${args.batchSize}, label smoothing 0.1, seed ${args.seed}; SGD (stand-in) lr ${SGD.lr} ` +
+    `(10% warmup, linear decay), momentum ${SGD.momentum}, weight decay ${SGD.weightDecay}`);
 
   // Shuffled order of the current epoch; the incomplete last batch is dropped (drop_last=True).
   let order = torch.randperm(trainSet.length);
@@ -98,9 +98,7 @@ function main(): void {
       const y = train.labels.indexSelect(0, index);
       const l = nn.functional.crossEntropy(forward(net, x, true), y, { labelSmoothing: 0.1 });
       l.backward();
-      const w = Math.max(1, Math.round(WARM * args.steps));
-      const f = process.env.SCHED ? Math.min(step / w, (args.steps - step + 1) / (args.steps - w + 1)) : 1;
-      sgdStep(params, buffers, { ...SGD, lr: SGD.lr * f });
+      sgdStep(params, buffers, { ...SGD, lr: SGD.lr * warmupLinearDecay(step, args.steps) });
       return l.item();
     });
     cursor += args.batchSize;
@@ -113,8 +111,8 @@ function main(): void {
     }
   }
   const trainSeconds = (performance.now() - start) / 1000;
-  order.dispose();
   const liveAfter = torch.memory().tensors;
+  order.dispose();
 
   const evalStart = performance.now();
   let correct = 0;
@@ -134,7 +132,8 @@ function main(): void {
   console.log(`test accuracy ${((100 * correct) / testSet.length).toFixed(2)}% (${correct}/${testSet.length})`);
   console.log(`training: ${images} images in ${trainSeconds.toFixed(1)} s = ${Math.round(images / trainSeconds)} images/s; ` +
     `evaluation: ${Math.round(testSet.length / evalSeconds)} images/s`);
-  console.log(`live tensors: ${liveBefore} before training, ${liveAfter - 0} after (flat: tidy() released every step's tensors)`);
+  const verdict = liveAfter === liveBefore ? "flat: tidy() released every step's tensors" : `grew by ${liveAfter - liveBefore}: a leak`;
+  console.log(`live tensors: ${liveBefore} before training, ${liveAfter} after (${verdict})`);
 }
 
 main();
