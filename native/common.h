@@ -14,13 +14,11 @@
 
 namespace smoothlab {
 
-// One JS-visible reference to a tensor. JS holds it as a Napi::External; dispose()
-// releases the tensor at once and the GC finalizer is only a safety net.
-struct Handle {
-  at::Tensor tensor;
-  int64_t bytes = 0;  // reported to V8 as external memory while the handle lives
-};
-
+// JS holds each tensor as a handle: a v8::External whose pointer value encodes a slot of the
+// addon's tensor table (index and generation), not a heap pointer. Such Externals carry no native
+// finalizer, which keeps creating one cheap (no weak reference per op); the JS side disposes
+// tensors deterministically and uses a FinalizationRegistry only as a safety net. A stale handle
+// (its slot reused since) fails the generation check instead of touching another tensor.
 // Live-handle accounting behind torch.memory(): main-thread only, like the JS side.
 struct LiveStats {
   int64_t tensors = 0;
@@ -32,8 +30,10 @@ LiveStats& liveStats();
 Napi::Value wrap(Napi::Env env, at::Tensor tensor);
 // Wraps a list of tensors as a JS array of handles.
 Napi::Value wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors);
-// Releases a handle's tensor now (idempotent).
-void release(Napi::Env env, Handle* handle);
+// Releases a handle's tensor now; false when it was already released.
+bool release(Napi::Env env, Napi::Value handle);
+// The tensor behind a handle, or nullptr when the handle is stale or not a handle at all.
+at::Tensor* lookup(Napi::Value handle);
 
 // Builds the JS error for a libtorch failure inside `op` (a TorchError when JS registered it).
 Napi::Error torchError(Napi::Env env, const char* op, const std::string& message);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <deque>
 
 #ifndef SMOOTHLAB_LIBTORCH_VERSION
 #define SMOOTHLAB_LIBTORCH_VERSION "unknown"
@@ -25,9 +26,33 @@ int64_t addressedBytes(const at::Tensor& t) {
   return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
 }
 
-void finalizeHandle(Napi::Env env, Handle* handle) {
-  release(env, handle);
-  delete handle;
+struct Slot {
+  at::Tensor tensor;
+  int64_t bytes = 0;
+  uint32_t generation = 0;
+};
+
+// A deque keeps references to slots valid while new tensors are added during a call.
+std::deque<Slot>& slots() {
+  static std::deque<Slot> table;
+  return table;
+}
+std::vector<uint32_t>& freeSlots() {
+  static std::vector<uint32_t> list;
+  return list;
+}
+
+uint64_t encode(uint32_t index, uint32_t generation) { return (static_cast<uint64_t>(generation) << 32) | index; }
+
+// The slot index of a live handle, or -1 for a stale handle or a value that is no handle.
+int64_t slotIndex(Napi::Value handle) {
+  if (!handle.IsExternal()) return -1;
+  auto code = reinterpret_cast<uintptr_t>(handle.As<Napi::External<void>>().Data());
+  uint32_t index = static_cast<uint32_t>(code & 0xffffffffu);
+  uint32_t generation = static_cast<uint32_t>(code >> 32);
+  if (index >= slots().size()) return -1;
+  const Slot& slot = slots()[index];
+  return slot.generation == generation && slot.tensor.defined() ? index : -1;
 }
 
 const std::pair<const char*, at::ScalarType> kDtypes[] = {
@@ -43,14 +68,37 @@ LiveStats& liveStats() {
   return stats;
 }
 
+namespace {
+// V8 hears about external memory in steps of 1 MiB: telling it about every small tensor costs more
+// than the op, and GC heuristics only care about large amounts anyway.
+void reportExternal(Napi::Env env, int64_t delta) {
+  static int64_t pending = 0;
+  pending += delta;
+  if (pending >= (1 << 20) || pending <= -(1 << 20)) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, pending);
+    pending = 0;
+  }
+}
+}  // namespace
+
 Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Null();
-  auto* handle = new Handle{std::move(tensor), 0};
-  handle->bytes = addressedBytes(handle->tensor);
+  uint32_t index;
+  if (freeSlots().empty()) {
+    index = static_cast<uint32_t>(slots().size());
+    slots().emplace_back();
+  } else {
+    index = freeSlots().back();
+    freeSlots().pop_back();
+  }
+  Slot& slot = slots()[index];
+  slot.generation += 1;  // a new generation invalidates any handle left from the slot's last use
+  slot.bytes = addressedBytes(tensor);
+  slot.tensor = std::move(tensor);
   liveStats().tensors += 1;
-  liveStats().bytes += handle->bytes;
-  Napi::MemoryManagement::AdjustExternalMemory(env, handle->bytes);
-  return Napi::External<Handle>::New(env, handle, finalizeHandle);
+  liveStats().bytes += slot.bytes;
+  reportExternal(env, slot.bytes);
+  return Napi::External<void>::New(env, reinterpret_cast<void*>(static_cast<uintptr_t>(encode(index, slot.generation))));
 }
 
 Napi::Value wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors) {
@@ -59,12 +107,22 @@ Napi::Value wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors) {
   return out;
 }
 
-void release(Napi::Env env, Handle* handle) {
-  if (!handle->tensor.defined()) return;
+at::Tensor* lookup(Napi::Value handle) {
+  int64_t index = slotIndex(handle);
+  return index < 0 ? nullptr : &slots()[index].tensor;
+}
+
+bool release(Napi::Env env, Napi::Value handle) {
+  int64_t index = slotIndex(handle);
+  if (index < 0) return false;
+  Slot& slot = slots()[index];
   liveStats().tensors -= 1;
-  liveStats().bytes -= handle->bytes;
-  Napi::MemoryManagement::AdjustExternalMemory(env, -handle->bytes);
-  handle->tensor.reset();
+  liveStats().bytes -= slot.bytes;
+  reportExternal(env, -slot.bytes);
+  slot.tensor.reset();
+  slot.bytes = 0;
+  freeSlots().push_back(static_cast<uint32_t>(index));
+  return true;
 }
 
 Napi::Error torchError(Napi::Env env, const char* op, const std::string& message) {
@@ -95,9 +153,9 @@ void Args::fail(size_t i, const std::string& expected) const {
 
 at::Tensor& Args::tensor(size_t i) const {
   if (i >= info_.Length() || !info_[i].IsExternal()) fail(i, "a Tensor");
-  Handle* handle = info_[i].As<Napi::External<Handle>>().Data();
-  if (!handle->tensor.defined()) fail(i, "a live Tensor (this one was disposed)");
-  return handle->tensor;
+  at::Tensor* t = lookup(info_[i]);
+  if (t == nullptr) fail(i, "a live Tensor (this one was disposed)");
+  return *t;
 }
 
 at::Tensor Args::optTensor(size_t i) const { return isNullish(i) ? at::Tensor() : tensor(i); }
@@ -110,9 +168,9 @@ std::vector<at::Tensor> Args::tensorList(size_t i) const {
   for (uint32_t k = 0; k < array.Length(); ++k) {
     Napi::Value v = array.Get(k);
     if (!v.IsExternal()) fail(i, "an array of Tensors");
-    Handle* handle = v.As<Napi::External<Handle>>().Data();
-    if (!handle->tensor.defined()) fail(i, "an array of live Tensors (one was disposed)");
-    out.push_back(handle->tensor);
+    at::Tensor* t = lookup(v);
+    if (t == nullptr) fail(i, "an array of live Tensors (one was disposed)");
+    out.push_back(*t);
   }
   return out;
 }
@@ -321,8 +379,7 @@ SMOOTHLAB_OP(sameStorage) {
 
 SMOOTHLAB_OP(dispose) {
   if (!a.isTensor(0)) a.fail(0, "a Tensor handle");
-  release(env, a.raw(0).As<Napi::External<Handle>>().Data());
-  return env.Undefined();
+  return Napi::Boolean::New(env, release(env, a.raw(0)));
 }
 
 SMOOTHLAB_OP(memory) {

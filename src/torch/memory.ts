@@ -1,7 +1,9 @@
 // Deterministic release of libtorch memory: tidy() scopes, keep(), and the live-tensor count.
-// A GC finalizer in the addon frees forgotten tensors too, but only as a safety net: a training
-// loop that relied on it would hold gigabytes until V8 felt like collecting.
-import { native } from './native.js';
+// A FinalizationRegistry frees forgotten tensors too, but only as a safety net: a training loop
+// that relied on it would hold gigabytes until V8 felt like collecting. Tensors inside a tidy()
+// scope skip the registry (the scope frees them), which keeps the per-op cost low; they join it
+// when they outlive the outermost scope or are kept.
+import { type Handle, native } from './native.js';
 
 /** Anything that owns a libtorch tensor and can release it now. */
 export interface Disposable {
@@ -9,26 +11,67 @@ export interface Disposable {
   readonly isDisposed: boolean;
 }
 
-interface Trackable extends Disposable {
+/** What memory management needs of a tensor (Tensor implements it). */
+export interface Trackable extends Disposable {
+  readonly handle: Handle;
+  /** Set by keep(): no tidy() scope disposes it. */
   kept: boolean;
+  /** Whether the safety-net registry watches it. */
+  guarded: boolean;
 }
 
 const scopes: Trackable[][] = [];
+const registry = new FinalizationRegistry<Handle>((handle) => native.dispose(handle));
 
-/** Registers a new tensor with the innermost tidy() scope, if any. Called by the Tensor constructor. */
+function guard(tensor: Trackable): void {
+  if (tensor.guarded || tensor.isDisposed) return;
+  registry.register(tensor, tensor.handle, tensor);
+  tensor.guarded = true;
+}
+
+// Tensors made outside any scope join the registry in batches, when the event loop turns (or every
+// YOUNG_LIMIT tensors): most temporaries are disposed before that and never pay for registration,
+// which costs more than a small op. Finalization callbacks only run between tasks anyway.
+const YOUNG_LIMIT = 4096;
+let young: Trackable[] = [];
+let flushScheduled = false;
+
+function guardYoung(): void {
+  flushScheduled = false;
+  const batch = young;
+  young = [];
+  for (const t of batch) guard(t);
+}
+
+/** Registers a new tensor with the innermost tidy() scope, or with the GC safety net outside any scope. */
 export function track(tensor: Trackable): void {
-  if (scopes.length > 0) scopes[scopes.length - 1].push(tensor);
+  if (scopes.length > 0) {
+    scopes[scopes.length - 1].push(tensor);
+    return;
+  }
+  young.push(tensor);
+  if (young.length >= YOUNG_LIMIT) guardYoung();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(guardYoung).unref();
+  }
+}
+
+/** Called by dispose(): the GC safety net must not free the handle a second time. */
+export function untrack(tensor: Trackable): void {
+  if (tensor.guarded) registry.unregister(tensor);
 }
 
 /** Exempts a tensor from every enclosing tidy(): it lives until disposed explicitly. */
 export function keep<T extends Trackable>(tensor: T): T {
   tensor.kept = true;
+  guard(tensor);
   return tensor;
 }
 
 function collect(value: unknown, into: Set<unknown>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 8) return;
-  if ('dispose' in value && 'kept' in value) {
+  if ('dispose' in value && 'guarded' in value) {
     into.add(value);
     return;
   }
@@ -62,8 +105,10 @@ export function tidy<T>(fn: () => T): T {
   collect(result, survivors);
   const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
   for (const t of scope) {
-    if (survivors.has(t)) parent?.push(t);
-    else if (!t.kept) t.dispose();
+    if (survivors.has(t)) {
+      if (parent) parent.push(t);
+      else track(t);
+    } else if (!t.kept) t.dispose();
   }
   return result;
 }

@@ -2,7 +2,7 @@
 // the semantics (broadcasting, type promotion, autograd) are libtorch's, hence PyTorch's.
 import { DisposedTensorError } from './errors.js';
 import { type DType, type Device, type TypedArrayOf, checkDType, typedArrayFromBuffer } from './dtype.js';
-import { track } from './memory.js';
+import { track, untrack } from './memory.js';
 import { type Handle, native } from './native.js';
 
 /** A tensor or a plain number / boolean, which acts like a Python scalar in arithmetic. */
@@ -39,6 +39,8 @@ export class Tensor {
   #dtype: DType | undefined;
   /** Set by keep(): no tidy() scope disposes this tensor. */
   kept = false;
+  /** Whether the GC safety net watches this tensor (see memory.ts). */
+  guarded = false;
 
   /** Wraps a handle from the addon (internal: users create tensors with torch.tensor, zeros, ...). */
   constructor(handle: Handle) {
@@ -60,6 +62,7 @@ export class Tensor {
   /** Releases the libtorch tensor now; later use throws. Idempotent. */
   dispose(): void {
     if (this.#handle === null) return;
+    untrack(this);
     native.dispose(this.#handle);
     this.#handle = null;
   }
