@@ -102,3 +102,17 @@ test('10,000 training-like iterations inside tidy: live tensors back to start, R
   assert.ok(growth < 8 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB`);
   torch.dispose([w, x, y]);
 });
+
+test('forgotten tensors are freed by the GC safety net', { skip: global.gc ? false : 'needs node --expose-gc' }, async () => {
+  const start = torch.memory().tensors;
+  (() => {
+    for (let i = 0; i < 200; i++) torch.ones([1000]).add(1); // two forgotten tensors per iteration
+  })();
+  assert.equal(torch.memory().tensors, start + 400);
+  for (let attempt = 0; attempt < 50 && torch.memory().tensors > start; attempt++) {
+    await setImmediate();
+    global.gc!();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(torch.memory().tensors, start);
+});
