@@ -1,7 +1,7 @@
 // The progress display: redrawn bar on a TTY, periodic plain lines otherwise, silence when quiet.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { log } from '../../src/index.js';
+import * as log from '../../src/log/index.js';
 
 function fakeStream(isTTY: boolean) {
   const writes: string[] = [];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { log } from '../../src/index.js';
+import * as log from '../../src/log/index.js';
 
 // Bit-by-bit CRC-32C (no table), to check the writer's table-driven one independently.
 function crc32cBitwise(bytes: Uint8Array): number {
