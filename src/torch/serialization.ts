@@ -57,10 +57,24 @@ export function save(path: string, record: TensorRecord | Map<string, Tensor>, m
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
+    syncFolder(dirname(path));
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+// Makes the rename itself durable; folders that cannot be fsynced (some network file systems) are skipped.
+function syncFolder(folder: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort: the data itself was fsynced before the rename
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
