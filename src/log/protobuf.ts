@@ -38,22 +38,23 @@ export function varintField(field: number, value: number | bigint | boolean): Fi
   return Uint8Array.from([...key(field, 0), ...varint(typeof value === 'boolean' ? Number(value) : value)]);
 }
 
+// A fixed-width little-endian field: wire type 1 (8 bytes) or 5 (4 bytes).
+function fixedField(field: number, wireType: 1 | 5, write: (view: DataView, offset: number) => void): Field {
+  const head = key(field, wireType);
+  const bytes = new Uint8Array(head.length + (wireType === 1 ? 8 : 4));
+  bytes.set(head);
+  write(new DataView(bytes.buffer), head.length);
+  return bytes;
+}
+
 /** A double field. */
 export function doubleField(field: number, value: number): Field {
-  const head = key(field, 1);
-  const bytes = new Uint8Array(head.length + 8);
-  bytes.set(head);
-  new DataView(bytes.buffer).setFloat64(head.length, value, true);
-  return bytes;
+  return fixedField(field, 1, (view, offset) => view.setFloat64(offset, value, true));
 }
 
 /** A float field. */
 export function floatField(field: number, value: number): Field {
-  const head = key(field, 5);
-  const bytes = new Uint8Array(head.length + 4);
-  bytes.set(head);
-  new DataView(bytes.buffer).setFloat32(head.length, value, true);
-  return bytes;
+  return fixedField(field, 5, (view, offset) => view.setFloat32(offset, value, true));
 }
 
 /** A length-delimited field: bytes, a string, or an embedded message. */
