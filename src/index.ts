@@ -3,3 +3,8 @@ export * as torch from './torch/index.js';
 export * as nn from './nn/index.js';
 export * as vision from './vision/index.js';
 export * as log from './log/index.js';
+export * as optim from './optim/index.js';
+export * as metrics from './metrics/index.js';
+export * as utils from './utils/index.js';
+export * as report from './report/index.js';
+export * as train from './train/index.js';

@@ -1,0 +1,83 @@
+// nn.BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1, affine, running statistics).
+// The buffers keep PyTorch's snake_case names because attribute names are the state-dict keys.
+import { ones, tensor, zeros } from '../torch/creation.js';
+import type { Tensor } from '../torch/tensor.js';
+import { batchNorm } from './functional.js';
+import { ones_, zeros_ } from './init.js';
+import { Module } from './module.js';
+
+/** Options of BatchNorm2d, as torch.nn.BatchNorm2d's keywords. */
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch statistic in the running average; null for a cumulative average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Normalizes each channel of NCHW input by the batch statistics while training (updating running
+ * estimates with the unbiased batch variance) and by the running estimates in eval mode.
+ */
+export class BatchNorm2d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  running_mean: Tensor | null;
+  running_var: Tensor | null;
+  num_batches_tracked: Tensor | null;
+
+  constructor(numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormOptions = {}) {
+    super();
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    this.weight = this.registerParameter('weight', affine ? ones([numFeatures]) : null);
+    this.bias = this.registerParameter('bias', affine ? zeros([numFeatures]) : null);
+    this.running_mean = this.registerBuffer('running_mean', trackRunningStats ? zeros([numFeatures]) : null);
+    this.running_var = this.registerBuffer('running_var', trackRunningStats ? ones([numFeatures]) : null);
+    this.num_batches_tracked = this.registerBuffer('num_batches_tracked', trackRunningStats ? tensor(0n) : null);
+  }
+
+  /** Running mean 0, variance 1, no batches seen. */
+  resetRunningStats(): void {
+    if (this.running_mean) zeros_(this.running_mean);
+    if (this.running_var) ones_(this.running_var);
+    if (this.num_batches_tracked) zeros_(this.num_batches_tracked);
+  }
+
+  /** resetRunningStats(), and weight 1, bias 0. */
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight) ones_(this.weight);
+    if (this.bias) zeros_(this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    if (input.ndim !== 4) throw new TypeError(`BatchNorm2d: expected 4D input (got ${input.ndim}D input)`);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
+      this.num_batches_tracked.add_(1);
+      if (this.momentum === null) factor = 1 / this.num_batches_tracked.item();
+    }
+    // Batch statistics while training, or when there are no running estimates to use.
+    const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
+    const track = !this.training || this.trackRunningStats;
+    return batchNorm(input, track ? this.running_mean : null, track ? this.running_var : null,
+      { weight: this.weight, bias: this.bias, training: useBatchStats, momentum: factor, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    const py = (b: boolean) => (b ? 'True' : 'False');
+    // Python's float repr: 1e-05 rather than JS's 0.00001.
+    const num = (x: number) => (x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2') : String(x));
+    return `${this.numFeatures}, eps=${num(this.eps)}, momentum=${this.momentum === null ? 'None' : num(this.momentum)}, ` +
+      `affine=${py(this.affine)}, track_running_stats=${py(this.trackRunningStats)}`;
+  }
+}

@@ -1,0 +1,370 @@
+// nn.Module: the base class of layers and models. As in PyTorch, a module's attributes ARE its
+// structure: every own property holding a Module is a child, and the names given to
+// registerParameter / registerBuffer mark which Tensor properties are state. Attribute names are
+// therefore the state-dict keys ('layer1.0.conv1.weight'), and `model.fc = new Linear(512, 10)`
+// replaces a child exactly as in Python. Children are listed in property order, so subclasses
+// declare their fields in PyTorch's registration order.
+import { noGrad } from '../torch/autograd.js';
+import { type DType, type Device, isFloatingPoint } from '../torch/dtype.js';
+import { keep } from '../torch/memory.js';
+import { Tensor } from '../torch/tensor.js';
+import { type StateDict, type LoadStateDictResult, loadStateDictInto } from './state_dict.js';
+
+/** Module with any call signature, for containers and traversal. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<any[], any>;
+
+/** Runs before forward(); may return replacement arguments. */
+export type ForwardPreHook<In extends unknown[] = unknown[]> = (module: AnyModule, input: In) => In | void;
+
+/** Runs after forward(); may return a replacement output. */
+export type ForwardHook<In extends unknown[] = unknown[], Out = unknown> = (module: AnyModule, input: In, output: Out) => Out | void;
+
+/** Removes the hook it was returned for (torch.utils.hooks.RemovableHandle). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
+type StateKind = 'parameter' | 'buffer' | 'nonPersistentBuffer';
+
+// Bookkeeping lives outside the instance so that clone() (which copies own properties onto a
+// prototype-made object) and the child scan never see it.
+interface Internals {
+  kinds: Map<string, StateKind>;
+  preHooks: Map<number, ForwardPreHook>;
+  hooks: Map<number, ForwardHook>;
+}
+const internals = new WeakMap<object, Internals>();
+let nextHookId = 0;
+
+function state(module: object): Internals {
+  let s = internals.get(module);
+  if (s === undefined) {
+    s = { kinds: new Map(), preHooks: new Map(), hooks: new Map() };
+    internals.set(module, s);
+  }
+  return s;
+}
+
+function own(module: object): Record<string, unknown> {
+  return module as Record<string, unknown>;
+}
+
+/** Base class of every layer and model: parameters, buffers, children, modes, state dicts and hooks. */
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  /** Training mode (dropout active, BatchNorm uses batch statistics); set by train() / eval(). */
+  training = true;
+
+  /** The computation; call it directly, or through call() so that hooks run. */
+  abstract forward(...input: In): Out;
+
+  /** Runs forward() with the registered pre-hooks and hooks around it (PyTorch's module(x)). */
+  call(...input: In): Out {
+    const s = internals.get(this);
+    if (s === undefined || (s.preHooks.size === 0 && s.hooks.size === 0)) return this.forward(...input);
+    for (const hook of [...s.preHooks.values()]) {
+      const replaced = hook(this, input);
+      if (replaced !== undefined) input = replaced as In;
+    }
+    let output = this.forward(...input);
+    for (const hook of [...s.hooks.values()]) {
+      const replaced = hook(this, input, output);
+      if (replaced !== undefined) output = replaced as Out;
+    }
+    return output;
+  }
+
+  // ---- registration ----
+
+  /**
+   * Makes `tensor` a parameter named `name` (a property of this module) and returns it. The module
+   * owns it: it survives tidy() and is released by dispose(). null registers an absent parameter
+   * (e.g. bias=false), which stays out of the state dict as in PyTorch.
+   */
+  registerParameter<T extends Tensor | null>(name: string, tensor: T, { requiresGrad = true } = {}): T {
+    claim(this, name, 'parameter', tensor);
+    if (tensor !== null) tensor.requiresGrad_(requiresGrad);
+    return tensor;
+  }
+
+  /** Makes `tensor` a buffer (state that is not trained, e.g. BatchNorm's running mean) and returns it. */
+  registerBuffer<T extends Tensor | null>(name: string, tensor: T, { persistent = true } = {}): T {
+    claim(this, name, persistent ? 'buffer' : 'nonPersistentBuffer', tensor);
+    return tensor;
+  }
+
+  /** Adds a child under `name` (same as assigning the property) and returns it. */
+  registerModule<M extends AnyModule | null>(name: string, module: M): M {
+    if (name.includes('.') || name === '') throw new TypeError(`registerModule: invalid name ${JSON.stringify(name)}`);
+    own(this)[name] = module;
+    return module;
+  }
+
+  // ---- traversal ----
+
+  /** Direct children with their attribute names, in registration order. */
+  namedChildren(): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    for (const [key, value] of Object.entries(this)) if (value instanceof Module) out.push([key, value]);
+    return out;
+  }
+
+  /** Direct children, in registration order. */
+  children(): AnyModule[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and all descendants with dotted names ('' for this one), depth first, each once. */
+  namedModules(prefix = '', seen = new Set<AnyModule>()): [string, AnyModule][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, AnyModule][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, seen));
+    return out;
+  }
+
+  /** This module and all descendants, depth first, each once. */
+  modules(): AnyModule[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters with their dotted names (the module's own tensors, not copies), each once. */
+  namedParameters({ recurse = true } = {}): [string, Tensor][] {
+    return namedState(this, (k) => k === 'parameter', recurse);
+  }
+
+  /** Parameters (the module's own tensors), each once: what an optimizer updates. */
+  parameters({ recurse = true } = {}): Tensor[] {
+    return this.namedParameters({ recurse }).map(([, t]) => t);
+  }
+
+  /** Buffers with their dotted names (the module's own tensors), each once. */
+  namedBuffers({ recurse = true } = {}): [string, Tensor][] {
+    return namedState(this, (k) => k !== 'parameter', recurse);
+  }
+
+  /** Buffers (the module's own tensors), each once. */
+  buffers({ recurse = true } = {}): Tensor[] {
+    return this.namedBuffers({ recurse }).map(([, t]) => t);
+  }
+
+  /** Number of parameter elements (only those with requiresGrad when `trainableOnly`). */
+  numParameters({ trainableOnly = false } = {}): number {
+    let n = 0;
+    for (const p of this.parameters()) if (!trainableOnly || p.requiresGrad) n += p.numel();
+    return n;
+  }
+
+  /** The descendant at a dotted path such as 'layer1.0.conv1' ('' is this module). */
+  getSubmodule(target: string): AnyModule {
+    let module: AnyModule = this;
+    if (target === '') return module;
+    for (const part of target.split('.')) {
+      const next = own(module)[part];
+      if (!(next instanceof Module)) throw new Error(`${module.constructor.name} has no submodule '${part}' (looking up '${target}')`);
+      module = next;
+    }
+    return module;
+  }
+
+  // ---- state dicts ----
+
+  /**
+   * Parameters and persistent buffers under PyTorch's dotted keys. Like PyTorch's, the tensors are
+   * detached views sharing memory with the model; they are new handles the caller owns (dispose
+   * them, or call this inside tidy()).
+   */
+  stateDict({ prefix = '' } = {}): StateDict {
+    const out: StateDict = {};
+    for (const [name, tensor] of namedState(this, (k) => k !== 'nonPersistentBuffer', true)) out[prefix + name] = tensor.detach();
+    return out;
+  }
+
+  /**
+   * Copies tensors into the parameters and buffers (converting dtype and device). Shapes must match;
+   * with `strict` (the default) the keys must match exactly. Everything is checked before anything
+   * is copied, so a failed load leaves the module unchanged (PyTorch may copy part of it first).
+   */
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, { strict = true } = {}): LoadStateDictResult {
+    const targets = namedState(this, (k) => k !== 'nonPersistentBuffer', true);
+    return loadStateDictInto(this.constructor.name, targets, stateDict, strict);
+  }
+
+  // ---- modes, devices, gradients ----
+
+  /** Sets training mode on this module and every descendant; returns this. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode (train(false)); returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Sets requiresGrad on every parameter (false freezes them); returns this. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /**
+   * Moves parameters and buffers to a device, or converts the floating-point ones to a dtype, in
+   * place (the module keeps its identity; the tensors are replaced). Create optimizers after this.
+   */
+  to(target: DType | Device): this {
+    const isDevice = target === 'cpu' || target.startsWith('cuda');
+    for (const module of this.modules()) {
+      for (const [name, tensor, kind] of ownState(module)) {
+        if (!isDevice && !isFloatingPoint(tensor.dtype)) continue;
+        if (isDevice ? tensor.device === normalizeDevice(target as Device) : tensor.dtype === target) continue;
+        const moved = keep(noGrad(() => tensor.to(target)));
+        if (kind === 'parameter') moved.requiresGrad_(tensor.requiresGrad);
+        tensor.dispose();
+        own(module)[name] = moved;
+      }
+    }
+    return this;
+  }
+
+  /** Calls fn on every descendant, then on this module (as PyTorch's apply); returns this. */
+  apply(fn: (module: AnyModule) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Zeroes the gradients of all parameters (PyTorch 1.13's default), or drops them with setToNone. */
+  zeroGrad({ setToNone = false } = {}): void {
+    for (const p of this.parameters()) {
+      const grad = p.grad;
+      if (grad === null) continue;
+      if (setToNone) p.grad = null;
+      else grad.zero_();
+      grad.dispose();
+    }
+  }
+
+  // ---- hooks ----
+
+  /** Registers a hook that runs before each call(); returns a handle whose remove() unregisters it. */
+  registerForwardPreHook(hook: ForwardPreHook<In>): RemovableHandle {
+    const hooks = state(this).preHooks;
+    const id = nextHookId++;
+    hooks.set(id, hook as unknown as ForwardPreHook);
+    return { remove: () => void hooks.delete(id) };
+  }
+
+  /** Registers a hook that runs after each call() with the input and output; returns a handle. */
+  registerForwardHook(hook: ForwardHook<In, Out>): RemovableHandle {
+    const hooks = state(this).hooks;
+    const id = nextHookId++;
+    hooks.set(id, hook as unknown as ForwardHook);
+    return { remove: () => void hooks.delete(id) };
+  }
+
+  // ---- copies and release ----
+
+  /**
+   * A deep copy (Python's copy.deepcopy of a model): new parameter and buffer tensors with the same
+   * values and requiresGrad, same modes and settings; gradients and hooks are not copied.
+   */
+  clone(): this {
+    return cloneModule(this, new Map(), new Map()) as this;
+  }
+
+  /** Releases every parameter and buffer now; the module must not be used afterwards. */
+  dispose(): void {
+    for (const module of this.modules()) for (const [, tensor] of ownState(module)) tensor.dispose();
+  }
+
+  /** Makes `using model = ...` release the module at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- printing ----
+
+  /** Settings shown in toString(), as PyTorch's extra_repr. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch-style nested description of the module. */
+  toString(): string {
+    const children = this.namedChildren();
+    const extra = this.extraRepr();
+    if (children.length === 0) return `${this.constructor.name}(${extra})`;
+    const lines = extra ? extra.split('\n') : [];
+    for (const [name, child] of children) lines.push(`(${name}): ${child.toString().split('\n').join('\n  ')}`);
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+}
+
+// JS private members (#x) would break clone(), whose copies are made without running constructors;
+// hence these helpers are module functions.
+function claim(module: AnyModule, name: string, kind: StateKind, tensor: Tensor | null): void {
+  if (name.includes('.') || name === '') throw new TypeError(`${module.constructor.name}: invalid state name ${JSON.stringify(name)}`);
+  if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`${module.constructor.name}: '${name}' must be a Tensor or null`);
+  if (tensor !== null) keep(tensor);
+  state(module).kinds.set(name, kind);
+  own(module)[name] = tensor;
+}
+
+// Registered tensors of one module, with their kinds, in property order.
+function ownState(module: AnyModule): [string, Tensor, StateKind][] {
+  const kinds = state(module).kinds;
+  const out: [string, Tensor, StateKind][] = [];
+  for (const [key, value] of Object.entries(module)) {
+    const kind = kinds.get(key);
+    if (kind !== undefined && value instanceof Tensor) out.push([key, value, kind]);
+  }
+  return out;
+}
+
+function namedState(module: AnyModule, select: (kind: StateKind) => boolean, recurse: boolean): [string, Tensor][] {
+  const seen = new Set<Tensor>();
+  const out: [string, Tensor][] = [];
+  const scope: [string, AnyModule][] = recurse ? module.namedModules() : [['', module]];
+  for (const [prefix, m] of scope) {
+    for (const [name, tensor, kind] of ownState(m)) {
+      if (!select(kind) || seen.has(tensor)) continue;
+      seen.add(tensor);
+      out.push([prefix ? `${prefix}.${name}` : name, tensor]);
+    }
+  }
+  return out;
+}
+
+function normalizeDevice(device: Device): string {
+  return device === 'cuda' ? 'cuda:0' : device;
+}
+
+// Copies own properties onto a fresh object of the same class: children recursively, registered
+// tensors as detached copies (shared tensors stay shared), plain arrays and objects shallowly,
+// everything else by reference. Constructors are not re-run, so no random numbers are drawn.
+function cloneModule(module: AnyModule, modules: Map<AnyModule, AnyModule>, tensors: Map<Tensor, Tensor>): AnyModule {
+  const done = modules.get(module);
+  if (done !== undefined) return done;
+  const copy = Object.create(Object.getPrototypeOf(module) as object) as AnyModule;
+  modules.set(module, copy);
+  const kinds = state(copy).kinds;
+  for (const [key, value] of Object.entries(module)) {
+    const kind = state(module).kinds.get(key);
+    if (kind !== undefined) kinds.set(key, kind);
+    if (value instanceof Module) own(copy)[key] = cloneModule(value, modules, tensors);
+    else if (value instanceof Tensor && kind !== undefined) {
+      let t = tensors.get(value);
+      if (t === undefined) {
+        t = keep(noGrad(() => value.clone()));
+        if (kind === 'parameter') t.requiresGrad_(value.requiresGrad);
+        tensors.set(value, t);
+      }
+      own(copy)[key] = t;
+    } else if (Array.isArray(value)) own(copy)[key] = value.slice();
+    else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) own(copy)[key] = { ...value };
+    else own(copy)[key] = value;
+  }
+  return copy;
+}

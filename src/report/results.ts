@@ -1,0 +1,84 @@
+// Result rows (one per trained run) and their summary per setting (epsilon, label noise): mean and
+// spread over seeds, the numbers of the results tables, the narrative and the epsilon plots.
+
+/** The test metrics of one trained run; fractions in [0, 1], NLL in nats per example. */
+export interface ResultRow {
+  /** Run name (escaped wherever it is shown). */
+  run: string;
+  epsilon: number;
+  seed: number;
+  /** Fraction of training labels replaced at random (0 when absent). */
+  labelNoise?: number;
+  accuracy: number;
+  nll: number;
+  ece: number;
+  /** The temperature fitted on validation data (Guo et al. 2017); > 1 means the model was over-confident. */
+  temperature?: number;
+  /** NLL after dividing the logits by the temperature. */
+  nllScaled?: number;
+  /** ECE after dividing the logits by the temperature. */
+  eceScaled?: number;
+}
+
+/** Mean and spread of one metric over the seeds of a setting. */
+export interface Stat {
+  mean: number;
+  /** Sample standard deviation (n - 1); NaN when fewer than two seeds. */
+  spread: number;
+  n: number;
+}
+
+/** One setting (epsilon, label noise) summarized over its seeds. */
+export interface SummaryRow {
+  epsilon: number;
+  labelNoise: number;
+  seeds: number;
+  runs: string[];
+  accuracy: Stat;
+  nll: Stat;
+  ece: Stat;
+  temperature?: Stat;
+  nllScaled?: Stat;
+  eceScaled?: Stat;
+}
+
+/** The metrics a ResultRow can carry, in table order. */
+export const METRICS = ['accuracy', 'nll', 'ece', 'temperature', 'nllScaled', 'eceScaled'] as const;
+
+/** Mean and sample standard deviation of the finite values. */
+export function meanSpread(values: number[]): Stat {
+  const v = values.filter(Number.isFinite);
+  const n = v.length;
+  if (n === 0) return { mean: NaN, spread: NaN, n: 0 };
+  const mean = v.reduce((a, b) => a + b, 0) / n;
+  const spread = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  return { mean, spread, n };
+}
+
+/** Groups rows by (label noise, epsilon), sorted ascending, and summarizes each metric over seeds. */
+export function summarizeResults(rows: ResultRow[]): SummaryRow[] {
+  const groups = new Map<string, ResultRow[]>();
+  for (const row of rows) {
+    const key = `${row.labelNoise ?? 0}|${row.epsilon}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const out: SummaryRow[] = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    const summary: SummaryRow = {
+      epsilon: first.epsilon,
+      labelNoise: first.labelNoise ?? 0,
+      seeds: new Set(group.map((r) => r.seed)).size,
+      runs: group.map((r) => r.run),
+      accuracy: meanSpread(group.map((r) => r.accuracy)),
+      nll: meanSpread(group.map((r) => r.nll)),
+      ece: meanSpread(group.map((r) => r.ece)),
+    };
+    for (const key of ['temperature', 'nllScaled', 'eceScaled'] as const) {
+      const values = group.map((r) => r[key]).filter((v): v is number => v !== undefined);
+      if (values.length > 0) summary[key] = meanSpread(values);
+    }
+    out.push(summary);
+  }
+  return out.sort((a, b) => a.labelNoise - b.labelNoise || a.epsilon - b.epsilon);
+}

@@ -1,0 +1,70 @@
+// Writes a report folder: report.html, the results tables and figures/NAME.svg|png. Every file is
+// written to a temporary name and renamed into place, so a reader (or a crash) never sees half a file.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReportData } from './data.js';
+import { reportFigures } from './figures.js';
+import { renderReport } from './html.js';
+import { svgToPng } from './raster.js';
+import { resultFiles } from './tables.js';
+
+/** Writes `data` to `path` atomically: a temporary file in the same folder, fsync, then rename. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Options of `writeReport`. */
+export interface WriteReportOptions {
+  /** Also render each figure as PNG (default true). */
+  png?: boolean;
+  /** Pixels per SVG unit of the PNGs (default 2). */
+  pngScale?: number;
+}
+
+/** The files `writeReport` wrote, as absolute or `dir`-relative paths as given. */
+export interface WrittenReport {
+  html: string;
+  tables: string[];
+  figures: string[];
+}
+
+/** Writes report.html, results.{json,csv,md}, runs.csv and figures/*.svg|png into `dir`. */
+export async function writeReport(dir: string, data: ReportData, opts: WriteReportOptions = {}): Promise<WrittenReport> {
+  const figuresDir = join(dir, 'figures');
+  mkdirSync(figuresDir, { recursive: true });
+  const written: WrittenReport = { html: join(dir, 'report.html'), tables: [], figures: [] };
+  const figures = reportFigures(data);
+  for (const fig of figures) {
+    const svgPath = join(figuresDir, `${fig.name}.svg`);
+    writeFileAtomic(svgPath, `<?xml version="1.0" encoding="UTF-8"?>\n${fig.figure.svg}\n`);
+    written.figures.push(svgPath);
+    if (opts.png ?? true) {
+      const pngPath = join(figuresDir, `${fig.name}.png`);
+      writeFileAtomic(pngPath, await svgToPng(fig.figure.svg, { scale: opts.pngScale }));
+      written.figures.push(pngPath);
+    }
+  }
+  for (const [name, text] of Object.entries(resultFiles(data.results))) {
+    const path = join(dir, name);
+    writeFileAtomic(path, text);
+    written.tables.push(path);
+  }
+  // The HTML last: its presence means the folder is complete.
+  writeFileAtomic(written.html, renderReport(data, figures));
+  return written;
+}

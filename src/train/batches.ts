@@ -1,0 +1,32 @@
+// What fit() and evaluate() consume: batches of tensors from a DataLoader or any (async) iterable.
+import type { Tensor } from '../torch/tensor.js';
+
+/** One batch: inputs (N, ...) and targets (N) or (N, C). */
+export interface Batch {
+  input: Tensor;
+  target: Tensor;
+}
+
+/**
+ * Batches for one pass over the data. A DataLoader fits; so does an array of batches. fit() calls
+ * setEpoch(e) before each epoch (so that shuffling and augmentation depend on the epoch and a
+ * resumed run sees the same data), and disposes each batch's tensors after use.
+ */
+export type BatchSource = (AsyncIterable<Batch> | Iterable<Batch>) & {
+  /** Samples per pass, for the progress display. */
+  readonly numSamples?: number;
+  setEpoch?(epoch: number): void;
+};
+
+/** The metric protocol of torchmetrics: accumulate batches, then compute one number. */
+export interface Metric {
+  update(preds: Tensor, target: Tensor): void;
+  compute(): number;
+  reset(): void;
+}
+
+/** Counts samples of a source when it says how many it has. */
+export function sampleCount(source: BatchSource): number {
+  if (source.numSamples !== undefined) return source.numSamples;
+  return Array.isArray(source) ? source.reduce((n: number, b: Batch) => n + b.input.shape[0], 0) : 0;
+}

@@ -1,0 +1,57 @@
+// Evaluation: eval mode, no autograd, loss averaged over samples, metric over the whole pass.
+import type { AnyModule } from '../nn/module.js';
+import { noGrad } from '../torch/autograd.js';
+import type { Device } from '../torch/dtype.js';
+import { tidy } from '../torch/memory.js';
+import type { Tensor } from '../torch/tensor.js';
+import { type BatchSource, type Metric, sampleCount } from './batches.js';
+import { Progress } from '../log/progress.js';
+
+/** A loss function of (output, target) returning a scalar mean over the batch. */
+export type LossFn = (output: Tensor, target: Tensor) => Tensor;
+
+/** Options of evaluate(). */
+export interface EvaluateOptions {
+  model: AnyModule;
+  loader: BatchSource;
+  lossFn: LossFn;
+  metric: Metric;
+  device?: Device;
+  label?: string;
+  quiet?: boolean;
+}
+
+/** Mean loss per sample and the metric's value over `loader`, in eval mode and under noGrad. */
+export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', label = 'eval', quiet = true }: EvaluateOptions): Promise<{ loss: number; score: number }> {
+  const wasTraining = model.training;
+  model.eval();
+  metric.reset();
+  const progress = new Progress({ total: sampleCount(loader), label, quiet });
+  let lossSum = 0;
+  let samples = 0;
+  try {
+    for await (const batch of loader) {
+      try {
+        const n = batch.input.shape[0];
+        lossSum += noGrad(() => tidy(() => {
+          const input = batch.input.to(device);
+          const target = batch.target.to(device);
+          const output = model.call(input) as Tensor;
+          metric.update(output, target);
+          return lossFn(output, target).item();
+        })) * n;
+        samples += n;
+        progress.tick(n, { loss: lossSum / samples });
+      } finally {
+        batch.input.dispose();
+        batch.target.dispose();
+      }
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  if (samples === 0) throw new Error(`evaluate: the ${label} loader produced no batches`);
+  const score = metric.compute();
+  progress.done({ loss: lossSum / samples, score });
+  return { loss: lossSum / samples, score };
+}

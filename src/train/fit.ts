@@ -1,0 +1,199 @@
+// The training loop: the course notebook's TrainModel / TrainModelSch done properly. Per epoch it
+// trains, evaluates, logs, keeps the best model, and writes a checkpoint atomically, so that an
+// interrupted run resumes to the same end state as an uninterrupted one.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnyModule } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { LRScheduler } from '../optim/lr_scheduler/lr_scheduler.js';
+import { Progress } from '../log/progress.js';
+import type { TensorBoardWriter } from '../log/tensorboard.js';
+import type { Device } from '../torch/dtype.js';
+import { dispose, tidy } from '../torch/memory.js';
+import { getRngState, setRngState } from '../torch/random.js';
+import { save } from '../torch/serialization.js';
+import type { Tensor } from '../torch/tensor.js';
+import { type BatchSource, type Metric, sampleCount } from './batches.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type LossFn, evaluate } from './evaluate.js';
+import { type EpochRecord, type History, emptyHistory, writeHistory } from './history.js';
+
+/** Thrown when the loss becomes NaN or infinite; the last good checkpoint stays on disk. */
+export class NonFiniteLossError extends Error {
+  constructor(readonly epoch: number, readonly step: number, readonly loss: number, readonly lr: number) {
+    super(`training stopped: the loss became ${loss} at epoch ${epoch}, step ${step} (learning rate ${lr}); ` +
+      'the learning rate is probably too high. The last good checkpoint was kept.');
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Hooks into the loop. */
+export interface FitCallbacks {
+  onStepEnd?(info: { epoch: number; step: number; loss: number; lr: number }): void;
+  onEpochEnd?(record: EpochRecord, history: History): void;
+}
+
+/** Options of fit(), named as in the issue and the notebook. */
+export interface FitOptions {
+  model: AnyModule;
+  trainLoader: BatchSource;
+  valLoader?: BatchSource;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  optimizer: Optimizer<any, any>;
+  /** Number of epochs in total (a resumed run continues up to it). */
+  epochs: number;
+  lossFn: LossFn;
+  /** Score of the outputs, e.g. micro-averaged accuracy; reset and computed each epoch. */
+  metric: Metric;
+  scheduler?: LRScheduler;
+  /** When the scheduler steps: after every batch (OneCycleLR in the study) or every epoch (the notebook). */
+  schedulerStep?: 'epoch' | 'step';
+  device?: Device;
+  logger?: TensorBoardWriter;
+  /** Folder for last.safetensors, best.safetensors and history.json / .csv; none means no files. */
+  checkpointDir?: string;
+  /** Continue from checkpointDir/last.safetensors when it exists. */
+  resume?: boolean;
+  callbacks?: FitCallbacks;
+  /** Aborting stops the run between steps; the last epoch's checkpoint is kept. */
+  signal?: AbortSignal;
+  quiet?: boolean;
+}
+
+/** What fit() returns: the history, and whether it ran to the end. */
+export interface FitResult {
+  history: History;
+  /** False when stopped by the signal. */
+  completed: boolean;
+}
+
+const LAST = 'last.safetensors';
+const BEST = 'best.safetensors';
+
+function firstLr(optimizer: FitOptions['optimizer']): number {
+  return optimizer.paramGroups[0].lr as number;
+}
+
+// Restores model, optimizer, scheduler, RNG and history from the last checkpoint; returns the epoch to start at.
+function restore(options: FitOptions, dir: string): { startEpoch: number; history: History } {
+  const ckpt = loadCheckpoint(join(dir, LAST));
+  try {
+    options.model.loadStateDict(ckpt.model as Record<string, Tensor>);
+    options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
+    if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
+    setRngState(ckpt.rng as Tensor);
+    return { startEpoch: (ckpt.epoch as number) + 1, history: ckpt.history as History };
+  } finally {
+    dispose(ckpt);
+  }
+}
+
+function checkpoint(options: FitOptions, dir: string, epoch: number, history: History, isBest: boolean): void {
+  tidy(() => {
+    const model = options.model.stateDict();
+    saveCheckpoint(join(dir, LAST), {
+      epoch,
+      model,
+      optimizer: options.optimizer.stateDict() as unknown as Record<string, unknown>,
+      scheduler: (options.scheduler?.stateDict() ?? null) as Record<string, unknown> | null,
+      rng: getRngState(),
+      history: history as unknown as Record<string, unknown>,
+    });
+    if (isBest) save(join(dir, BEST), model, { epoch: String(epoch) });
+  });
+  writeHistory(dir, history);
+}
+
+function checkOptions(o: FitOptions): void {
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${o.epochs}`);
+  if (o.schedulerStep !== undefined && o.schedulerStep !== 'epoch' && o.schedulerStep !== 'step') {
+    throw new TypeError(`fit: schedulerStep must be 'epoch' or 'step', got ${JSON.stringify(o.schedulerStep)}`);
+  }
+  if (o.resume && !o.checkpointDir) throw new TypeError('fit: resume needs a checkpointDir');
+}
+
+/** Trains `model` for `epochs`, evaluating on valLoader after each epoch; see FitOptions. */
+export async function fit(options: FitOptions): Promise<FitResult> {
+  checkOptions(options);
+  const { model, trainLoader, valLoader, optimizer, epochs, lossFn, metric, scheduler, logger, checkpointDir: dir, callbacks, signal } = options;
+  const device = options.device ?? 'cpu';
+  const schedulerStep = options.schedulerStep ?? 'epoch';
+  if (dir) mkdirSync(dir, { recursive: true });
+  let { startEpoch, history } = options.resume && dir && existsSync(join(dir, LAST))
+    ? restore(options, dir) : { startEpoch: 0, history: emptyHistory() };
+
+  for (let epoch = startEpoch; epoch < epochs; epoch++) {
+    trainLoader.setEpoch?.(epoch);
+    model.train();
+    metric.reset();
+    const started = performance.now();
+    const progress = new Progress({ total: sampleCount(trainLoader), label: `epoch ${epoch + 1}/${epochs}`, quiet: options.quiet });
+    let lossSum = 0;
+    let samples = 0;
+    for await (const batch of trainLoader) {
+      let loss: number;
+      const lr = firstLr(optimizer);
+      const n = batch.input.shape[0];
+      try {
+        loss = tidy(() => {
+          const input = batch.input.to(device);
+          const target = batch.target.to(device);
+          optimizer.zeroGrad();
+          const output = model.call(input) as Tensor;
+          const l = lossFn(output, target);
+          const value = l.item();
+          if (!Number.isFinite(value)) return value; // never step on a NaN: the weights stay good
+          l.backward();
+          optimizer.step();
+          metric.update(output.detach(), target);
+          return value;
+        });
+      } finally {
+        batch.input.dispose();
+        batch.target.dispose();
+      }
+      if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, history.lr.length, loss, lr);
+      history.lr.push(lr);
+      logger?.addScalar('learning_rate', lr, history.lr.length - 1);
+      if (scheduler && schedulerStep === 'step') scheduler.step();
+      lossSum += loss * n;
+      samples += n;
+      progress.tick(n, { loss: lossSum / samples });
+      callbacks?.onStepEnd?.({ epoch, step: history.lr.length - 1, loss, lr });
+      if (signal?.aborted) {
+        progress.done({ loss: lossSum / samples });
+        return { history, completed: false };
+      }
+    }
+    if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
+    const seconds = (performance.now() - started) / 1000;
+    const trainLoss = lossSum / samples;
+    const trainScore = metric.compute();
+    progress.done({ loss: trainLoss, score: trainScore });
+    const val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, label: 'validation', quiet: options.quiet }) : null;
+    if (scheduler && schedulerStep === 'epoch') scheduler.step();
+
+    const record: EpochRecord = {
+      epoch, trainLoss, trainScore, valLoss: val?.loss ?? null, valScore: val?.score ?? null,
+      lr: firstLr(optimizer), seconds, imagesPerSecond: samples / seconds,
+    };
+    history.epochs.push(record);
+    const score = record.valScore ?? record.trainScore;
+    const isBest = history.bestScore === null || score > history.bestScore;
+    if (isBest) {
+      history.bestEpoch = epoch;
+      history.bestScore = score;
+    }
+    logger?.addScalar('loss/train', trainLoss, epoch);
+    logger?.addScalar('score/train', trainScore, epoch);
+    if (val) {
+      logger?.addScalar('loss/validation', val.loss, epoch);
+      logger?.addScalar('score/validation', val.score, epoch);
+    }
+    logger?.flush();
+    if (dir) checkpoint(options, dir, epoch, history, isBest);
+    callbacks?.onEpochEnd?.(record, history);
+    if (signal?.aborted) return { history, completed: false };
+  }
+  return { history, completed: true };
+}

@@ -1,0 +1,53 @@
+// The record of a training run: per-epoch losses and scores, the learning rate at every step, and
+// the best epoch; written beside the checkpoints as JSON and CSV after every epoch.
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One epoch's numbers. Scores are the metric's value (accuracy in [0, 1] for the study). */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainScore: number;
+  valLoss: number | null;
+  valScore: number | null;
+  /** The learning rate of the first parameter group at the end of the epoch. */
+  lr: number;
+  seconds: number;
+  /** Training images per second, data loading included. */
+  imagesPerSecond: number;
+}
+
+/** Everything fit() measured. */
+export interface History {
+  epochs: EpochRecord[];
+  /** Learning rate of the first parameter group used at each optimizer step. */
+  lr: number[];
+  /** Epoch with the best validation score so far (the train score without validation), or -1. */
+  bestEpoch: number;
+  bestScore: number | null;
+}
+
+/** An empty history. */
+export function emptyHistory(): History {
+  return { epochs: [], lr: [], bestEpoch: -1, bestScore: null };
+}
+
+const COLUMNS: (keyof EpochRecord)[] = ['epoch', 'trainLoss', 'trainScore', 'valLoss', 'valScore', 'lr', 'seconds', 'imagesPerSecond'];
+
+/** The per-epoch table as CSV, one row per epoch. */
+export function historyToCsv(history: History): string {
+  const rows = history.epochs.map((r) => COLUMNS.map((c) => (r[c] === null ? '' : String(r[c]))).join(','));
+  return `${[COLUMNS.join(','), ...rows].join('\n')}\n`;
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** Writes history.json and history.csv into `dir`, each atomically. */
+export function writeHistory(dir: string, history: History): void {
+  writeAtomically(join(dir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+  writeAtomically(join(dir, 'history.csv'), historyToCsv(history));
+}

@@ -1,0 +1,73 @@
+// An image-classification dataset held in two arrays, the shape every smoothlab dataset shares.
+// The arrays can live in SharedArrayBuffers, so that DataLoader worker threads read them without
+// a copy; `sharedBytes` allocates such an array.
+import type { ImageClassificationDataset, ImageSample } from './types.js';
+
+/** A zeroed Uint8Array of `length` bytes in a SharedArrayBuffer (worker threads can read it without a copy). */
+export function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
+/** What ImageArrayDataset needs: images back to back (HWC each), one label byte per image, the size and class names. */
+export interface ImageArrays {
+  images: Uint8Array;
+  labels: Uint8Array;
+  height: number;
+  width: number;
+  channels: number;
+  classes: readonly string[];
+}
+
+/** Checks the arrays against each other; `where` names the source in errors. */
+export function checkImageArrays(arrays: ImageArrays, where: string): void {
+  const { images, labels, height, width, channels, classes } = arrays;
+  if (!(images instanceof Uint8Array) || !(labels instanceof Uint8Array)) throw new TypeError(`${where}: images and labels must be Uint8Arrays`);
+  if (![height, width, channels].every((d) => Number.isInteger(d) && d > 0)) {
+    throw new TypeError(`${where}: height, width and channels must be positive integers, got ${height} x ${width} x ${channels}`);
+  }
+  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 256) throw new TypeError(`${where}: classes must be an array of 1 to 256 names`);
+  const size = height * width * channels;
+  if (images.length !== labels.length * size) {
+    throw new TypeError(`${where}: ${labels.length} labels need ${labels.length} x ${height} x ${width} x ${channels} = ${labels.length * size} image bytes, got ${images.length}`);
+  }
+  const bad = labels.findIndex((l) => l >= classes.length);
+  if (bad >= 0) throw new RangeError(`${where}: label ${labels[bad]} at index ${bad} is not a class index (0..${classes.length - 1})`);
+}
+
+/** A dataset over arrays already in memory (a test set, a subset, images made by code). */
+export class ImageArrayDataset implements ImageClassificationDataset {
+  /** Number of examples. */
+  readonly length: number;
+  /** Image height in pixels. */
+  readonly height: number;
+  /** Image width in pixels. */
+  readonly width: number;
+  /** Channels per pixel. */
+  readonly channels: number;
+  /** Class names, indexed by label. */
+  readonly classes: readonly string[];
+  /** All images back to back, HWC each. */
+  readonly images: Uint8Array;
+  /** All labels, one byte each. */
+  readonly labels: Uint8Array;
+
+  /** Wraps the arrays (not copied) after checking them against each other. */
+  constructor(arrays: ImageArrays) {
+    checkImageArrays(arrays, this.constructor.name);
+    this.images = arrays.images;
+    this.labels = arrays.labels;
+    this.height = arrays.height;
+    this.width = arrays.width;
+    this.channels = arrays.channels;
+    this.classes = arrays.classes;
+    this.length = arrays.labels.length;
+  }
+
+  /** Example i (0 <= i < length): a copy of its pixels and its label. */
+  get(i: number): ImageSample {
+    if (!Number.isInteger(i)) throw new TypeError(`get: index must be an integer, got ${i}`);
+    if (i < 0 || i >= this.length) throw new RangeError(`get: index ${i} is out of range for a dataset of ${this.length} examples`);
+    const size = this.height * this.width * this.channels;
+    return { image: this.images.slice(i * size, (i + 1) * size), label: this.labels[i] };
+  }
+}

@@ -1,0 +1,202 @@
+// Affine warps and rotations of CHW images, as torchvision 0.14 does them on tensors: the inverse
+// matrix of functional.py's _get_inverse_affine_matrix, a float32 sampling grid
+// (functional_tensor's _gen_affine_grid) and grid_sample with zero padding and
+// align_corners=False. Every float32 step is replayed with fround; see the golden test for how
+// close to torchvision the sampled source pixels come.
+import { type Image, checkImage, emptyLike, isUint8 } from '../image.js';
+import { f32, roundHalfEven } from './numeric.js';
+
+/** How a warp reads between pixels: torchvision's InterpolationMode values that tensors support. */
+export type Interpolation = 'nearest' | 'bilinear';
+
+/** The value of pixels that come from outside the input: none (zeros), one number, or one per channel. */
+export type Fill = number | readonly number[] | null;
+
+// CPython's math.radians and math.degrees multiply by these constants.
+const DEG_TO_RAD = Math.PI / 180;
+const RAD_TO_DEG = 180 / Math.PI;
+
+/** Radians to degrees exactly as Python's math.degrees. */
+export const degrees = (x: number): number => x * RAD_TO_DEG;
+
+/** Degrees to radians exactly as Python's math.radians. */
+export const radians = (x: number): number => x * DEG_TO_RAD;
+
+/**
+ * The 2x3 matrix of an affine map about `center` (pixel coordinates relative to the image
+ * centre), inverted by default: output pixel -> input pixel, as grid sampling needs it.
+ * torchvision's _get_inverse_affine_matrix, line for line.
+ */
+export function getInverseAffineMatrix(center: readonly [number, number], angle: number, translate: readonly [number, number], scale: number, shear: readonly [number, number], inverted = true): number[] {
+  const rot = radians(angle);
+  const sx = radians(shear[0]);
+  const sy = radians(shear[1]);
+  const [cx, cy] = center;
+  const [tx, ty] = translate;
+  const a = Math.cos(rot - sy) / Math.cos(sy);
+  const b = (-Math.cos(rot - sy) * Math.tan(sx)) / Math.cos(sy) - Math.sin(rot);
+  const c = Math.sin(rot - sy) / Math.cos(sy);
+  const d = (-Math.sin(rot - sy) * Math.tan(sx)) / Math.cos(sy) + Math.cos(rot);
+  let m: number[];
+  if (inverted) {
+    m = [d, -b, 0, -c, a, 0].map((x) => x / scale);
+    m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty);
+    m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty);
+    m[2] += cx;
+    m[5] += cy;
+  } else {
+    m = [a, b, 0, c, d, 0].map((x) => x * scale);
+    m[2] += m[0] * -cx + m[1] * -cy;
+    m[5] += m[3] * -cx + m[4] * -cy;
+    m[2] += cx + tx;
+    m[5] += cy + ty;
+  }
+  return m;
+}
+
+/** Options of affine(): torchvision's F.affine arguments. */
+export interface AffineOptions {
+  /** Rotation in degrees, clockwise. */
+  angle: number;
+  /** Horizontal and vertical translation in pixels (after rotation). */
+  translate: readonly [number, number];
+  /** Overall scale (> 0). */
+  scale: number;
+  /** Shear in degrees: one value (x only) or [x, y]. */
+  shear: number | readonly [number] | readonly [number, number];
+  interpolation?: Interpolation;
+  fill?: Fill;
+  /** Centre of the map in pixels from the top-left corner; defaults to the image centre. */
+  center?: readonly [number, number];
+}
+
+/** Applies an affine map keeping the image size; torchvision's F.affine on a tensor. */
+export function affine<I extends Image>(img: I, options: AffineOptions): I {
+  checkImage(img, 'affine');
+  const { angle, translate, scale, shear, interpolation = 'nearest', fill = null, center } = options;
+  if (typeof angle !== 'number' || !Number.isFinite(angle)) throw new TypeError(`affine: angle must be a finite number, got ${angle}`);
+  if (!Array.isArray(translate) || translate.length !== 2) throw new TypeError(`affine: translate must be [x, y], got ${JSON.stringify(translate)}`);
+  if (!(scale > 0)) throw new RangeError(`affine: scale must be positive, got ${scale}`);
+  const sh: [number, number] = typeof shear === 'number' ? [shear, 0] : shear.length === 1 ? [shear[0], shear[0]] : [shear[0], (shear as readonly [number, number])[1]];
+  const centerF: [number, number] = center === undefined ? [0, 0] : [center[0] - img.width * 0.5, center[1] - img.height * 0.5];
+  const matrix = getInverseAffineMatrix(centerF, angle, [translate[0], translate[1]], scale, sh);
+  return gridTransform(img, matrix, img.width, img.height, interpolation, fill, 'affine');
+}
+
+/** Options of rotate(): torchvision's F.rotate arguments. */
+export interface RotateOptions {
+  interpolation?: Interpolation;
+  /** Grow the output to hold the whole rotated image (rotation about the centre only). */
+  expand?: boolean;
+  /** Centre of rotation in pixels from the top-left corner; defaults to the image centre. */
+  center?: readonly [number, number];
+  fill?: Fill;
+}
+
+/** Rotates by `angle` degrees counter-clockwise; torchvision's F.rotate on a tensor. */
+export function rotate<I extends Image>(img: I, angle: number, { interpolation = 'nearest', expand = false, center, fill = null }: RotateOptions = {}): I {
+  checkImage(img, 'rotate');
+  if (typeof angle !== 'number' || !Number.isFinite(angle)) throw new TypeError(`rotate: angle must be a finite number, got ${angle}`);
+  const centerF: [number, number] = center === undefined ? [0, 0] : [center[0] - img.width * 0.5, center[1] - img.height * 0.5];
+  // torchvision negates the angle here: affine's angle is clockwise, rotate's counter-clockwise.
+  const matrix = getInverseAffineMatrix(centerF, -angle, [0, 0], 1, [0, 0]);
+  const [ow, oh] = expand ? expandedSize(matrix, img.width, img.height) : [img.width, img.height];
+  return gridTransform(img, matrix, ow, oh, interpolation, fill, 'rotate');
+}
+
+// torchvision's _compute_affine_output_size: the bounding box of the mapped corners, with the
+// coordinates truncated to 1e-4 so that 64.00000001 does not round up to 65.
+function expandedSize(matrix: number[], w: number, h: number): [number, number] {
+  const corners = [[-0.5 * w, -0.5 * h], [-0.5 * w, 0.5 * h], [0.5 * w, 0.5 * h], [0.5 * w, -0.5 * h]];
+  const t = matrix.map(f32);
+  const xs = corners.map(([x, y]) => f32(f32(f32(x * t[0]) + f32(y * t[1])) + t[2]));
+  const ys = corners.map(([x, y]) => f32(f32(f32(x * t[3]) + f32(y * t[4])) + t[5]));
+  const tol = 1e-4;
+  const size = (vs: number[], half: number) =>
+    Math.ceil(Math.trunc(f32(Math.max(...vs) + half) / tol) * tol) - Math.floor(Math.trunc(f32(Math.min(...vs) + half) / tol) * tol);
+  return [size(xs, w * 0.5), size(ys, h * 0.5)];
+}
+
+function fillValues(img: Image, fill: Fill, where: string): number[] | null {
+  if (fill === null || fill === undefined) return null;
+  const values = typeof fill === 'number' ? [fill] : [...fill];
+  if (values.length === 0 || (values.length > 1 && values.length !== img.channels) || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    throw new TypeError(`${where}: fill must be a number or one number per channel (${img.channels}), got ${JSON.stringify(fill)}`);
+  }
+  return Array.from({ length: img.channels }, (_, c) => values[values.length === 1 ? 0 : c]);
+}
+
+// Samples `img` at the inverse-mapped position of every output pixel: grid_sample(mode,
+// padding_mode='zeros', align_corners=False) on the float32 grid of _gen_affine_grid.
+function gridTransform<I extends Image>(img: I, matrix: number[], ow: number, oh: number, interpolation: Interpolation, fill: Fill, where: string): I {
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
+    throw new TypeError(`${where}: interpolation must be 'nearest' or 'bilinear' for tensor images, got ${JSON.stringify(interpolation)}`);
+  }
+  const fills = fillValues(img, fill, where);
+  const { channels: c, height: h, width: w } = img;
+  const t = matrix.map(f32);
+  // theta^T / [0.5 w, 0.5 h]: the grid is normalized to [-1, 1] after the matrix is applied.
+  const hw = f32(0.5 * w);
+  const hh = f32(0.5 * h);
+  const ax = f32(t[0] / hw), bx = f32(t[1] / hw), cx = f32(t[2] / hw);
+  const ay = f32(t[3] / hh), by = f32(t[4] / hh), cy = f32(t[5] / hh);
+  // grid_sample's unnormalization for align_corners=False: ((g + 1) * size / 2) - 0.5.
+  const sw = f32(w / 2);
+  const sh = f32(h / 2);
+  const out = emptyLike(img, { height: oh, width: ow }) as I;
+  const o = out.data;
+  const d = img.data;
+  const plane = h * w;
+  const oplane = oh * ow;
+  const round = isUint8(img);
+  // Nearest sampling copies the fill as the image's type stores it: torch.round, then the cast.
+  const nearestFills = fills === null ? new Array<number>(c).fill(0) : fills.map((v) => (round ? Math.min(255, Math.max(0, roundHalfEven(f32(v)))) : f32(v)));
+  for (let i = 0; i < oh; i++) {
+    // The base grid holds pixel centres relative to the output centre: -oh/2 + 0.5 + i (exact).
+    const yb = i - oh * 0.5 + 0.5;
+    const ybx = f32(yb * bx);
+    const yby = f32(yb * by);
+    for (let j = 0; j < ow; j++) {
+      const xb = j - ow * 0.5 + 0.5;
+      // The grid is a float32 bmm of [x, y, 1] with the scaled matrix, summed left to right.
+      const gx = f32(f32(f32(xb * ax) + ybx) + cx);
+      const gy = f32(f32(f32(xb * ay) + yby) + cy);
+      const ix = f32(f32(f32(gx + 1) * sw) - 0.5);
+      const iy = f32(f32(f32(gy + 1) * sh) - 0.5);
+      const q = i * ow + j;
+      if (interpolation === 'nearest') {
+        const nx = roundHalfEven(ix);
+        const ny = roundHalfEven(iy);
+        const inside = nx > -1 && nx < w && ny > -1 && ny < h;
+        const p = ny * w + nx;
+        for (let ch = 0; ch < c; ch++) o[ch * oplane + q] = inside ? d[ch * plane + p] : nearestFills[ch];
+        continue;
+      }
+      // Bilinear: the four neighbours, each weighted by the opposite area; outside ones count 0.
+      const x0 = Math.floor(ix);
+      const y0 = Math.floor(iy);
+      const fx = f32(ix - x0);
+      const fy = f32(iy - y0);
+      const ex = f32(1 - fx);
+      const ey = f32(1 - fy);
+      const wts = [f32(ey * ex), f32(ey * fx), f32(fy * ex), f32(fy * fx)];
+      const xsN = [x0, x0 + 1, x0, x0 + 1];
+      const ysN = [y0, y0, y0 + 1, y0 + 1];
+      let mask = 0;
+      for (let k = 0; k < 4; k++) if (xsN[k] >= 0 && xsN[k] < w && ysN[k] >= 0 && ysN[k] < h) mask = f32(mask + wts[k]);
+      for (let ch = 0; ch < c; ch++) {
+        let v = 0;
+        for (let k = 0; k < 4; k++) {
+          if (xsN[k] < 0 || xsN[k] >= w || ysN[k] < 0 || ysN[k] >= h) continue;
+          // GCC fuses libtorch's nw*v + ne*v + ... into FMAs: one rounding per term (the product
+          // of a byte and a float32 weight is exact in float64, so this is a float32 FMA).
+          v = f32(v + d[ch * plane + ysN[k] * w + xsN[k]] * wts[k]);
+        }
+        // A fill blends in where the sampled ones-mask is below 1 (torchvision's mask channel).
+        if (fills !== null) v = f32(f32(v * mask) + f32(f32(1 - mask) * fills[ch]));
+        o[ch * oplane + q] = round ? Math.min(255, Math.max(0, roundHalfEven(v))) : v;
+      }
+    }
+  }
+  return out;
+}

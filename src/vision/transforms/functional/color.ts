@@ -1,0 +1,140 @@
+// Colour kernels of torchvision 0.14's functional_tensor: grayscale, brightness, saturation,
+// contrast and sharpness, all built on one blend, ratio * img + (1 - ratio) * other, computed in
+// float32, clamped to the type's bound and (for uint8) truncated. The float32 steps are replayed
+// with fround so that uint8 results equal torchvision's exactly.
+import { type Image, checkImage, emptyLike, isUint8 } from '../image.js';
+import { clampTruncU8, clampUnit, f32 } from './numeric.js';
+
+// ITU-R 601-2 luma weights as torchvision writes them (0.2989, not 0.299), rounded to float32.
+const WR = f32(0.2989);
+const WG = f32(0.587);
+const WB = f32(0.114);
+
+function checkFactor(name: string, factor: number): void {
+  if (typeof factor !== 'number' || !(factor >= 0)) throw new RangeError(`${name}: factor must be a non-negative number, got ${factor}`);
+}
+
+function checkColorChannels(img: Image, where: string): void {
+  if (img.channels !== 1 && img.channels !== 3) throw new TypeError(`${where}: expects 1 or 3 channels, got ${img.channels}`);
+}
+
+// The luma of pixel p (r at p, g at p + plane, b at p + 2 * plane), as the float32 torchvision sums.
+function luma(d: ArrayLike<number>, p: number, plane: number): number {
+  return f32(f32(f32(WR * d[p]) + f32(WG * d[p + plane])) + f32(WB * d[p + 2 * plane]));
+}
+
+/** Luma of an RGB image, 1 channel or repeated to `numOutputChannels` (torchvision's rgb_to_grayscale). */
+export function rgbToGrayscale<I extends Image>(img: I, numOutputChannels: 1 | 3 = 1): I {
+  checkImage(img, 'rgbToGrayscale');
+  checkColorChannels(img, 'rgbToGrayscale');
+  if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new RangeError(`rgbToGrayscale: numOutputChannels must be 1 or 3, got ${numOutputChannels}`);
+  const plane = img.height * img.width;
+  const out = emptyLike(img, { channels: numOutputChannels }) as I;
+  if (img.channels === 1) out.data.set(img.data);
+  else {
+    const d = img.data;
+    const o = out.data;
+    // `.to(img.dtype)`: a uint8 image truncates its luma.
+    if (isUint8(img)) for (let p = 0; p < plane; p++) o[p] = luma(d, p, plane) | 0;
+    else for (let p = 0; p < plane; p++) o[p] = luma(d, p, plane);
+  }
+  if (numOutputChannels === 3) {
+    out.data.copyWithin(plane, 0, plane);
+    out.data.copyWithin(2 * plane, 0, plane);
+  }
+  return out;
+}
+
+/**
+ * ratio * img + (1 - ratio) * other, clamped and cast back (torchvision's _blend). `other` is an
+ * image of the same size, a single plane shared by all channels, or a constant.
+ */
+export function blend<I extends Image>(img: I, other: ArrayLike<number> | number, ratio: number, otherIsPlane = false): I {
+  const out = emptyLike(img) as I;
+  const d = img.data;
+  const o = out.data;
+  const r = f32(ratio);
+  // (1.0 - ratio) is a Python float subtraction, rounded to float32 only when it meets the tensor.
+  const q = f32(1 - ratio);
+  const plane = img.height * img.width;
+  const clamp = isUint8(img) ? clampTruncU8 : clampUnit;
+  if (typeof other === 'number') {
+    const rest = f32(q * other);
+    if (isUint8(img)) {
+      // A 256-entry table: the result depends on the byte alone.
+      const lut = new Uint8Array(256);
+      for (let v = 0; v < 256; v++) lut[v] = clampTruncU8(f32(f32(r * v) + rest));
+      for (let i = 0; i < d.length; i++) o[i] = lut[d[i]];
+    } else {
+      for (let i = 0; i < d.length; i++) o[i] = clamp(f32(f32(r * d[i]) + rest));
+    }
+    return out;
+  }
+  for (let i = 0; i < d.length; i++) {
+    const b = other[otherIsPlane ? i % plane : i];
+    o[i] = clamp(f32(f32(r * d[i]) + f32(q * b)));
+  }
+  return out;
+}
+
+/** Multiplies brightness by `factor` (0 gives black, 1 the original); torchvision's adjust_brightness. */
+export function adjustBrightness<I extends Image>(img: I, factor: number): I {
+  checkImage(img, 'adjustBrightness');
+  checkFactor('adjustBrightness', factor);
+  checkColorChannels(img, 'adjustBrightness');
+  return blend(img, 0, factor);
+}
+
+/** Blends with the grayscale image (0 gives gray, 1 the original); a 1-channel image is returned as is. */
+export function adjustSaturation<I extends Image>(img: I, factor: number): I {
+  checkImage(img, 'adjustSaturation');
+  checkFactor('adjustSaturation', factor);
+  checkColorChannels(img, 'adjustSaturation');
+  // torchvision returns the input itself for grayscale ("match PIL behaviour").
+  if (img.channels === 1) return img;
+  return blend(img, rgbToGrayscale(img).data, factor, true);
+}
+
+/** Blends with the mean luma (0 gives a flat gray image, 1 the original); torchvision's adjust_contrast. */
+export function adjustContrast<I extends Image>(img: I, factor: number): I {
+  checkImage(img, 'adjustContrast');
+  checkFactor('adjustContrast', factor);
+  checkColorChannels(img, 'adjustContrast');
+  const gray = img.channels === 3 ? rgbToGrayscale(img).data : img.data;
+  // torch sums in float32: exact for uint8 images below 65,793 pixels (the sum stays under 2^24),
+  // which covers CIFAR and 224 x 224 crops; beyond that libtorch's summation order would matter.
+  let sum = 0;
+  for (let i = 0; i < gray.length; i++) sum += gray[i];
+  const mean = f32(f32(sum) / gray.length);
+  return blend(img, mean, factor);
+}
+
+/**
+ * Blends with a 3x3 smoothed image (weights 1, centre 5, over 13; the border kept), as
+ * torchvision's adjust_sharpness: 0 gives the smoothed image, 1 the original, 2 a sharpened one.
+ */
+export function adjustSharpness<I extends Image>(img: I, factor: number): I {
+  checkImage(img, 'adjustSharpness');
+  checkFactor('adjustSharpness', factor);
+  checkColorChannels(img, 'adjustSharpness');
+  const { height: h, width: w } = img;
+  if (h <= 2 || w <= 2) return img;
+  const d = img.data;
+  const degenerate = img.data.slice();
+  const u8 = isUint8(img);
+  const k1 = f32(1 / 13);
+  const k5 = f32(5 / 13);
+  for (let c = 0; c < img.channels; c++) {
+    const base = c * h * w;
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1; x < w - 1; x++) {
+        const p = base + y * w + x;
+        const s = d[p - w - 1] + d[p - w] + d[p - w + 1] + d[p - 1] + d[p + 1] + d[p + w - 1] + d[p + w] + d[p + w + 1];
+        // For bytes the exact value is an integer over 13, never within 1/26 of a rounding tie, so
+        // integer arithmetic gives torch.round of libtorch's float32 convolution exactly.
+        degenerate[p] = u8 ? Math.round((s + 5 * d[p]) / 13) : f32(f32(k1 * s) + f32(k5 * d[p]));
+      }
+    }
+  }
+  return blend(img, degenerate, factor);
+}

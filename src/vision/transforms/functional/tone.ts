@@ -1,0 +1,145 @@
+// Tone kernels of torchvision 0.14's functional_tensor: invert, posterize, solarize, autocontrast
+// and equalize. Each maps a pixel through a per-channel table, so the uint8 paths build a
+// 256-entry lookup table and apply it.
+import { type Image, checkImage, emptyLike, isUint8, maxValue } from '../image.js';
+import { clampTruncU8, clampUnit, f32 } from './numeric.js';
+
+function checkColorChannels(img: Image, where: string): void {
+  if (img.channels !== 1 && img.channels !== 3) throw new TypeError(`${where}: expects 1 or 3 channels, got ${img.channels}`);
+}
+
+function requireUint8(img: Image, where: string): asserts img is Image<Uint8Array> {
+  if (!isUint8(img)) throw new TypeError(`${where}: only uint8 images are supported (as in torchvision), got float32`);
+}
+
+function applyLut<I extends Image>(img: I, lut: Uint8Array, plane = 0, channelLuts?: Uint8Array[]): I {
+  const out = emptyLike(img) as I;
+  const d = img.data;
+  const o = out.data;
+  if (channelLuts) {
+    for (let c = 0; c < channelLuts.length; c++) {
+      const t = channelLuts[c];
+      for (let i = c * plane, end = i + plane; i < end; i++) o[i] = t[d[i]];
+    }
+  } else {
+    for (let i = 0; i < d.length; i++) o[i] = lut[d[i]];
+  }
+  return out;
+}
+
+/** bound - pixel (255 for uint8, 1 for float32); torchvision's invert. */
+export function invert<I extends Image>(img: I): I {
+  checkImage(img, 'invert');
+  checkColorChannels(img, 'invert');
+  const bound = maxValue(img);
+  const out = emptyLike(img) as I;
+  const d = img.data;
+  const o = out.data;
+  for (let i = 0; i < d.length; i++) o[i] = bound - d[i];
+  return out;
+}
+
+/** Keeps the `bits` highest bits of every byte (0..8); torchvision's posterize (uint8 only). */
+export function posterize<I extends Image>(img: I, bits: number): I {
+  checkImage(img, 'posterize');
+  requireUint8(img, 'posterize');
+  checkColorChannels(img, 'posterize');
+  if (!Number.isInteger(bits) || bits < 0 || bits > 8) throw new RangeError(`posterize: bits must be an integer in 0..8, got ${bits}`);
+  // -(2 ** (8 - bits)) as a byte mask: torchvision's `img & mask` on uint8.
+  const mask = -(2 ** (8 - bits)) & 0xff;
+  const out = emptyLike(img) as I;
+  const d = img.data;
+  const o = out.data;
+  for (let i = 0; i < d.length; i++) o[i] = d[i] & mask;
+  return out;
+}
+
+/** Inverts every pixel at or above `threshold`; torchvision's solarize. */
+export function solarize<I extends Image>(img: I, threshold: number): I {
+  checkImage(img, 'solarize');
+  checkColorChannels(img, 'solarize');
+  const bound = maxValue(img);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new TypeError(`solarize: threshold must be a number, got ${threshold}`);
+  if (threshold > bound) throw new RangeError(`solarize: threshold ${threshold} is above the image's bound ${bound}`);
+  // A byte meets a Python float threshold in float32 (the comparison's common type).
+  const t = f32(threshold);
+  if (isUint8(img)) {
+    const lut = new Uint8Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = v >= t ? 255 - v : v;
+    return applyLut(img, lut);
+  }
+  const out = emptyLike(img) as I;
+  const d = img.data;
+  const o = out.data;
+  for (let i = 0; i < d.length; i++) o[i] = d[i] >= t ? f32(1 - d[i]) : d[i];
+  return out;
+}
+
+/** Stretches each channel so that its darkest pixel becomes 0 and its brightest the bound. */
+export function autocontrast<I extends Image>(img: I): I {
+  checkImage(img, 'autocontrast');
+  checkColorChannels(img, 'autocontrast');
+  const plane = img.height * img.width;
+  const d = img.data;
+  const u8 = isUint8(img);
+  const bound = maxValue(img);
+  const out = emptyLike(img) as I;
+  const o = out.data;
+  for (let c = 0; c < img.channels; c++) {
+    const start = c * plane;
+    const end = start + plane;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = start; i < end; i++) {
+      const v = d[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    // bound / (max - min) in torch is (max - min).reciprocal() * bound (Tensor.__rtruediv__); a flat
+    // channel (infinite scale) keeps its values (minimum 0, scale 1).
+    const flat = !Number.isFinite(f32(1 / f32(hi - lo)));
+    const scale = flat ? 1 : f32(f32(1 / f32(hi - lo)) * bound);
+    const min = flat ? 0 : lo;
+    if (u8) {
+      const lut = new Uint8Array(256);
+      for (let v = lo; v <= hi; v++) lut[v] = clampTruncU8(f32(f32(v - min) * scale));
+      for (let i = start; i < end; i++) o[i] = lut[d[i]];
+    } else {
+      for (let i = start; i < end; i++) o[i] = clampUnit(f32(f32(d[i] - min) * scale));
+    }
+  }
+  return out;
+}
+
+/** Equalizes each channel's histogram (PIL's algorithm, as torchvision's equalize; uint8 only). */
+export function equalize<I extends Image>(img: I): I {
+  checkImage(img, 'equalize');
+  requireUint8(img, 'equalize');
+  checkColorChannels(img, 'equalize');
+  const plane = img.height * img.width;
+  const d = img.data;
+  const luts: Uint8Array[] = [];
+  const hist = new Float64Array(256);
+  for (let c = 0; c < img.channels; c++) {
+    hist.fill(0);
+    for (let i = c * plane, end = i + plane; i < end; i++) hist[d[i]]++;
+    // step = (count of all pixels but those of the brightest level present) // 255.
+    let last = 255;
+    while (last > 0 && hist[last] === 0) last--;
+    const step = Math.floor((plane - hist[last]) / 255);
+    const lut = new Uint8Array(256);
+    if (step === 0) {
+      for (let v = 0; v < 256; v++) lut[v] = v;
+    } else {
+      // lut[v] = (cumsum up to v - 1 + step // 2) // step, clamped to 255: the pad-and-shift of torchvision.
+      let cum = 0;
+      const half = Math.floor(step / 2);
+      for (let v = 0; v < 256; v++) {
+        lut[v] = Math.min(255, Math.floor((cum + half) / step));
+        cum += hist[v];
+      }
+    }
+    luts.push(lut);
+  }
+  return applyLut(img, luts[0], plane, luts);
+}
