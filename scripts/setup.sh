@@ -1,16 +1,20 @@
 #!/bin/sh
 # Installs and builds whatever is missing, and is quick (a few seconds) when nothing is:
-#   Debian packages (libtorch-dev, dataset-fashion-mnist; with --with-python also python3-torch and
-#   python3-torchvision for benchmarks and golden fixtures), npm packages, the TypeScript build and
-#   the native addon. apt-get runs only when something is missing, as root or through sudo.
+#   Debian packages (libtorch-dev, dataset-fashion-mnist, a sans font for report figures; with
+#   --for-tests also chromium, which renders the HTML report in a test; with --with-python also
+#   python3-torch and python3-torchvision for benchmarks and golden fixtures), npm packages, the
+#   TypeScript build and the native addon. apt-get runs only when something is missing, as root or
+#   through sudo.
 set -eu
 cd "$(dirname "$0")/.."
 
 with_python=0
+for_tests=0
 for arg in "$@"; do
   case "$arg" in
     --with-python) with_python=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (known: --with-python)" >&2; exit 2 ;;
+    --for-tests) for_tests=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --with-python, --for-tests)" >&2; exit 2 ;;
   esac
 done
 
@@ -19,6 +23,10 @@ if [ -z "${LIBTORCH:-}" ] && [ "${LIBTORCH_USE_PYTORCH:-}" != "1" ]; then
   node scripts/find-libtorch.mjs >/dev/null 2>&1 || packages="libtorch-dev"
 fi
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || packages="$packages dataset-fashion-mnist"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages="$packages fonts-dejavu-core"
+if [ "$for_tests" = 1 ]; then
+  [ -x /usr/bin/chromium ] || packages="$packages chromium"
+fi
 if [ "$with_python" = 1 ]; then
   /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1 || packages="$packages python3-torch python3-torchvision"
 fi

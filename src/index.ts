@@ -2,6 +2,7 @@
 export * as torch from './torch/index.js';
 export * as nn from './nn/index.js';
 export * as vision from './vision/index.js';
+export * as data from './data/index.js';
 export * as log from './log/index.js';
 export * as optim from './optim/index.js';
 export * as metrics from './metrics/index.js';

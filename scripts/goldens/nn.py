@@ -251,7 +251,7 @@ def py_json(v):
     if isinstance(v, dict):
         return {"dict": [[py_json(k), py_json(x)] for k, x in v.items()]}
     if isinstance(v, np.ndarray):
-        return {"ndarray": {"dtype": str(v.dtype), "shape": list(v.shape), "data": v.flatten().tolist()}}
+        return {"ndarray": {"dtype": v.dtype.name, "shape": list(v.shape), "data": v.flatten().tolist()}}
     raise TypeError(type(v))
 
 
@@ -324,8 +324,8 @@ def checkpoint_fixtures():
             out.writestr(info.filename, src.read(info.filename))
     expected = {}
     for k, v in sd.items():
-        expected[k] = {"dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape),
-                       "data": [bool(x) if v.dtype == torch.bool else x for x in v.float().flatten().tolist()]}
+        wide = v.float() if v.dtype in (torch.float16, torch.bfloat16) else v  # smoothlab widens half types to float32
+        expected[k] = {"dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape), "data": wide.flatten().tolist()}
     return {"expected": expected, "deflated": base64.b64encode(deflated.getvalue()).decode()}
 
 

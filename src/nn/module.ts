@@ -55,7 +55,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (dropout active, BatchNorm uses batch statistics); set by train() / eval(). */
   training = true;
 
-  /** The computation; call it directly, or through call() so that hooks run. */
+  /**
+   * The computation. Run a module with call() (PyTorch's module(x)) so that hooks run; composite
+   * modules call their children that way too, which is how summary() sees every layer.
+   */
   abstract forward(...input: In): Out;
 
   /** Runs forward() with the registered pre-hooks and hooks around it (PyTorch's module(x)). */

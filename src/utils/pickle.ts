@@ -9,16 +9,14 @@
 // type, insertion order; a Map rather than an object so that keys such as '__proto__' are inert);
 // set/frozenset Set.
 
-/** A reader failure: malformed or truncated data, or a refused global; the message says which. */
-export class PickleError extends Error {
-  constructor(message: string) {
-    super(`pickle: ${message}`);
-    this.name = 'PickleError';
-  }
-}
+import { DEFAULT_GLOBALS, type GlobalHandler } from './pickle_globals.js';
+import { PickleInput } from './pickle_input.js';
+import { PickleError } from './pickle_error.js';
+import { decodeEscapedString, decodeRawUnicodeEscape, latin1String } from './pickle_text.js';
 
-/** The JS stand-in of an allow-listed Python global; REDUCE and NEWOBJ call `fn` with the arguments. */
-export type GlobalHandler = (...args: unknown[]) => unknown;
+export { PickleError } from './pickle_error.js';
+export { encodeString, latin1String } from './pickle_text.js';
+export { DEFAULT_GLOBAL_NAMES, type GlobalHandler } from './pickle_globals.js';
 
 /** A resolved global on the stack: the Python name and its JS handler. */
 export class PickleGlobal {
@@ -51,55 +49,6 @@ export interface ReadPickleOptions {
   encoding?: 'ASCII' | 'latin1' | 'utf8' | 'bytes';
 }
 
-function latin1Bytes(s: string, where: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255) throw new PickleError(`${where}: character U+${c.toString(16)} is not latin-1`);
-    out[i] = c;
-  }
-  return out;
-}
-
-/** Encodes a string as Python's str.encode would for latin-1, utf-8 and ascii. */
-export function encodeString(s: string, encoding: string): Uint8Array {
-  const e = encoding.toLowerCase().replace(/[-_]/g, '');
-  if (e === 'latin1' || e === 'iso88591') return latin1Bytes(s, 'encode');
-  if (e === 'utf8') return new TextEncoder().encode(s);
-  if (e === 'ascii') {
-    const bytes = latin1Bytes(s, 'encode');
-    if (bytes.some((b) => b > 127)) throw new PickleError('encode: non-ASCII character');
-    return bytes;
-  }
-  throw new PickleError(`encode: unsupported encoding ${JSON.stringify(encoding)}`);
-}
-
-function toBytes(value: unknown, where: string): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (Array.isArray(value) && value.every((v) => Number.isInteger(v) && v >= 0 && v < 256)) return Uint8Array.from(value as number[]);
-  throw new PickleError(`${where}: expected bytes`);
-}
-
-// The globals every pickle may use: containers and the helpers protocol 2 uses to spell bytes.
-const DEFAULT_GLOBALS: Record<string, GlobalHandler> = {
-  'collections.OrderedDict': (items?: unknown) => new Map(items === undefined ? [] : (items as [unknown, unknown][])),
-  'builtins.set': (items: unknown = []) => new Set(items as unknown[]),
-  'builtins.frozenset': (items: unknown = []) => new Set(items as unknown[]),
-  'builtins.bytes': (data: unknown = []) => toBytes(data, 'bytes()'),
-  'builtins.bytearray': (data: unknown = [], encoding?: unknown) =>
-    typeof data === 'string' ? encodeString(data, String(encoding ?? 'latin1')) : Uint8Array.from(toBytes(data, 'bytearray()')),
-  // Protocol <= 2 writes bytes as _codecs.encode(latin-1 text, 'latin1').
-  '_codecs.encode': (text: unknown, encoding: unknown = 'utf-8') => {
-    if (typeof text !== 'string') throw new PickleError('_codecs.encode: expected a str');
-    return encodeString(text, String(encoding));
-  },
-};
-// Python 3 writes protocols 0-2 with Python 2's module names (`__builtin__`), for Python 2 readers.
-for (const name of ['set', 'frozenset', 'bytes', 'bytearray']) DEFAULT_GLOBALS[`__builtin__.${name}`] = DEFAULT_GLOBALS[`builtins.${name}`];
-
-/** The names of the globals every pickle may use. */
-export const DEFAULT_GLOBAL_NAMES: readonly string[] = Object.keys(DEFAULT_GLOBALS);
-
 /**
  * Decodes one pickle into plain JS values. Refuses any global outside the defaults and
  * `options.globals`, any persistent id without `options.persistentLoad`, and extension codes.
@@ -109,72 +58,21 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
 }
 
 class Unpickler {
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
+  readonly #in: PickleInput;
   readonly #globals: Map<string, GlobalHandler>;
   readonly #options: ReadPickleOptions;
-  #pos = 0;
   #stack: unknown[] = [];
   readonly #metastack: unknown[][] = [];
   readonly #memo = new Map<number, unknown>();
 
   constructor(bytes: Uint8Array, options: ReadPickleOptions) {
-    this.#bytes = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#in = new PickleInput(bytes);
     this.#options = options;
     this.#globals = new Map(Object.entries({ ...DEFAULT_GLOBALS, ...(options.globals ?? {}) }));
   }
 
   #fail(message: string): never {
-    throw new PickleError(`${message} (at byte ${this.#pos})`);
-  }
-
-  #take(n: number): Uint8Array {
-    if (!Number.isSafeInteger(n) || n < 0 || this.#pos + n > this.#bytes.byteLength) this.#fail(`truncated data: ${n} bytes wanted`);
-    const out = this.#bytes.subarray(this.#pos, this.#pos + n);
-    this.#pos += n;
-    return out;
-  }
-
-  #u8(): number {
-    return this.#take(1)[0];
-  }
-
-  #u16(): number {
-    const at = this.#pos;
-    this.#take(2);
-    return this.#view.getUint16(at, true);
-  }
-
-  #i32(): number {
-    const at = this.#pos;
-    this.#take(4);
-    return this.#view.getInt32(at, true);
-  }
-
-  #u32(): number {
-    const at = this.#pos;
-    this.#take(4);
-    return this.#view.getUint32(at, true);
-  }
-
-  #u64(): number {
-    const at = this.#pos;
-    this.#take(8);
-    const v = this.#view.getBigUint64(at, true);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) this.#fail('a 64-bit length beyond 2^53');
-    return Number(v);
-  }
-
-  // A text line without its '\n' (protocol 0 arguments), as latin-1.
-  #line(): string {
-    const end = this.#bytes.indexOf(0x0a, this.#pos);
-    if (end < 0) this.#fail('truncated data: missing end of line');
-    const raw = this.#bytes.subarray(this.#pos, end);
-    this.#pos = end + 1;
-    let s = '';
-    for (const b of raw) s += String.fromCharCode(b);
-    return s;
+    return this.#in.fail(message);
   }
 
   #push(value: unknown): void {
@@ -222,9 +120,7 @@ class Unpickler {
     if (encoding === 'ASCII' && raw.some((b) => b > 127)) {
       this.#fail("a Python 2 str with non-ASCII bytes; pass encoding 'latin1' or 'bytes'");
     }
-    let s = '';
-    for (const b of raw) s += String.fromCharCode(b);
-    return s;
+    return latin1String(raw);
   }
 
   #utf8(raw: Uint8Array): string {
@@ -254,17 +150,16 @@ class Unpickler {
   }
 
   load(): unknown {
-    const bytes = this.#bytes;
-    while (this.#pos < bytes.byteLength) {
-      const op = bytes[this.#pos++];
+    while (!this.#in.atEnd) {
+      const op = this.#in.u8();
       switch (op) {
         case 0x80: { // PROTO
-          const proto = this.#u8();
+          const proto = this.#in.u8();
           if (proto > 5) this.#fail(`unsupported pickle protocol ${proto}`);
           break;
         }
         case 0x95: // FRAME: a length hint only
-          this.#u64();
+          this.#in.u64();
           break;
         case 0x2e: // STOP '.'
           if (this.#metastack.length > 0) this.#fail('STOP inside an unclosed MARK');
@@ -287,56 +182,54 @@ class Unpickler {
         case 0x4e: this.#push(null); break; // NONE 'N'
         case 0x88: this.#push(true); break; // NEWTRUE
         case 0x89: this.#push(false); break; // NEWFALSE
-        case 0x4a: this.#push(this.#i32()); break; // BININT 'J'
-        case 0x4b: this.#push(this.#u8()); break; // BININT1 'K'
-        case 0x4d: this.#push(this.#u16()); break; // BININT2 'M'
+        case 0x4a: this.#push(this.#in.i32()); break; // BININT 'J'
+        case 0x4b: this.#push(this.#in.u8()); break; // BININT1 'K'
+        case 0x4d: this.#push(this.#in.u16()); break; // BININT2 'M'
         case 0x49: { // INT 'I'
-          const line = this.#line().trim();
+          const line = this.#in.line().trim();
           if (line === '00') this.#push(false);
           else if (line === '01') this.#push(true);
           else this.#push(this.#int(line));
           break;
         }
         case 0x4c: // LONG 'L'
-          this.#push(this.#int(this.#line().trim().replace(/L$/, '')));
+          this.#push(this.#int(this.#in.line().trim().replace(/L$/, '')));
           break;
         case 0x8a: // LONG1
-          this.#push(this.#long(this.#u8()));
+          this.#push(this.#long(this.#in.u8()));
           break;
         case 0x8b: { // LONG4
-          const n = this.#i32();
+          const n = this.#in.i32();
           if (n < 0) this.#fail('LONG4 with a negative length');
           this.#push(this.#long(n));
           break;
         }
         case 0x46: // FLOAT 'F'
-          this.#push(this.#float(this.#line().trim()));
+          this.#push(this.#float(this.#in.line().trim()));
           break;
         case 0x47: { // BINFLOAT 'G' (big-endian)
-          const at = this.#pos;
-          this.#take(8);
-          this.#push(this.#view.getFloat64(at, false));
+          this.#push(this.#in.f64be());
           break;
         }
         // ---- strings and bytes ----
         case 0x53: // STRING 'S'
-          this.#push(this.#str2(this.#escapedString(this.#line())));
+          this.#push(this.#str2(decodeEscapedString(this.#in.line())));
           break;
         case 0x54: { // BINSTRING 'T'
-          const n = this.#i32();
+          const n = this.#in.i32();
           if (n < 0) this.#fail('BINSTRING with a negative length');
-          this.#push(this.#str2(this.#take(n)));
+          this.#push(this.#str2(this.#in.take(n)));
           break;
         }
-        case 0x55: this.#push(this.#str2(this.#take(this.#u8()))); break; // SHORT_BINSTRING 'U'
-        case 0x42: this.#push(this.#take(this.#u32()).slice()); break; // BINBYTES 'B'
-        case 0x43: this.#push(this.#take(this.#u8()).slice()); break; // SHORT_BINBYTES 'C'
-        case 0x8e: this.#push(this.#take(this.#u64()).slice()); break; // BINBYTES8
-        case 0x96: this.#push(this.#take(this.#u64()).slice()); break; // BYTEARRAY8
-        case 0x56: this.#push(this.#rawUnicodeEscape(this.#line())); break; // UNICODE 'V'
-        case 0x58: this.#push(this.#utf8(this.#take(this.#u32()))); break; // BINUNICODE 'X'
-        case 0x8c: this.#push(this.#utf8(this.#take(this.#u8()))); break; // SHORT_BINUNICODE
-        case 0x8d: this.#push(this.#utf8(this.#take(this.#u64()))); break; // BINUNICODE8
+        case 0x55: this.#push(this.#str2(this.#in.take(this.#in.u8()))); break; // SHORT_BINSTRING 'U'
+        case 0x42: this.#push(this.#in.take(this.#in.u32()).slice()); break; // BINBYTES 'B'
+        case 0x43: this.#push(this.#in.take(this.#in.u8()).slice()); break; // SHORT_BINBYTES 'C'
+        case 0x8e: this.#push(this.#in.take(this.#in.u64()).slice()); break; // BINBYTES8
+        case 0x96: this.#push(this.#in.take(this.#in.u64()).slice()); break; // BYTEARRAY8
+        case 0x56: this.#push(decodeRawUnicodeEscape(this.#in.line())); break; // UNICODE 'V'
+        case 0x58: this.#push(this.#utf8(this.#in.take(this.#in.u32()))); break; // BINUNICODE 'X'
+        case 0x8c: this.#push(this.#utf8(this.#in.take(this.#in.u8()))); break; // SHORT_BINUNICODE
+        case 0x8d: this.#push(this.#utf8(this.#in.take(this.#in.u64()))); break; // BINUNICODE8
         case 0x97: this.#fail('out-of-band buffers (NEXT_BUFFER) are not supported'); break;
         case 0x98: break; // READONLY_BUFFER: the buffer on the stack stays as it is
         // ---- containers ----
@@ -397,8 +290,8 @@ class Unpickler {
         case 0x91: this.#push(new Set(this.#popMark())); break; // FROZENSET
         // ---- globals and object construction (allow-list only) ----
         case 0x63: { // GLOBAL 'c'
-          const module = this.#line();
-          this.#push(this.#global(module, this.#line()));
+          const module = this.#in.line();
+          this.#push(this.#global(module, this.#in.line()));
           break;
         }
         case 0x93: { // STACK_GLOBAL
@@ -429,8 +322,8 @@ class Unpickler {
           break;
         }
         case 0x69: { // INST 'i'
-          const module = this.#line();
-          const cls = this.#global(module, this.#line());
+          const module = this.#in.line();
+          const cls = this.#global(module, this.#in.line());
           this.#push(this.#call(cls, this.#popMark(), 'INST'));
           break;
         }
@@ -444,18 +337,18 @@ class Unpickler {
         case 0x82: case 0x83: case 0x84: // EXT1 / EXT2 / EXT4
           this.#fail('extension-registry codes (EXT1/2/4) are not supported');
           break;
-        case 0x50: this.#push(this.#persistent(this.#line())); break; // PERSID 'P'
+        case 0x50: this.#push(this.#persistent(this.#in.line())); break; // PERSID 'P'
         case 0x51: this.#push(this.#persistent(this.#pop())); break; // BINPERSID 'Q'
         // ---- memo ----
-        case 0x67: this.#push(this.#memoGet(this.#int(this.#line().trim()) as number)); break; // GET 'g'
-        case 0x68: this.#push(this.#memoGet(this.#u8())); break; // BINGET 'h'
-        case 0x6a: this.#push(this.#memoGet(this.#u32())); break; // LONG_BINGET 'j'
-        case 0x70: this.#memo.set(this.#int(this.#line().trim()) as number, this.#top()); break; // PUT 'p'
-        case 0x71: this.#memo.set(this.#u8(), this.#top()); break; // BINPUT 'q'
-        case 0x72: this.#memo.set(this.#u32(), this.#top()); break; // LONG_BINPUT 'r'
+        case 0x67: this.#push(this.#memoGet(this.#int(this.#in.line().trim()) as number)); break; // GET 'g'
+        case 0x68: this.#push(this.#memoGet(this.#in.u8())); break; // BINGET 'h'
+        case 0x6a: this.#push(this.#memoGet(this.#in.u32())); break; // LONG_BINGET 'j'
+        case 0x70: this.#memo.set(this.#int(this.#in.line().trim()) as number, this.#top()); break; // PUT 'p'
+        case 0x71: this.#memo.set(this.#in.u8(), this.#top()); break; // BINPUT 'q'
+        case 0x72: this.#memo.set(this.#in.u32(), this.#top()); break; // LONG_BINPUT 'r'
         case 0x94: this.#memo.set(this.#memo.size, this.#top()); break; // MEMOIZE
         default:
-          this.#pos--;
+          this.#in.pos--;
           this.#fail(`unknown opcode 0x${op.toString(16).padStart(2, '0')}`);
       }
     }
@@ -480,7 +373,7 @@ class Unpickler {
 
   // Little-endian two's complement, as LONG1 / LONG4 store Python ints.
   #long(n: number): number | bigint {
-    const raw = this.#take(n);
+    const raw = this.#in.take(n);
     let v = 0n;
     for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]);
     if (n > 0 && raw[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
@@ -493,42 +386,5 @@ class Unpickler {
     const v = Number(text);
     if (text === '' || Number.isNaN(v)) this.#fail(`bad float ${JSON.stringify(text)}`);
     return v;
-  }
-
-  // Protocol 0's STRING argument: a quoted Python 2 literal with backslash escapes.
-  #escapedString(line: string): Uint8Array {
-    const q = line[0];
-    if (line.length < 2 || (q !== "'" && q !== '"') || line[line.length - 1] !== q) this.#fail('STRING argument is not quoted');
-    const body = line.slice(1, -1);
-    const out: number[] = [];
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34 };
-    for (let i = 0; i < body.length; i++) {
-      const c = body[i];
-      if (c !== '\\') {
-        out.push(c.charCodeAt(0));
-        continue;
-      }
-      const e = body[++i];
-      if (e === undefined) this.#fail('STRING ends with a backslash');
-      if (e in simple) out.push(simple[e]);
-      else if (e === '\n') continue;
-      else if (e === 'x') {
-        const hex = body.slice(i + 1, i + 3);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) this.#fail('bad \\x escape in STRING');
-        out.push(parseInt(hex, 16));
-        i += 2;
-      } else if (/[0-7]/.test(e)) {
-        let oct = e;
-        while (oct.length < 3 && /[0-7]/.test(body[i + 1] ?? '')) oct += body[++i];
-        out.push(parseInt(oct, 8) & 0xff);
-      } else out.push(92, e.charCodeAt(0));
-    }
-    return Uint8Array.from(out);
-  }
-
-  // Protocol 0's UNICODE argument: latin-1 text where only \uXXXX and \UXXXXXXXX are escapes.
-  #rawUnicodeEscape(line: string): string {
-    return line.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u4: string | undefined, u8: string | undefined) =>
-      String.fromCodePoint(parseInt((u4 ?? u8) as string, 16)));
   }
 }

@@ -1,7 +1,10 @@
 // NumPy arrays inside pickles (CIFAR's python-format batches hold uint8 images as ndarrays). These
 // handlers rebuild arrays of plain numeric dtypes from their raw bytes, for readPickle's allow-list;
 // object arrays and structured dtypes are refused.
-import { type GlobalHandler, PickleError, PickleGlobal, SETSTATE, type Settable, encodeString } from './pickle.js';
+import { type GlobalHandler, PickleError, PickleGlobal, SETSTATE, type Settable, encodeString, latin1String } from './pickle.js';
+
+// Python 2 str arguments arrive as bytes when read with encoding 'bytes': accept both forms.
+const text = (v: unknown): string => (v instanceof Uint8Array ? latin1String(v) : String(v));
 
 /** Element types of the arrays NDArray can hold (NumPy's names). */
 export type NumpyDType = 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float16' | 'float32' | 'float64';
@@ -32,7 +35,7 @@ export class NumpyDtypeRef implements Settable {
     // (version, byteorder, subarray, names, fields, elsize, alignment, flags)
     if (!Array.isArray(state) || state.length < 8) throw new PickleError('numpy dtype: unexpected state');
     if (state[2] !== null || state[3] !== null) throw new PickleError('numpy dtype: structured and subarray dtypes are not supported');
-    this.byteorder = String(state[1]);
+    this.byteorder = text(state[1]);
   }
 }
 
@@ -92,7 +95,7 @@ const handlers: Record<string, GlobalHandler> = {
   },
   'numeric._frombuffer': (raw: unknown, dtype: unknown, shape: unknown, order: unknown) => {
     const array = new NDArray();
-    array[SETSTATE]([shape, dtypeArg(dtype), order === 'F', bytesOf(raw, 'numpy _frombuffer')]);
+    array[SETSTATE]([shape, dtypeArg(dtype), text(order) === 'F', bytesOf(raw, 'numpy _frombuffer')]);
     return array;
   },
 };
@@ -102,7 +105,7 @@ export const numpyGlobals: Record<string, GlobalHandler> = {
   'numpy.ndarray': () => {
     throw new PickleError('numpy.ndarray can only be rebuilt through _reconstruct');
   },
-  'numpy.dtype': (code: unknown) => new NumpyDtypeRef(String(code)),
+  'numpy.dtype': (code: unknown) => new NumpyDtypeRef(text(code)),
 };
 for (const prefix of ['numpy.core', 'numpy._core']) {
   for (const [name, fn] of Object.entries(handlers)) numpyGlobals[`${prefix}.${name}`] = fn;

@@ -51,16 +51,23 @@ function viewBytes(storage: Storage, offset: number, size: number[], stride: num
     throw new Error(`${label}: a tensor of shape [${size.join(', ')}] reaches past its storage of ${storage.numel} elements`);
   }
   if (isContiguous(size, stride)) return storage.bytes.subarray(offset * item, (offset + numel) * item);
+  // Copy in the widest unit the element size allows, from an aligned copy of the storage.
+  const unit = item % 4 === 0 ? 4 : item % 2 === 0 ? 2 : 1;
+  const View = unit === 4 ? Uint32Array : unit === 2 ? Uint16Array : Uint8Array;
+  const aligned = storage.bytes.byteOffset % unit === 0 ? storage.bytes : storage.bytes.slice();
+  const src = new View(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / unit);
   const out = new Uint8Array(numel * item);
+  const dst = new View(out.buffer);
+  const k = item / unit;
   const index = new Array<number>(size.length).fill(0);
-  let src = offset;
+  let from = offset;
   for (let i = 0; i < numel; i++) {
-    out.set(storage.bytes.subarray(src * item, (src + 1) * item), i * item);
+    for (let u = 0; u < k; u++) dst[i * k + u] = src[from * k + u];
     for (let d = size.length - 1; d >= 0; d--) {
       index[d]++;
-      src += stride[d];
+      from += stride[d];
       if (index[d] < size[d]) break;
-      src -= stride[d] * size[d];
+      from -= stride[d] * size[d];
       index[d] = 0;
     }
   }

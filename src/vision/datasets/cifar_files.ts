@@ -4,7 +4,7 @@
 //  - python: Python 2 pickles of dicts whose 'data' is a uint8 NumPy array of shape (n, 3072),
 //    read with the restricted unpickler of smoothlab/utils (never runs code).
 import { readFileSync } from 'node:fs';
-import { readPickle } from '../../utils/pickle.js';
+import { type GlobalHandler, SETSTATE, type Settable, readPickle } from '../../utils/pickle.js';
 import { NDArray, numpyGlobals } from '../../utils/pickle_numpy.js';
 
 /** Pixels per CIFAR image (3 x 32 x 32). */
@@ -54,14 +54,29 @@ export function readBinaryBatch(file: string, labelNames: readonly string[], cla
 }
 
 // Python 2 str keys and values come back as bytes (encoding 'bytes' keeps the 30 MB pixel string
-// out of a JS string); they are latin-1 text, as torchvision's pickle.load(encoding='latin1') reads them.
+// out of a JS string: decoding it as latin-1 text costs seconds per batch); they are latin-1
+// text, as torchvision's pickle.load(encoding='latin1') reads them.
 const latin1 = (v: unknown): unknown => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v);
+
+// NumPy's dtype handler expects its Python 2 str arguments ('u1', '|') as text: decode them.
+const cifarGlobals: Record<string, GlobalHandler> = {
+  ...numpyGlobals,
+  'numpy.dtype': (code: unknown, ...rest: unknown[]) => {
+    const dtype = numpyGlobals['numpy.dtype'](latin1(code), ...rest) as Settable;
+    const setState = dtype[SETSTATE].bind(dtype);
+    Object.defineProperty(dtype, SETSTATE, { value: (state: unknown) => setState(Array.isArray(state) ? state.map(latin1) : state) });
+    return dtype;
+  },
+};
 
 /** Unpickles a python-format file into a Map with string keys; errors name the file. */
 export function readCifarPickle(file: string): Map<string, unknown> {
   let value: unknown;
   try {
-    value = readPickle(readBytes(file), { globals: numpyGlobals, encoding: 'bytes' });
+    // A plain Uint8Array view, not the Buffer readFileSync returns: Buffer#slice makes a view
+    // where Uint8Array#slice copies, and the NumPy handlers rely on slice() copying.
+    const bytes = readBytes(file);
+    value = readPickle(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { globals: cifarGlobals, encoding: 'bytes' });
   } catch (error) {
     if ((error as Error).message.startsWith(file)) throw error;
     throw new Error(`${file}: truncated or corrupt pickle (${(error as Error).message})`, { cause: error });

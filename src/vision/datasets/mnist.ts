@@ -3,6 +3,7 @@
 // the largest split is 47 MB decompressed, and batching then slices memory instead of files.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type DownloadOptions, downloadFile } from './download.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdx } from './idx.js';
 import type { ImageClassificationDataset, ImageSample } from './types.js';
 
@@ -14,6 +15,20 @@ export interface MnistOptions {
   train?: boolean;
 }
 
+/** Where the four .gz files are fetched from: base URLs tried in order, and each file's MD5. */
+export interface MnistSource {
+  mirrors: readonly string[];
+  md5: Readonly<Record<string, string>>;
+}
+
+/** Options of MNIST.load / FashionMNIST.load. */
+export interface MnistLoadOptions extends MnistOptions, DownloadOptions {
+  /** Download the split's missing .gz files into `root` (MD5-checked, each written atomically). */
+  download?: boolean;
+  /** Mirrors and checksums instead of torchvision's (for a local mirror). */
+  source?: MnistSource;
+}
+
 // What tells one member of the family from another.
 interface FamilySpec {
   name: string;
@@ -21,6 +36,8 @@ interface FamilySpec {
   defaultRoot: string;
   // How to get the files into `root`: a sentence or two for the missing-file error.
   howToGet: (root: string) => string;
+  // torchvision's mirrors and MD5s of the four .gz files.
+  source: MnistSource;
 }
 
 const fileNames = (train: boolean) => {
@@ -35,6 +52,33 @@ function locate(spec: FamilySpec, root: string, name: string): string {
   if (found !== undefined) return found;
   const file = join(root, `${name}.gz`);
   throw new Error(`${spec.name}: missing ${file} (nor found uncompressed as ${join(root, name)}). ${spec.howToGet(root)}`);
+}
+
+/**
+ * Downloads the split's missing .gz files into `root` (a file present plain or compressed counts
+ * as present), trying each mirror in turn; a failed file leaves nothing behind.
+ */
+async function fetchSplit(spec: FamilySpec, options: MnistLoadOptions): Promise<void> {
+  const { root = spec.defaultRoot, train = true, source = spec.source } = options;
+  const dir = resolve(root);
+  const names = fileNames(train);
+  for (const name of [names.images, names.labels]) {
+    if ([join(dir, name), join(dir, `${name}.gz`)].some((p) => existsSync(p))) continue;
+    const file = `${name}.gz`;
+    const md5 = source.md5[file];
+    if (md5 === undefined) throw new TypeError(`${spec.name}: the download source has no MD5 for ${file}`);
+    const errors: string[] = [];
+    for (const mirror of source.mirrors) {
+      try {
+        await downloadFile({ url: new URL(file, mirror.endsWith('/') ? mirror : `${mirror}/`).toString(), md5 }, join(dir, file), options);
+        errors.length = 0;
+        break;
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+    }
+    if (errors.length > 0) throw new Error(`${spec.name}: cannot download ${file}: ${errors.join('; ')}`);
+  }
 }
 
 /** A MNIST-family split held in memory: IDX images and labels checked against each other. */
@@ -118,7 +162,17 @@ const mnistSpec: FamilySpec = {
   howToGet: (root) =>
     `Put MNIST's four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, ` +
     `t10k-labels-idx1-ubyte.gz, from Yann LeCun's MNIST page or torchvision's MNIST/raw folder) in ${root}, ` +
-    'or pass { root } naming the folder that holds them; smoothlab does not download datasets yet.',
+    `or pass { root } naming the folder that holds them, or download them with \`await MNIST.load({ root: ${JSON.stringify(root)}, download: true })\`.`,
+  source: {
+    // torchvision 0.14's mirrors, the S3 copy first: yann.lecun.com often refuses plain downloads now.
+    mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'http://yann.lecun.com/exdb/mnist/'],
+    md5: {
+      'train-images-idx3-ubyte.gz': 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+      'train-labels-idx1-ubyte.gz': 'd53e105ee54ea40749a09fcbcd1e9432',
+      't10k-images-idx3-ubyte.gz': '9fb629c4189551a2d022fa330f9573f3',
+      't10k-labels-idx1-ubyte.gz': 'ec29112dd5afa0611ce80d1b7f02629c',
+    },
+  },
 };
 
 const fashionSpec: FamilySpec = {
@@ -127,7 +181,16 @@ const fashionSpec: FamilySpec = {
   defaultRoot: FASHION_MNIST_DEBIAN_ROOT,
   howToGet: (root) =>
     `Get it with \`apt-get install dataset-fashion-mnist\` (Debian/Ubuntu), which puts the four IDX files in ${FASHION_MNIST_DEBIAN_ROOT} ` +
-    `(the default root), or put them in ${root} yourself; smoothlab does not download datasets yet.`,
+    `(the default root), put them in ${root} yourself, or download them with \`await FashionMNIST.load({ root: ${JSON.stringify(root)}, download: true })\`.`,
+  source: {
+    mirrors: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
+    md5: {
+      'train-images-idx3-ubyte.gz': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+      'train-labels-idx1-ubyte.gz': '25c81989df183df01b3e8a0aad5dffbe',
+      't10k-images-idx3-ubyte.gz': 'bef4ecab320f06d8554ea6380940ec79',
+      't10k-labels-idx1-ubyte.gz': 'bb300cfdad3c16e7a12a480ee83cd310',
+    },
+  },
 };
 
 /** The MNIST handwritten digits (60,000 train / 10,000 test images, 28x28 grayscale); root defaults to ./data/mnist. */
@@ -136,6 +199,12 @@ export class MNIST extends MnistFamilyDataset {
   constructor(options: MnistOptions = {}) {
     super(mnistSpec, options);
   }
+
+  /** Like the constructor, but with `download: true` fetches missing files first (torchvision's mirrors and MD5s). */
+  static async load(options: MnistLoadOptions = {}): Promise<MNIST> {
+    if (options.download) await fetchSplit(mnistSpec, options);
+    return new MNIST(options);
+  }
 }
 
 /** Zalando's Fashion-MNIST (60,000 / 10,000 images of 10 kinds of clothing, 28x28 grayscale); root defaults to Debian's package. */
@@ -143,5 +212,11 @@ export class FashionMNIST extends MnistFamilyDataset {
   /** Reads the training (default) or test split from `root`. */
   constructor(options: MnistOptions = {}) {
     super(fashionSpec, options);
+  }
+
+  /** Like the constructor, but with `download: true` fetches missing files first (Zalando's S3 mirror, MD5-checked). */
+  static async load(options: MnistLoadOptions = {}): Promise<FashionMNIST> {
+    if (options.download) await fetchSplit(fashionSpec, options);
+    return new FashionMNIST(options);
   }
 }

@@ -149,29 +149,48 @@ function gridTransform<I extends Image>(img: I, matrix: number[], ow: number, oh
   const plane = h * w;
   const oplane = oh * ow;
   const round = isUint8(img);
-  // Nearest sampling copies the fill as the image's type stores it: torch.round, then the cast.
-  const nearestFills = fills === null ? new Array<number>(c).fill(0) : fills.map((v) => (round ? Math.min(255, Math.max(0, roundHalfEven(f32(v)))) : f32(v)));
+  // The base grid holds pixel centres relative to the output centre (x - ow/2 + 0.5, exact); the
+  // grid is a float32 bmm of [x, y, 1] with the scaled matrix, summed left to right. The x terms
+  // depend on the column only and the y terms on the row only, so both are tabulated.
+  const colX = Float64Array.from({ length: ow }, (_, j) => f32((j - ow * 0.5 + 0.5) * ax));
+  const colY = Float64Array.from({ length: ow }, (_, j) => f32((j - ow * 0.5 + 0.5) * ay));
+  if (interpolation === 'nearest') {
+    // Source pixel of every output pixel (-1: outside), then one copy per channel.
+    const source = new Int32Array(oplane);
+    for (let i = 0; i < oh; i++) {
+      const yb = i - oh * 0.5 + 0.5;
+      const ybx = f32(yb * bx);
+      const yby = f32(yb * by);
+      for (let j = 0, q = i * ow; j < ow; j++, q++) {
+        const gx = f32(f32(colX[j] + ybx) + cx);
+        const gy = f32(f32(colY[j] + yby) + cy);
+        const nx = roundHalfEven(f32(f32(f32(gx + 1) * sw) - 0.5));
+        const ny = roundHalfEven(f32(f32(f32(gy + 1) * sh) - 0.5));
+        source[q] = nx > -1 && nx < w && ny > -1 && ny < h ? ny * w + nx : -1;
+      }
+    }
+    // Nearest sampling copies the fill as the image's type stores it: torch.round, then the cast.
+    for (let ch = 0; ch < c; ch++) {
+      const fillValue = fills === null ? 0 : round ? Math.min(255, Math.max(0, roundHalfEven(f32(fills[ch])))) : f32(fills[ch]);
+      const src = ch * plane;
+      const dst = ch * oplane;
+      for (let q = 0; q < oplane; q++) {
+        const p = source[q];
+        o[dst + q] = p < 0 ? fillValue : d[src + p];
+      }
+    }
+    return out;
+  }
   for (let i = 0; i < oh; i++) {
-    // The base grid holds pixel centres relative to the output centre: -oh/2 + 0.5 + i (exact).
     const yb = i - oh * 0.5 + 0.5;
     const ybx = f32(yb * bx);
     const yby = f32(yb * by);
     for (let j = 0; j < ow; j++) {
-      const xb = j - ow * 0.5 + 0.5;
-      // The grid is a float32 bmm of [x, y, 1] with the scaled matrix, summed left to right.
-      const gx = f32(f32(f32(xb * ax) + ybx) + cx);
-      const gy = f32(f32(f32(xb * ay) + yby) + cy);
+      const gx = f32(f32(colX[j] + ybx) + cx);
+      const gy = f32(f32(colY[j] + yby) + cy);
       const ix = f32(f32(f32(gx + 1) * sw) - 0.5);
       const iy = f32(f32(f32(gy + 1) * sh) - 0.5);
       const q = i * ow + j;
-      if (interpolation === 'nearest') {
-        const nx = roundHalfEven(ix);
-        const ny = roundHalfEven(iy);
-        const inside = nx > -1 && nx < w && ny > -1 && ny < h;
-        const p = ny * w + nx;
-        for (let ch = 0; ch < c; ch++) o[ch * oplane + q] = inside ? d[ch * plane + p] : nearestFills[ch];
-        continue;
-      }
       // Bilinear: the four neighbours, each weighted by the opposite area; outside ones count 0.
       const x0 = Math.floor(ix);
       const y0 = Math.floor(iy);

@@ -9,6 +9,34 @@ import { clampTruncU8, clampUnit, f32 } from './numeric.js';
 const WR = f32(0.2989);
 const WG = f32(0.587);
 const WB = f32(0.114);
+// Their float32 products with every byte, so that a uint8 luma is two additions per pixel.
+const LR = Float64Array.from({ length: 256 }, (_, v) => f32(WR * v));
+const LG = Float64Array.from({ length: 256 }, (_, v) => f32(WG * v));
+const LB = Float64Array.from({ length: 256 }, (_, v) => f32(WB * v));
+// round(t / 13) for every 3x3 sum t (weights 1 and 5) of bytes: at most 13 * 255.
+const DIV13 = Uint8Array.from({ length: 13 * 255 + 1 }, (_, t) => Math.round(t / 13));
+
+/** f32(ratio * v) for every byte v: one side of a uint8 blend as a table. */
+function scaledBytes(ratio: number): Float64Array {
+  const r = f32(ratio);
+  const t = new Float64Array(256);
+  for (let v = 0; v < 256; v++) t[v] = f32(r * v);
+  return t;
+}
+
+// ratio * a + (1 - ratio) * b for two byte arrays (b indexed modulo `plane` when shared by the channels).
+function blendBytes(a: Uint8Array, b: Uint8Array, ratio: number, out: Uint8Array, plane: number): void {
+  const ta = scaledBytes(ratio);
+  // (1.0 - ratio) is a Python float subtraction, rounded to float32 only when it meets the tensor.
+  const tb = scaledBytes(1 - ratio);
+  if (b.length === a.length) {
+    for (let i = 0; i < a.length; i++) out[i] = clampTruncU8(f32(ta[a[i]] + tb[b[i]]));
+    return;
+  }
+  for (let start = 0; start < a.length; start += plane) {
+    for (let p = 0; p < plane; p++) out[start + p] = clampTruncU8(f32(ta[a[start + p]] + tb[b[p]]));
+  }
+}
 
 function checkFactor(name: string, factor: number): void {
   if (typeof factor !== 'number' || !(factor >= 0)) throw new RangeError(`${name}: factor must be a non-negative number, got ${factor}`);
@@ -31,12 +59,15 @@ export function rgbToGrayscale<I extends Image>(img: I, numOutputChannels: 1 | 3
   const plane = img.height * img.width;
   const out = emptyLike(img, { channels: numOutputChannels }) as I;
   if (img.channels === 1) out.data.set(img.data);
-  else {
+  else if (isUint8(img)) {
     const d = img.data;
     const o = out.data;
     // `.to(img.dtype)`: a uint8 image truncates its luma.
-    if (isUint8(img)) for (let p = 0; p < plane; p++) o[p] = luma(d, p, plane) | 0;
-    else for (let p = 0; p < plane; p++) o[p] = luma(d, p, plane);
+    for (let p = 0; p < plane; p++) o[p] = f32(f32(LR[d[p]] + LG[d[p + plane]]) + LB[d[p + 2 * plane]]) | 0;
+  } else {
+    const d = img.data;
+    const o = out.data;
+    for (let p = 0; p < plane; p++) o[p] = luma(d, p, plane);
   }
   if (numOutputChannels === 3) {
     out.data.copyWithin(plane, 0, plane);
@@ -68,6 +99,10 @@ export function blend<I extends Image>(img: I, other: ArrayLike<number> | number
     } else {
       for (let i = 0; i < d.length; i++) o[i] = clamp(f32(f32(r * d[i]) + rest));
     }
+    return out;
+  }
+  if (isUint8(img) && other instanceof Uint8Array) {
+    blendBytes(img.data, other, ratio, out.data as Uint8Array, plane);
     return out;
   }
   for (let i = 0; i < d.length; i++) {
@@ -119,9 +154,23 @@ export function adjustSharpness<I extends Image>(img: I, factor: number): I {
   checkColorChannels(img, 'adjustSharpness');
   const { height: h, width: w } = img;
   if (h <= 2 || w <= 2) return img;
+  if (isUint8(img)) {
+    const d = img.data;
+    const degenerate = d.slice();
+    for (let c = 0; c < img.channels; c++) {
+      const base = c * h * w;
+      for (let y = 1; y < h - 1; y++) {
+        for (let p = base + y * w + 1, end = base + y * w + w - 1; p < end; p++) {
+          // The exact value is an integer over 13, never within 1/26 of a rounding tie, so integer
+          // arithmetic gives torch.round of libtorch's float32 convolution exactly.
+          degenerate[p] = DIV13[d[p - w - 1] + d[p - w] + d[p - w + 1] + d[p - 1] + 5 * d[p] + d[p + 1] + d[p + w - 1] + d[p + w] + d[p + w + 1]];
+        }
+      }
+    }
+    return blend(img, degenerate, factor);
+  }
   const d = img.data;
-  const degenerate = img.data.slice();
-  const u8 = isUint8(img);
+  const degenerate = d.slice();
   const k1 = f32(1 / 13);
   const k5 = f32(5 / 13);
   for (let c = 0; c < img.channels; c++) {
@@ -130,9 +179,7 @@ export function adjustSharpness<I extends Image>(img: I, factor: number): I {
       for (let x = 1; x < w - 1; x++) {
         const p = base + y * w + x;
         const s = d[p - w - 1] + d[p - w] + d[p - w + 1] + d[p - 1] + d[p + 1] + d[p + w - 1] + d[p + w] + d[p + w + 1];
-        // For bytes the exact value is an integer over 13, never within 1/26 of a rounding tie, so
-        // integer arithmetic gives torch.round of libtorch's float32 convolution exactly.
-        degenerate[p] = u8 ? Math.round((s + 5 * d[p]) / 13) : f32(f32(k1 * s) + f32(k5 * d[p]));
+        degenerate[p] = f32(f32(k1 * s) + f32(k5 * d[p]));
       }
     }
   }

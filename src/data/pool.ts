@@ -1,0 +1,126 @@
+// The worker threads of a DataLoader: start (each rebuilds the transform), run batch tasks on the
+// least busy worker, and stop. A worker that reports a failure, throws outside a task, or exits
+// rejects the tasks it holds with a DataLoaderError naming the worker, batch and sample.
+import { Worker } from 'node:worker_threads';
+import { DataLoaderError, reviveError } from './errors.js';
+import type { WorkerInit, WorkerReply, WorkerTask } from './worker.js';
+
+interface Pending {
+  batch: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface Member {
+  id: number;
+  worker: Worker;
+  pending: Map<number, Pending>;
+  exited: boolean;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** A set of started worker threads sharing one dataset, transform and set of batch slots. */
+export class WorkerPool {
+  private readonly members: Member[] = [];
+  private nextId = 0;
+  private closing = false;
+
+  private constructor() {}
+
+  /** Starts `count` workers and waits until each has rebuilt the transform. */
+  static async start(count: number, init: Omit<WorkerInit, 'workerId'>): Promise<WorkerPool> {
+    const pool = new WorkerPool();
+    const ready: Promise<void>[] = [];
+    for (let id = 0; id < count; id++) {
+      const worker = new Worker(WORKER_URL, { workerData: { ...init, workerId: id } satisfies WorkerInit });
+      const member: Member = { id, worker, pending: new Map(), exited: false };
+      pool.members.push(member);
+      ready.push(new Promise<void>((resolve, reject) => {
+        const onReady = (reply: WorkerReply) => {
+          if (reply.type === 'ready') resolve();
+          else if (reply.type === 'init-error') reject(new DataLoaderError(`DataLoader worker ${id} could not rebuild the transform: ${reply.error.message}`, { workerId: id, cause: reviveError(reply.error) }));
+          if (reply.type === 'ready' || reply.type === 'init-error') {
+            worker.off('message', onReady);
+            worker.on('message', (r: WorkerReply) => pool.onReply(member, r));
+          }
+        };
+        worker.on('message', onReady);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new DataLoaderError(`DataLoader worker ${id} exited with code ${code} while starting`, { workerId: id })));
+      }));
+      worker.on('error', (error) => pool.fail(member, error));
+      worker.on('exit', (code) => {
+        member.exited = true;
+        if (!pool.closing) pool.fail(member, new Error(`exited unexpectedly with code ${code}`));
+      });
+    }
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    pool.setRef(false);
+    return pool;
+  }
+
+  /** Number of live worker threads. */
+  get size(): number {
+    return this.members.filter((m) => !m.exited).length;
+  }
+
+  /**
+   * Keeps the process alive while tasks run (ref) or lets it exit when the pool is idle (unref),
+   * so that a forgotten persistent loader does not hang the program.
+   */
+  setRef(ref: boolean): void {
+    for (const m of this.members) if (!m.exited) (ref ? m.worker.ref() : m.worker.unref());
+  }
+
+  /** Prepares one batch on the least busy worker; resolves when its slot is filled. */
+  run(task: Omit<WorkerTask, 'type' | 'id'>): Promise<void> {
+    const alive = this.members.filter((m) => !m.exited);
+    if (alive.length === 0) return Promise.reject(new DataLoaderError('DataLoader: no worker is running', { batchIndex: task.batch }));
+    const member = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      member.pending.set(id, { batch: task.batch, resolve, reject });
+      member.worker.postMessage({ ...task, type: 'task', id } satisfies WorkerTask);
+    });
+  }
+
+  private onReply(member: Member, reply: WorkerReply): void {
+    if (reply.type !== 'done' && reply.type !== 'error') return;
+    const pending = member.pending.get(reply.id);
+    if (pending === undefined) return;
+    member.pending.delete(reply.id);
+    if (reply.type === 'done') {
+      pending.resolve();
+      return;
+    }
+    const where = reply.sampleIndex !== null ? `sample ${reply.sampleIndex} (batch ${pending.batch})` : `batch ${pending.batch}`;
+    pending.reject(new DataLoaderError(`DataLoader worker ${member.id} failed on ${where}: ${reply.error.name}: ${reply.error.message}`, {
+      sampleIndex: reply.sampleIndex, batchIndex: pending.batch, workerId: member.id, cause: reviveError(reply.error),
+    }));
+  }
+
+  private fail(member: Member, error: Error): void {
+    for (const [id, p] of member.pending) {
+      member.pending.delete(id);
+      p.reject(new DataLoaderError(`DataLoader worker ${member.id} ${error.message.startsWith('exited') ? error.message : `crashed: ${error.message}`} while preparing batch ${p.batch}`, {
+        batchIndex: p.batch, workerId: member.id, cause: error,
+      }));
+    }
+  }
+
+  /** Stops every worker and waits for the threads to exit. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.members.map(async (m) => {
+      if (!m.exited) await m.worker.terminate();
+      m.exited = true;
+      this.fail(m, new Error('exited: the DataLoader was closed'));
+    }));
+  }
+}
