@@ -45,7 +45,7 @@ export interface StudyConfig {
   /** Use only the first N training / validation images (smoke runs); 0 means all. */
   trainLimit: number;
   valLimit: number;
-  /** libtorch intra-op threads; 0 keeps libtorch's default. */
+  /** libtorch intra-op threads; 0 means one per core. */
   threads: number;
   /** Output folder of the run. */
   out: string;

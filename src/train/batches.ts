@@ -30,3 +30,23 @@ export function sampleCount(source: BatchSource): number {
   if (source.numSamples !== undefined) return source.numSamples;
   return Array.isArray(source) ? source.reduce((n: number, b: Batch) => n + b.input.shape[0], 0) : 0;
 }
+
+/** The DataLoader's view fit() needs: `for await` batches of images and labels, epochs, a dataset size. */
+export interface ImageBatchLoader extends AsyncIterable<{ images: Tensor; labels: Tensor }> {
+  readonly dataset: { readonly length: number };
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  setEpoch(epoch: number): void;
+}
+
+/** Adapts a DataLoader of {images, labels} to fit()'s {input, target} batches. */
+export function fromDataLoader(loader: ImageBatchLoader): BatchSource {
+  const n = loader.dataset.length;
+  return {
+    numSamples: loader.dropLast ? n - (n % loader.batchSize) : n,
+    setEpoch: (epoch: number) => loader.setEpoch(epoch),
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of loader) yield { input: batch.images, target: batch.labels };
+    },
+  };
+}

@@ -43,7 +43,8 @@ export function checkImage(img: unknown, where: string, { batch = false } = {}):
     throw new TypeError(`${where}: image data must be a Uint8Array or a Float32Array, got ${describe(i.data)}`);
   }
   const { channels: c, height: h, width: w } = i;
-  if (![c, h, w].every((d) => Number.isInteger(d) && (d as number) > 0)) {
+  // Plain checks, no arrays: this runs several times per image in a pipeline.
+  if (!(Number.isInteger(c) && (c as number) > 0 && Number.isInteger(h) && (h as number) > 0 && Number.isInteger(w) && (w as number) > 0)) {
     throw new TypeError(`${where}: channels, height and width must be positive integers, got ${c} x ${h} x ${w}`);
   }
   const size = (c as number) * (h as number) * (w as number);

@@ -3,7 +3,7 @@
 // (functional_tensor's _gen_affine_grid) and grid_sample with zero padding and
 // align_corners=False. Every float32 step is replayed with fround; see the golden test for how
 // close to torchvision the sampled source pixels come.
-import { type Image, checkImage, emptyLike, isUint8 } from '../image.js';
+import { type Image, type ImageData, checkImage, emptyLike, isUint8 } from '../image.js';
 import { f32, roundHalfEven } from './numeric.js';
 
 /** How a warp reads between pixels: torchvision's InterpolationMode values that tensors support. */
@@ -126,61 +126,146 @@ function fillValues(img: Image, fill: Fill, where: string): number[] | null {
   return Array.from({ length: img.channels }, (_, c) => values[values.length === 1 ? 0 : c]);
 }
 
-// Samples `img` at the inverse-mapped position of every output pixel: grid_sample(mode,
-// padding_mode='zeros', align_corners=False) on the float32 grid of _gen_affine_grid.
-function gridTransform<I extends Image>(img: I, matrix: number[], ow: number, oh: number, interpolation: Interpolation, fill: Fill, where: string): I {
-  if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
-    throw new TypeError(`${where}: interpolation must be 'nearest' or 'bilinear' for tensor images, got ${JSON.stringify(interpolation)}`);
-  }
-  const fills = fillValues(img, fill, where);
-  const { channels: c, height: h, width: w } = img;
+// The float32 sampling grid of _gen_affine_grid for an output of ow x oh and an input of w x h:
+// theta^T / [0.5 w, 0.5 h] (the grid is normalized to [-1, 1] after the matrix is applied), and
+// grid_sample's unnormalization for align_corners=False, ((g + 1) * size / 2) - 0.5.
+interface Grid {
+  ax: number; bx: number; cx: number;
+  ay: number; by: number; cy: number;
+  sw: number; sh: number;
+  w: number; h: number; ow: number; oh: number;
+  // f32(x * ax) and f32(x * ay) of each output column's centre x = j - ow/2 + 0.5 (exact).
+  colX: Float64Array; colY: Float64Array;
+}
+
+function makeGrid(matrix: number[], w: number, h: number, ow: number, oh: number): Grid {
   const t = matrix.map(f32);
-  // theta^T / [0.5 w, 0.5 h]: the grid is normalized to [-1, 1] after the matrix is applied.
   const hw = f32(0.5 * w);
   const hh = f32(0.5 * h);
-  const ax = f32(t[0] / hw), bx = f32(t[1] / hw), cx = f32(t[2] / hw);
-  const ay = f32(t[3] / hh), by = f32(t[4] / hh), cy = f32(t[5] / hh);
-  // grid_sample's unnormalization for align_corners=False: ((g + 1) * size / 2) - 0.5.
-  const sw = f32(w / 2);
-  const sh = f32(h / 2);
-  const out = emptyLike(img, { height: oh, width: ow }) as I;
-  const o = out.data;
-  const d = img.data;
-  const plane = h * w;
-  const oplane = oh * ow;
-  const round = isUint8(img);
-  // The base grid holds pixel centres relative to the output centre (x - ow/2 + 0.5, exact); the
-  // grid is a float32 bmm of [x, y, 1] with the scaled matrix, summed left to right. The x terms
-  // depend on the column only and the y terms on the row only, so both are tabulated.
-  const colX = Float64Array.from({ length: ow }, (_, j) => f32((j - ow * 0.5 + 0.5) * ax));
-  const colY = Float64Array.from({ length: ow }, (_, j) => f32((j - ow * 0.5 + 0.5) * ay));
-  if (interpolation === 'nearest') {
-    // Source pixel of every output pixel (-1: outside), then one copy per channel.
-    const source = new Int32Array(oplane);
-    for (let i = 0; i < oh; i++) {
-      const yb = i - oh * 0.5 + 0.5;
-      const ybx = f32(yb * bx);
-      const yby = f32(yb * by);
-      for (let j = 0, q = i * ow; j < ow; j++, q++) {
-        const gx = f32(f32(colX[j] + ybx) + cx);
-        const gy = f32(f32(colY[j] + yby) + cy);
-        const nx = roundHalfEven(f32(f32(f32(gx + 1) * sw) - 0.5));
-        const ny = roundHalfEven(f32(f32(f32(gy + 1) * sh) - 0.5));
-        source[q] = nx > -1 && nx < w && ny > -1 && ny < h ? ny * w + nx : -1;
-      }
-    }
-    // Nearest sampling copies the fill as the image's type stores it: torch.round, then the cast.
-    for (let ch = 0; ch < c; ch++) {
-      const fillValue = fills === null ? 0 : round ? Math.min(255, Math.max(0, roundHalfEven(f32(fills[ch])))) : f32(fills[ch]);
-      const src = ch * plane;
-      const dst = ch * oplane;
-      for (let q = 0; q < oplane; q++) {
-        const p = source[q];
-        o[dst + q] = p < 0 ? fillValue : d[src + p];
-      }
-    }
-    return out;
+  const g: Grid = {
+    ax: f32(t[0] / hw), bx: f32(t[1] / hw), cx: f32(t[2] / hw),
+    ay: f32(t[3] / hh), by: f32(t[4] / hh), cy: f32(t[5] / hh),
+    sw: f32(w / 2), sh: f32(h / 2), w, h, ow, oh,
+    colX: new Float64Array(ow), colY: new Float64Array(ow),
+  };
+  for (let j = 0; j < ow; j++) {
+    g.colX[j] = f32((j - ow * 0.5 + 0.5) * g.ax);
+    g.colY[j] = f32((j - ow * 0.5 + 0.5) * g.ay);
   }
+  return g;
+}
+
+// Nearest sampling without rotation or shear (a translation): the column decides x and the row
+// decides y, with the very same float32 steps (the zero terms add nothing), so ow + oh
+// evaluations replace ow * oh. Returns the input column of each output column and the input row
+// of each output row (-1 outside), or null when the map has rotation or shear.
+function separableAxes(g: Grid): { xs: Int32Array; ys: Int32Array } | null {
+  if (g.ay !== 0 || g.bx !== 0) return null;
+  const { ow, oh, w, h, by, cx, cy, sw, sh, colX, colY } = g;
+  const xs = new Int32Array(ow);
+  const ys = new Int32Array(oh);
+  for (let j = 0; j < ow; j++) {
+    const nx = roundHalfEven(f32(f32(f32(f32(colX[j] + cx) + 1) * sw) - 0.5));
+    xs[j] = nx > -1 && nx < w ? nx : -1;
+  }
+  for (let i = 0; i < oh; i++) {
+    const ny = roundHalfEven(f32(f32(f32(f32(f32(colY[0] + f32((i - oh * 0.5 + 0.5) * by)) + cy) + 1) * sh) - 0.5));
+    ys[i] = ny > -1 && ny < h ? ny : -1;
+  }
+  return { xs, ys };
+}
+
+// The integer offset d with axis[k] = k - d (or -1 where that is outside 0..n-1), if there is one.
+function integerShift(axis: Int32Array, n: number): number | null {
+  let d: number | null = null;
+  for (let k = 0; k < axis.length; k++) {
+    if (axis[k] >= 0) {
+      d = k - axis[k];
+      break;
+    }
+  }
+  if (d === null) d = axis.length;
+  for (let k = 0; k < axis.length; k++) {
+    const want = k - d >= 0 && k - d < n ? k - d : -1;
+    if (axis[k] !== want) return null;
+  }
+  return d;
+}
+
+// A whole-pixel translation by (dx, dy) of a same-size image: one block copy per channel, then
+// the columns that wrapped around from the neighbouring row are filled. Same bytes as the gather.
+function shiftPlanes(d: ImageData, o: ImageData, channels: number, h: number, w: number, dx: number, dy: number, fills: number[]): void {
+  const plane = h * w;
+  const shift = dy * w + dx;
+  for (let ch = 0; ch < channels; ch++) {
+    const base = ch * plane;
+    const fill = fills[ch];
+    o.fill(fill, base, base + plane);
+    const from = Math.max(0, shift);
+    const to = Math.min(plane, plane + shift);
+    if (to > from) o.set(d.subarray(base + from - shift, base + to - shift), base + from);
+    const [c0, c1] = dx > 0 ? [0, Math.min(dx, w)] : [Math.max(w + dx, 0), w];
+    if (c1 > c0) for (let row = base; row < base + plane; row += w) for (let x = c0; x < c1; x++) o[row + x] = fill;
+  }
+}
+
+// Input pixel index (y * w + x) that nearest sampling reads for every output pixel, -1 outside.
+// The grid is a float32 bmm of [x, y, 1] with the scaled matrix, summed left to right; rounding is
+// half to even (nearbyint), as libtorch's grid_sample.
+function nearestSources(g: Grid, axes: { xs: Int32Array; ys: Int32Array } | null): Int32Array {
+  const { ow, oh, w, h, bx, by, cx, cy, sw, sh, colX, colY } = g;
+  const source = new Int32Array(ow * oh);
+  if (axes !== null) {
+    for (let i = 0, q = 0; i < oh; i++) {
+      const ny = axes.ys[i];
+      for (let j = 0; j < ow; j++, q++) source[q] = ny >= 0 && axes.xs[j] >= 0 ? ny * w + axes.xs[j] : -1;
+    }
+    return source;
+  }
+  for (let i = 0; i < oh; i++) {
+    const yb = i - oh * 0.5 + 0.5;
+    const ybx = f32(yb * bx);
+    const yby = f32(yb * by);
+    for (let j = 0, q = i * ow; j < ow; j++, q++) {
+      const gx = f32(f32(colX[j] + ybx) + cx);
+      const gy = f32(f32(colY[j] + yby) + cy);
+      const nx = roundHalfEven(f32(f32(f32(gx + 1) * sw) - 0.5));
+      const ny = roundHalfEven(f32(f32(f32(gy + 1) * sh) - 0.5));
+      source[q] = nx > -1 && nx < w && ny > -1 && ny < h ? ny * w + nx : -1;
+    }
+  }
+  return source;
+}
+
+function gatherBytes(d: Uint8Array, o: Uint8Array, source: Int32Array, channels: number, plane: number, fills: number[]): void {
+  const oplane = source.length;
+  for (let ch = 0; ch < channels; ch++) {
+    const fill = fills[ch];
+    for (let q = 0, src = ch * plane, dst = ch * oplane; q < oplane; q++) {
+      const p = source[q];
+      o[dst + q] = p < 0 ? fill : d[src + p];
+    }
+  }
+}
+
+function gatherFloats(d: Float32Array, o: Float32Array, source: Int32Array, channels: number, plane: number, fills: number[]): void {
+  const oplane = source.length;
+  for (let ch = 0; ch < channels; ch++) {
+    const fill = fills[ch];
+    for (let q = 0, src = ch * plane, dst = ch * oplane; q < oplane; q++) {
+      const p = source[q];
+      o[dst + q] = p < 0 ? fill : d[src + p];
+    }
+  }
+}
+
+function sampleBilinear(d: ImageData, o: ImageData, g: Grid, channels: number, fills: number[] | null, round: boolean): void {
+  const { ow, oh, w, h, bx, by, cx, cy, sw, sh, colX, colY } = g;
+  const plane = w * h;
+  const oplane = ow * oh;
+  const wts = new Float64Array(4);
+  const xsN = new Int32Array(4);
+  const ysN = new Int32Array(4);
   for (let i = 0; i < oh; i++) {
     const yb = i - oh * 0.5 + 0.5;
     const ybx = f32(yb * bx);
@@ -191,19 +276,19 @@ function gridTransform<I extends Image>(img: I, matrix: number[], ow: number, oh
       const ix = f32(f32(f32(gx + 1) * sw) - 0.5);
       const iy = f32(f32(f32(gy + 1) * sh) - 0.5);
       const q = i * ow + j;
-      // Bilinear: the four neighbours, each weighted by the opposite area; outside ones count 0.
+      // The four neighbours, each weighted by the opposite area; outside ones count 0.
       const x0 = Math.floor(ix);
       const y0 = Math.floor(iy);
       const fx = f32(ix - x0);
       const fy = f32(iy - y0);
       const ex = f32(1 - fx);
       const ey = f32(1 - fy);
-      const wts = [f32(ey * ex), f32(ey * fx), f32(fy * ex), f32(fy * fx)];
-      const xsN = [x0, x0 + 1, x0, x0 + 1];
-      const ysN = [y0, y0, y0 + 1, y0 + 1];
+      wts[0] = f32(ey * ex); wts[1] = f32(ey * fx); wts[2] = f32(fy * ex); wts[3] = f32(fy * fx);
+      xsN[0] = x0; xsN[1] = x0 + 1; xsN[2] = x0; xsN[3] = x0 + 1;
+      ysN[0] = y0; ysN[1] = y0; ysN[2] = y0 + 1; ysN[3] = y0 + 1;
       let mask = 0;
       for (let k = 0; k < 4; k++) if (xsN[k] >= 0 && xsN[k] < w && ysN[k] >= 0 && ysN[k] < h) mask = f32(mask + wts[k]);
-      for (let ch = 0; ch < c; ch++) {
+      for (let ch = 0; ch < channels; ch++) {
         let v = 0;
         for (let k = 0; k < 4; k++) {
           if (xsN[k] < 0 || xsN[k] >= w || ysN[k] < 0 || ysN[k] >= h) continue;
@@ -217,5 +302,36 @@ function gridTransform<I extends Image>(img: I, matrix: number[], ow: number, oh
       }
     }
   }
+}
+
+// Samples `img` at the inverse-mapped position of every output pixel: grid_sample(mode,
+// padding_mode='zeros', align_corners=False) on the float32 grid of _gen_affine_grid.
+function gridTransform<I extends Image>(img: I, matrix: number[], ow: number, oh: number, interpolation: Interpolation, fill: Fill, where: string): I {
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
+    throw new TypeError(`${where}: interpolation must be 'nearest' or 'bilinear' for tensor images, got ${JSON.stringify(interpolation)}`);
+  }
+  const fills = fillValues(img, fill, where);
+  const { channels: c, height: h, width: w } = img;
+  const grid = makeGrid(matrix, w, h, ow, oh);
+  const out = emptyLike(img, { height: oh, width: ow }) as I;
+  const round = isUint8(img);
+  if (interpolation === 'bilinear') {
+    sampleBilinear(img.data, out.data, grid, c, fills, round);
+    return out;
+  }
+  // Nearest sampling copies the fill as the image's type stores it: torch.round, then the cast.
+  const nearestFills = fills === null ? new Array<number>(c).fill(0) : fills.map((v) => (round ? Math.min(255, Math.max(0, roundHalfEven(f32(v)))) : f32(v)));
+  const axes = separableAxes(grid);
+  if (axes !== null && ow === w && oh === h) {
+    const dx = integerShift(axes.xs, w);
+    const dy = integerShift(axes.ys, h);
+    if (dx !== null && dy !== null) {
+      shiftPlanes(img.data, out.data, c, h, w, dx, dy, nearestFills);
+      return out;
+    }
+  }
+  const source = nearestSources(grid, axes);
+  if (round) gatherBytes(img.data as Uint8Array, out.data as Uint8Array, source, c, w * h, nearestFills);
+  else gatherFloats(img.data as Float32Array, out.data as Float32Array, source, c, w * h, nearestFills);
   return out;
 }

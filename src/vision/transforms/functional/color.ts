@@ -4,6 +4,7 @@
 // with fround so that uint8 results equal torchvision's exactly.
 import { type Image, checkImage, emptyLike, isUint8 } from '../image.js';
 import { clampTruncU8, clampUnit, f32 } from './numeric.js';
+import { blendTables, mapBytes } from './bytes.js';
 
 // ITU-R 601-2 luma weights as torchvision writes them (0.2989, not 0.299), rounded to float32.
 const WR = f32(0.2989);
@@ -24,18 +25,16 @@ function scaledBytes(ratio: number): Float64Array {
   return t;
 }
 
-// ratio * a + (1 - ratio) * b for two byte arrays (b indexed modulo `plane` when shared by the channels).
+// ratio * a + (1 - ratio) * b for two byte arrays (b one plane shared by all channels when shorter).
 function blendBytes(a: Uint8Array, b: Uint8Array, ratio: number, out: Uint8Array, plane: number): void {
   const ta = scaledBytes(ratio);
   // (1.0 - ratio) is a Python float subtraction, rounded to float32 only when it meets the tensor.
   const tb = scaledBytes(1 - ratio);
   if (b.length === a.length) {
-    for (let i = 0; i < a.length; i++) out[i] = clampTruncU8(f32(ta[a[i]] + tb[b[i]]));
+    blendTables(a, b, out, ta, tb);
     return;
   }
-  for (let start = 0; start < a.length; start += plane) {
-    for (let p = 0; p < plane; p++) out[start + p] = clampTruncU8(f32(ta[a[start + p]] + tb[b[p]]));
-  }
+  for (let start = 0; start < a.length; start += plane) blendTables(a.subarray(start, start + plane), b, out.subarray(start, start + plane), ta, tb);
 }
 
 function checkFactor(name: string, factor: number): void {
@@ -95,7 +94,7 @@ export function blend<I extends Image>(img: I, other: ArrayLike<number> | number
       // A 256-entry table: the result depends on the byte alone.
       const lut = new Uint8Array(256);
       for (let v = 0; v < 256; v++) lut[v] = clampTruncU8(f32(f32(r * v) + rest));
-      for (let i = 0; i < d.length; i++) o[i] = lut[d[i]];
+      mapBytes(d as Uint8Array, o as Uint8Array, lut);
     } else {
       for (let i = 0; i < d.length; i++) o[i] = clamp(f32(f32(r * d[i]) + rest));
     }

@@ -3,6 +3,7 @@
 // 256-entry lookup table and apply it.
 import { type Image, checkImage, emptyLike, isUint8, maxValue } from '../image.js';
 import { clampTruncU8, clampUnit, f32 } from './numeric.js';
+import { mapBytes, words } from './bytes.js';
 
 function checkColorChannels(img: Image, where: string): void {
   if (img.channels !== 1 && img.channels !== 3) throw new TypeError(`${where}: expects 1 or 3 channels, got ${img.channels}`);
@@ -12,18 +13,11 @@ function requireUint8(img: Image, where: string): asserts img is Image<Uint8Arra
   if (!isUint8(img)) throw new TypeError(`${where}: only uint8 images are supported (as in torchvision), got float32`);
 }
 
-function applyLut<I extends Image>(img: I, lut: Uint8Array, plane = 0, channelLuts?: Uint8Array[]): I {
+function applyLut<I extends Image<Uint8Array>>(img: I, lut: Uint8Array, plane = 0, channelLuts?: Uint8Array[]): I {
   const out = emptyLike(img) as I;
-  const d = img.data;
-  const o = out.data;
   if (channelLuts) {
-    for (let c = 0; c < channelLuts.length; c++) {
-      const t = channelLuts[c];
-      for (let i = c * plane, end = i + plane; i < end; i++) o[i] = t[d[i]];
-    }
-  } else {
-    for (let i = 0; i < d.length; i++) o[i] = lut[d[i]];
-  }
+    for (let c = 0; c < channelLuts.length; c++) mapBytes(img.data.subarray(c * plane, (c + 1) * plane), out.data.subarray(c * plane, (c + 1) * plane), channelLuts[c]);
+  } else mapBytes(img.data, out.data, lut);
   return out;
 }
 
@@ -35,6 +29,12 @@ export function invert<I extends Image>(img: I): I {
   const out = emptyLike(img) as I;
   const d = img.data;
   const o = out.data;
+  const [wi, wo] = isUint8(img) ? [words(img.data), words(out.data as Uint8Array)] : [null, null];
+  if (wi !== null && wo !== null) {
+    // 255 - x is x with every bit flipped, four bytes at a time.
+    for (let j = 0; j < wi.length; j++) wo[j] = ~wi[j];
+    return out;
+  }
   for (let i = 0; i < d.length; i++) o[i] = bound - d[i];
   return out;
 }
@@ -50,6 +50,12 @@ export function posterize<I extends Image>(img: I, bits: number): I {
   const out = emptyLike(img) as I;
   const d = img.data;
   const o = out.data;
+  const [wi, wo] = [words(img.data), words(out.data as Uint8Array)];
+  if (wi !== null && wo !== null) {
+    const m = mask * 0x01010101;
+    for (let j = 0; j < wi.length; j++) wo[j] = wi[j] & m;
+    return out;
+  }
   for (let i = 0; i < d.length; i++) o[i] = d[i] & mask;
   return out;
 }
@@ -66,7 +72,7 @@ export function solarize<I extends Image>(img: I, threshold: number): I {
   if (isUint8(img)) {
     const lut = new Uint8Array(256);
     for (let v = 0; v < 256; v++) lut[v] = v >= t ? 255 - v : v;
-    return applyLut(img, lut);
+    return applyLut(img as Image<Uint8Array>, lut) as unknown as I;
   }
   const out = emptyLike(img) as I;
   const d = img.data;
@@ -103,7 +109,7 @@ export function autocontrast<I extends Image>(img: I): I {
     if (u8) {
       const lut = new Uint8Array(256);
       for (let v = lo; v <= hi; v++) lut[v] = clampTruncU8(f32(f32(v - min) * scale));
-      for (let i = start; i < end; i++) o[i] = lut[d[i]];
+      mapBytes((d as Uint8Array).subarray(start, end), (o as Uint8Array).subarray(start, end), lut);
     } else {
       for (let i = start; i < end; i++) o[i] = clampUnit(f32(f32(d[i] - min) * scale));
     }
@@ -141,5 +147,5 @@ export function equalize<I extends Image>(img: I): I {
     }
     luts.push(lut);
   }
-  return applyLut(img, luts[0], plane, luts);
+  return applyLut(img as Image<Uint8Array>, luts[0], plane, luts) as unknown as I;
 }

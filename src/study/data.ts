@@ -1,0 +1,91 @@
+// The study's data: the chosen dataset's splits, optionally cut to a limit and with label noise,
+// the per-channel statistics for standardization, and the transforms of the notebook.
+import { Generator, deriveSeed } from '../data/generator.js';
+import { CIFAR10, CIFAR100 } from '../vision/datasets/cifar.js';
+import { FashionMNIST, MNIST } from '../vision/datasets/mnist.js';
+import { ImageArrayDataset } from '../vision/datasets/array.js';
+import { type ChannelStats, channelStats } from '../vision/datasets/stats.js';
+import type { ImageClassificationDataset } from '../vision/datasets/types.js';
+import { AutoAugment } from '../vision/transforms/auto_augment.js';
+import { Normalize, ToDtype, ToImage } from '../vision/transforms/convert.js';
+import { RandomHorizontalFlip } from '../vision/transforms/flip_crop.js';
+import { Compose, type Transform } from '../vision/transforms/transform.js';
+import type { StudyConfig } from './config.js';
+
+/** Both splits of the study's dataset. */
+export interface StudySplits {
+  train: ImageClassificationDataset;
+  test: ImageClassificationDataset;
+}
+
+async function loadSplit(config: StudyConfig, train: boolean): Promise<ImageClassificationDataset> {
+  const options = { train, download: config.download, ...(config.dataRoot ? { root: config.dataRoot } : {}) };
+  switch (config.dataset) {
+    case 'cifar10':
+      return CIFAR10.load(options);
+    case 'cifar100':
+      return CIFAR100.load(options);
+    case 'mnist':
+      return MNIST.load(options);
+    case 'fashion-mnist':
+      return FashionMNIST.load(options);
+  }
+}
+
+/** The first `limit` examples of a dataset (all when limit is 0), sharing its memory. */
+export function firstExamples(ds: ImageClassificationDataset, limit: number): ImageClassificationDataset {
+  if (limit <= 0 || limit >= ds.length) return ds;
+  const size = ds.height * ds.width * ds.channels;
+  return new ImageArrayDataset({
+    images: ds.images.subarray(0, limit * size), labels: ds.labels.subarray(0, limit),
+    height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes,
+  });
+}
+
+/**
+ * A copy of the labels where round(fraction * N) examples, drawn with `seed`, get a uniformly drawn
+ * *different* class: the symmetric label noise of the robustness experiments.
+ */
+export function withLabelNoise(ds: ImageClassificationDataset, fraction: number, seed: number): ImageClassificationDataset {
+  if (fraction <= 0) return ds;
+  const labels = ds.labels.slice();
+  const classes = ds.classes.length;
+  const generator = new Generator().manualSeed(deriveSeed(seed, 0x6e6f6973)); // 'nois'
+  const order = Int32Array.from({ length: labels.length }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = generator.randint(0, i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const count = Math.round(fraction * labels.length);
+  for (let k = 0; k < count; k++) {
+    const i = order[k];
+    labels[i] = (labels[i] + 1 + generator.randint(0, classes - 1)) % classes;
+  }
+  return new ImageArrayDataset({ images: ds.images, labels, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes });
+}
+
+/** Loads both splits, limited as the config says (label noise is per seed: see withLabelNoise). */
+export async function loadSplits(config: StudyConfig): Promise<StudySplits> {
+  const [train, test] = await Promise.all([loadSplit(config, true), loadSplit(config, false)]);
+  return { train: firstExamples(train, config.trainLimit), test: firstExamples(test, config.valLimit) };
+}
+
+/**
+ * Per-channel mean and std for standardization, from the training split. (The notebook takes the
+ * std from the validation set by mistake; both come from the training images here.)
+ */
+export function standardization(train: ImageClassificationDataset): ChannelStats {
+  return channelStats(train);
+}
+
+/** The training transform: flip (and AutoAugment with the CIFAR10 policy), then standardization. */
+export function trainTransform(config: StudyConfig, stats: ChannelStats): Transform {
+  const augment: Transform[] = config.augment === 'none' ? [] : [new RandomHorizontalFlip()];
+  if (config.augment === 'autoaugment') augment.push(new AutoAugment({ policy: 'cifar10' }));
+  return new Compose([new ToImage(), ...augment, new ToDtype('float32', { scale: true }), new Normalize(stats.mean, stats.std)]);
+}
+
+/** The evaluation transform: standardization only. */
+export function testTransform(stats: ChannelStats): Transform {
+  return new Compose([new ToImage(), new ToDtype('float32', { scale: true }), new Normalize(stats.mean, stats.std)]);
+}

@@ -1,0 +1,131 @@
+// Test-set analysis of one trained run: accuracy, NLL and calibration (ECE, reliability bins)
+// before and after temperature scaling, the confusion matrix, and the penultimate-layer projection
+// of Muller, Kornblith and Hinton (2019).
+import type { Batch as LoaderBatch } from '../data/collate.js';
+import { accuracy } from '../metrics/accuracy.js';
+import { reliabilityDiagram, type ReliabilityBin as MetricBin } from '../metrics/calibration.js';
+import { confusionMatrix } from '../metrics/confusion.js';
+import { nll } from '../metrics/scoring_rules.js';
+import { fitTemperature } from '../metrics/temperature.js';
+import { Linear } from '../nn/linear.js';
+import type { AnyModule } from '../nn/module.js';
+import type { PenultimateProjection, RunCalibration, RunConfusion } from '../report/data.js';
+import { projectOntoTemplates } from '../report/projection.js';
+import type { ReliabilityBin } from '../report/reliability.js';
+import type { ResultRow } from '../report/results.js';
+import { noGrad } from '../torch/autograd.js';
+import type { Device } from '../torch/dtype.js';
+import { keep, tidy } from '../torch/memory.js';
+import { cat } from '../torch/ops.js';
+import { tensor } from '../torch/creation.js';
+import type { Tensor } from '../torch/tensor.js';
+
+/** A classifier with a penultimate layer: resnets and the course net both are. */
+export interface FeatureModel extends AnyModule {
+  features(x: Tensor): Tensor;
+  fc: AnyModule;
+}
+
+/** Everything the report shows about one run on the test set. */
+export interface RunEvaluation {
+  result: ResultRow;
+  calibration: RunCalibration;
+  confusion: RunConfusion;
+  projection: PenultimateProjection;
+}
+
+/** Which run is being evaluated. */
+export interface RunIdentity {
+  run: string;
+  epsilon: number;
+  seed: number;
+  labelNoise: number;
+}
+
+// The three classes of the projection figure, and how many examples of each it shows.
+const PROJECTION_CLASSES = [0, 1, 2];
+const POINTS_PER_CLASS = 150;
+
+const toReportBins = (bins: MetricBin[]): ReliabilityBin[] =>
+  bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, accuracy: b.accuracy ?? 0, confidence: b.confidence ?? 0 }));
+
+// Logits / T per half, with T fitted on the other half (two-fold cross-fitting): every test example
+// is scaled by a temperature that never saw it, and all examples still count.
+function crossFittedScaling(logits: Tensor, labels: Tensor): { scaled: Tensor; labels: Tensor; temperature: number } {
+  const n = labels.shape[0];
+  const half = (parity: number) => tensor(BigInt64Array.from({ length: Math.ceil((n - parity) / 2) }, (_, k) => BigInt(2 * k + parity)));
+  const [even, odd] = [half(0), half(1)];
+  const part = (index: Tensor) => ({ logits: logits.indexSelect(0, index), labels: labels.indexSelect(0, index) });
+  const [a, b] = [part(even), part(odd)];
+  const tA = fitTemperature(a.logits, a.labels).temperature;
+  const tB = fitTemperature(b.logits, b.labels).temperature;
+  return {
+    scaled: cat([b.logits.div(tA), a.logits.div(tB)]),
+    labels: cat([b.labels, a.labels]),
+    temperature: Math.sqrt(tA * tB),
+  };
+}
+
+/** Runs the model over the test batches in eval mode and computes every test-set number of the report. */
+export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, id: RunIdentity, numClasses: number, device: Device = 'cpu'): Promise<RunEvaluation> {
+  model.eval();
+  const logitParts: Tensor[] = [];
+  const labelParts: Tensor[] = [];
+  const featureRows: number[] = [];
+  const featureLabels: number[] = [];
+  const perClass = new Map<number, number>();
+  let dim = 0;
+  try {
+    for await (const batch of batches) {
+      try {
+        noGrad(() => tidy(() => {
+          const features = model.features(batch.images.to(device));
+          logitParts.push(keep((model.fc.call(features) as Tensor).to('cpu')));
+          labelParts.push(keep(batch.labels.to('cpu')));
+          const labels = batch.labels.toArray() as number[];
+          dim = features.shape[1];
+          const values = features.to('cpu').toTypedArray() as Float32Array;
+          labels.forEach((label, i) => {
+            const seen = perClass.get(label) ?? 0;
+            if (!PROJECTION_CLASSES.includes(label) || seen >= POINTS_PER_CLASS) return;
+            perClass.set(label, seen + 1);
+            featureLabels.push(label);
+            for (let k = 0; k < dim; k++) featureRows.push(values[i * dim + k]);
+          });
+        }));
+      } finally {
+        batch.dispose();
+      }
+    }
+    return tidy(() => {
+      const logits = cat(logitParts);
+      const labels = cat(labelParts);
+      const before = reliabilityDiagram(logits, labels);
+      const scaling = crossFittedScaling(logits, labels);
+      const after = reliabilityDiagram(scaling.scaled, scaling.labels);
+      // The class templates are the rows of the last layer (a plain Linear head in the study's models).
+      if (!(model.fc instanceof Linear)) throw new TypeError('evaluateRun: the model\'s fc must be a Linear layer for the penultimate-layer projection');
+      const weight = model.fc.weight.toTypedArray() as Float32Array;
+      const templates = PROJECTION_CLASSES.map((c) => weight.subarray(c * dim, (c + 1) * dim));
+      return {
+        result: {
+          ...id,
+          accuracy: accuracy(logits, labels, { numClasses }),
+          nll: nll(logits, labels),
+          ece: before.ece,
+          temperature: scaling.temperature,
+          nllScaled: nll(scaling.scaled, scaling.labels),
+          eceScaled: after.ece,
+        },
+        calibration: {
+          run: id.run, epsilon: id.epsilon, seed: id.seed, bins: toReportBins(before.bins), ece: before.ece,
+          temperature: scaling.temperature, binsScaled: toReportBins(after.bins), eceScaled: after.ece,
+        },
+        confusion: { run: id.run, epsilon: id.epsilon, seed: id.seed, matrix: confusionMatrix(logits, labels, { numClasses }) },
+        projection: projectOntoTemplates({ values: featureRows, dim }, featureLabels, templates, PROJECTION_CLASSES, id.epsilon, id.run),
+      };
+    });
+  } finally {
+    for (const t of [...logitParts, ...labelParts]) t.dispose();
+  }
+}

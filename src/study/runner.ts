@@ -1,0 +1,208 @@
+// The label-smoothing study: for every seed, one set of initial weights; for every epsilon, a run
+// from those weights (as the notebook's copy.deepcopy); then the test-set analysis of each run and
+// the report. Every run checkpoints each epoch, and finished runs are kept, so re-running the same
+// command after Ctrl-C resumes where it stopped.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DataLoader } from '../data/dataloader.js';
+import { Generator, deriveSeed } from '../data/generator.js';
+import { TensorBoardWriter } from '../log/tensorboard.js';
+import { MulticlassAccuracy } from '../metrics/accuracy.js';
+import { crossEntropy } from '../nn/functional.js';
+import { smoothLabels } from '../nn/label_smoothing.js';
+import { AdamW } from '../optim/adamw.js';
+import { OneCycleLR } from '../optim/lr_scheduler/one_cycle.js';
+import type { ReportData, RunHistory, SampleImage } from '../report/data.js';
+import { writeFileAtomic, writeReport } from '../report/write.js';
+import { manualSeed } from '../torch/random.js';
+import { setNumThreads } from '../torch/runtime.js';
+import type { Device } from '../torch/dtype.js';
+import type { Tensor } from '../torch/tensor.js';
+import { fromDataLoader } from '../train/batches.js';
+import { fit } from '../train/fit.js';
+import type { History } from '../train/history.js';
+import { type ChannelStats, labelHistogram } from '../vision/datasets/stats.js';
+import type { ImageClassificationDataset } from '../vision/datasets/types.js';
+import { denormalize } from '../vision/transforms/functional/convert.js';
+import type { Transform } from '../vision/transforms/transform.js';
+import { type StudyConfig, validateConfig } from './config.js';
+import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
+import { type FeatureModel, type RunEvaluation, evaluateRun } from './evaluate_run.js';
+import { buildModel } from './model.js';
+import { prepareRunFolder } from './run_folder.js';
+
+/** How the study reports progress and can be stopped. */
+export interface StudyOptions {
+  quiet?: boolean;
+  /** Aborting stops training after the current step; the last epoch's checkpoint is kept. */
+  signal?: AbortSignal;
+  /** Where status lines go (console.log by default). */
+  print?: (line: string) => void;
+}
+
+/** What a study produced. */
+export interface StudyOutcome {
+  dir: string;
+  completed: boolean;
+  /** report.html, when the study completed. */
+  reportPath?: string;
+  data?: ReportData;
+}
+
+/** A finished run as kept in its folder (evaluation.json). */
+interface FinishedRun {
+  history: RunHistory;
+  evaluation: RunEvaluation;
+}
+
+/** The folder name of one run, e.g. 'eps0.1-seed0'. */
+export function runName(epsilon: number, seed: number): string {
+  return `eps${epsilon}-seed${seed}`;
+}
+
+// The loss of one epsilon: PyTorch's built-in smoothing for the 'uniform' convention; for 'others'
+// the smoothed targets as probabilities (the notebook's picture: eps / (C - 1) off the true class).
+function lossFor(config: StudyConfig, epsilon: number, numClasses: number) {
+  if (config.convention === 'uniform' || epsilon === 0) {
+    return (logits: Tensor, target: Tensor) => crossEntropy(logits, target, { labelSmoothing: epsilon });
+  }
+  return (logits: Tensor, target: Tensor) => crossEntropy(logits, smoothLabels(target, numClasses, epsilon, { convention: 'others' }));
+}
+
+function historyOf(name: string, epsilon: number, seed: number, labelNoise: number, h: History, stepsPerEpoch: number): RunHistory {
+  return {
+    name, epsilon, seed, labelNoise, stepsPerEpoch,
+    trainLoss: h.epochs.map((e) => e.trainLoss), valLoss: h.epochs.map((e) => e.valLoss ?? NaN),
+    trainScore: h.epochs.map((e) => e.trainScore), valScore: h.epochs.map((e) => e.valScore ?? NaN),
+    lr: h.lr,
+  };
+}
+
+function loaders(config: StudyConfig, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
+  const device = config.device as Device;
+  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, device };
+  return {
+    train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
+    // Evaluation batches are larger: no gradients to keep, and fewer calls per image.
+    test: new DataLoader({ ...common, dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) }),
+  };
+}
+
+// One run: train from the shared initial weights (resuming if interrupted), then analyse it.
+async function trainRun(config: StudyConfig, dir: string, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
+  stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | null> {
+  const name = runName(epsilon, seed);
+  const runDir = join(dir, 'runs', name);
+  const numClasses = train.classes.length;
+  const model = initial.clone();
+  const data = loaders(config, train, test, stats, seed);
+  const optimizer = new AdamW(model.parameters(), { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
+  const scheduler = config.schedule === 'epoch'
+    ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
+    : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
+  const logger = new TensorBoardWriter(join(dir, 'tensorboard', name));
+  try {
+    options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epochs of ${train.length} images`);
+    const { history, completed } = await fit({
+      model, trainLoader: fromDataLoader(data.train), valLoader: fromDataLoader(data.test), optimizer, scheduler,
+      schedulerStep: config.schedule, epochs: config.epochs, lossFn: lossFor(config, epsilon, numClasses),
+      metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device: config.device as Device,
+      logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
+    });
+    if (!completed) return null;
+    const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, config.device as Device);
+    const finished = { history: historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), evaluation };
+    writeFileAtomic(join(runDir, 'evaluation.json'), JSON.stringify(finished));
+    return finished;
+  } finally {
+    logger.close();
+    await Promise.all([data.train.close(), data.test.close()]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+// A few training images as loaded, and the same after the training transform (denormalized).
+function sampleImages(train: ImageClassificationDataset, transform: Transform, stats: ChannelStats, count = 16): { samples: SampleImage[]; augmented: SampleImage[] } {
+  const { height: h, width: w, channels: c } = train;
+  const size = h * w * c;
+  const generator = new Generator().manualSeed(0);
+  const samples: SampleImage[] = [];
+  const augmented: SampleImage[] = [];
+  for (let i = 0; i < Math.min(count, train.length); i++) {
+    const pixels = train.images.slice(i * size, (i + 1) * size);
+    const label = train.labels[i];
+    samples.push({ pixels, width: w, height: h, channels: c as 1 | 3, label });
+    const chw = denormalize(transform.forward({ layout: 'HWC', data: pixels.slice(), height: h, width: w, channels: c }, generator) as never, stats.mean, stats.std).data;
+    const hwc = new Uint8Array(size);
+    for (let ch = 0; ch < c; ch++) {
+      for (let p = 0; p < h * w; p++) hwc[p * c + ch] = Math.round(Math.min(1, Math.max(0, chw[ch * h * w + p])) * 255);
+    }
+    augmented.push({ pixels: hwc, width: w, height: h, channels: c as 1 | 3, label });
+  }
+  return { samples, augmented };
+}
+
+/** Runs the whole study of `config` into config.out and writes its report. */
+export async function runStudy(config: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  validateConfig(config);
+  const dir = config.out;
+  const savedConfig = prepareRunFolder(config);
+  // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
+  setNumThreads(config.threads > 0 ? config.threads : availableParallelism());
+  const splits = await loadSplits(config);
+  const stats = standardization(splits.train);
+  print(`smoothlab study '${config.name}': ${config.dataset} (${splits.train.length} train / ${splits.test.length} test images), ` +
+    `${config.model}, epsilons ${config.epsilons.join(', ')}, seeds ${config.seeds.join(', ')} -> ${dir}`);
+
+  const finished: FinishedRun[] = [];
+  for (const seed of config.seeds) {
+    const train = withLabelNoise(splits.train, config.labelNoise, seed);
+    manualSeed(seed);
+    const initial = buildModel(config, train.classes.length, train.channels);
+    try {
+      for (const epsilon of config.epsilons) {
+        const kept = join(dir, 'runs', runName(epsilon, seed), 'evaluation.json');
+        if (existsSync(kept)) {
+          print(`== ${runName(epsilon, seed)}: finished earlier, kept`);
+          finished.push(JSON.parse(readFileSync(kept, 'utf8')) as FinishedRun);
+          continue;
+        }
+        const run = await trainRun({ ...config, out: dir }, dir, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
+        if (run === null) {
+          print(`\nstopped: the last finished epoch of each run is checkpointed in ${dir}; run the same command again to resume.`);
+          return { dir, completed: false };
+        }
+        finished.push(run);
+      }
+    } finally {
+      initial.dispose();
+    }
+  }
+
+  const noisy = config.labelNoise > 0 ? withLabelNoise(splits.train, config.labelNoise, config.seeds[0]) : null;
+  const data: ReportData = {
+    title: config.name,
+    createdAt: new Date().toISOString(),
+    config: savedConfig,
+    dataset: { name: config.dataset, classNames: [...splits.train.classes] },
+    smoothing: { epsilons: config.epsilons, convention: config.convention, labelNoise: config.labelNoise },
+    runs: finished.map((r) => r.history),
+    results: finished.map((r) => r.evaluation.result),
+    calibration: finished.map((r) => r.evaluation.calibration),
+    confusion: finished.map((r) => r.evaluation.confusion),
+    penultimate: finished.map((r) => r.evaluation.projection),
+    labelHistogram: [
+      { split: 'train', counts: labelHistogram(splits.train) },
+      ...(noisy ? [{ split: `train with ${config.labelNoise * 100}% label noise`, counts: labelHistogram(noisy) }] : []),
+      { split: 'test', counts: labelHistogram(splits.test) },
+    ],
+    ...sampleImages(splits.train, trainTransform(config, stats), stats),
+  };
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, 'report-data.json'), JSON.stringify(data, (_, v) => (v instanceof Uint8Array ? Array.from(v) : v)));
+  const written = await writeReport(dir, data);
+  return { dir, completed: true, reportPath: written.html, data };
+}

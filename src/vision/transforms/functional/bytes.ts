@@ -1,0 +1,49 @@
+// Fast loops over byte images. V8 pays per element access (bounds checks, no vectorization), so
+// these read and write 32-bit words, four pixels at a time, whenever the arrays allow it
+// (4-byte aligned, length a multiple of 4) — about twice as fast as a byte loop — and fall back
+// to bytes otherwise. Results are identical either way (little-endian word layout).
+
+/** The 32-bit word view of a byte array, or null when it is not 4-byte aligned and sized. */
+export function words(a: Uint8Array): Uint32Array | null {
+  return a.byteOffset % 4 === 0 && a.length % 4 === 0 ? new Uint32Array(a.buffer, a.byteOffset, a.length >> 2) : null;
+}
+
+/** dst[i] = lut[src[i]] (same lengths; src and dst may be the same array). */
+export function mapBytes(src: Uint8Array, dst: Uint8Array, lut: Uint8Array): void {
+  const s = words(src);
+  const d = words(dst);
+  if (s !== null && d !== null) {
+    for (let j = 0; j < s.length; j++) {
+      const v = s[j];
+      d[j] = lut[v & 255] | (lut[(v >>> 8) & 255] << 8) | (lut[(v >>> 16) & 255] << 16) | (lut[v >>> 24] << 24);
+    }
+    return;
+  }
+  for (let i = 0; i < src.length; i++) dst[i] = lut[src[i]];
+}
+
+/** dst[i] = table[a[i] + 256 * b[i]]-style pairwise map: dst[i] = f(ta[a[i]] + tb[b[i]]) with `f` a byte clamp. */
+export function blendTables(a: Uint8Array, b: Uint8Array, dst: Uint8Array, ta: Float64Array, tb: Float64Array): void {
+  const wa = words(a);
+  const wb = words(b);
+  const wd = words(dst);
+  const f32 = Math.fround;
+  if (wa !== null && wb !== null && wd !== null) {
+    for (let j = 0; j < wa.length; j++) {
+      const x = wa[j];
+      const y = wb[j];
+      let out = 0;
+      for (let k = 0; k < 32; k += 8) {
+        const v = f32(ta[(x >>> k) & 255] + tb[(y >>> k) & 255]);
+        // clamp(0, 255) then truncation, as a uint8 cast of libtorch's float32 result.
+        out |= (v <= 0 ? 0 : v >= 255 ? 255 : v | 0) << k;
+      }
+      wd[j] = out;
+    }
+    return;
+  }
+  for (let i = 0; i < a.length; i++) {
+    const v = f32(ta[a[i]] + tb[b[i]]);
+    dst[i] = v <= 0 ? 0 : v >= 255 ? 255 : v | 0;
+  }
+}
