@@ -2,9 +2,9 @@
 // numWorkers is 0, so that both give the same bytes. Each batch draws from its own generator,
 // seeded from (loader seed, epoch, batch index): the result does not depend on which thread
 // prepares which batch, nor on how many threads there are.
-import type { Image } from '../vision/transforms/image.js';
-import type { HWCImage } from '../vision/transforms/image.js';
-import type { Transform } from '../vision/transforms/transform.js';
+import type { HWCImage, Image } from '../vision/transforms/image.js';
+import { Compose, type Transform } from '../vision/transforms/transform.js';
+import { ToImage } from '../vision/transforms/convert.js';
 import { Generator } from './generator.js';
 import { SampleError } from './errors.js';
 
@@ -34,15 +34,24 @@ export interface BatchSlot {
 /** Values per sample of a shape. */
 export const sampleSize = (s: SampleShape): number => s.channels * s.height * s.width;
 
-/** Sample i of the dataset as an HWC image (a copy: a transform may not write into the dataset). */
-export function sampleImage(arrays: DatasetArrays, i: number): HWCImage {
+/**
+ * Whether the transform only reads its input: it starts with ToImage, which makes a new array.
+ * Other transforms get a copy of each sample, so that none can write into the (shared) dataset.
+ */
+export function readsInputOnly(transform: Transform): boolean {
+  return transform instanceof ToImage || (transform instanceof Compose && transform.transforms[0] instanceof ToImage);
+}
+
+/** Sample i of the dataset as an HWC image: a view when `copy` is false, else a copy. */
+export function sampleImage(arrays: DatasetArrays, i: number, copy = true): HWCImage {
   const size = arrays.height * arrays.width * arrays.channels;
-  return { layout: 'HWC', data: arrays.images.slice(i * size, (i + 1) * size), height: arrays.height, width: arrays.width, channels: arrays.channels };
+  const data = copy ? arrays.images.slice(i * size, (i + 1) * size) : arrays.images.subarray(i * size, (i + 1) * size);
+  return { layout: 'HWC', data, height: arrays.height, width: arrays.width, channels: arrays.channels };
 }
 
 /** Runs the transform on sample i and checks that the result is a CHW image. */
 export function transformSample(arrays: DatasetArrays, transform: Transform, i: number, generator: Generator): Image {
-  const out = transform.forward(sampleImage(arrays, i), generator) as Image & { layout?: string };
+  const out = transform.forward(sampleImage(arrays, i, !readsInputOnly(transform)), generator) as Image & { layout?: string };
   if (out === null || typeof out !== 'object' || !(out.data instanceof Uint8Array || out.data instanceof Float32Array) || out.layout === 'HWC') {
     throw new TypeError('the transform must return a CHW image ({ data, channels, height, width }); start the pipeline with ToImage()');
   }

@@ -11,25 +11,9 @@ import type { DType } from '../torch/dtype.js';
 import { tidy } from '../torch/memory.js';
 import type { Tensor } from '../torch/tensor.js';
 import { oneHot } from './functional.js';
+import { type SmoothingConvention, check, smoothedProbabilities } from './smoothing_math.js';
 
-/** How the smoothing mass eps is spread: over all C classes, or over the C - 1 wrong ones. */
-export type SmoothingConvention = 'uniform' | 'others';
-
-function check(where: string, eps: number, numClasses: number, convention: SmoothingConvention): void {
-  if (!(Number.isInteger(numClasses) && numClasses >= 1)) throw new RangeError(`${where}: invalid numClasses ${numClasses} (an integer >= 1)`);
-  if (!(typeof eps === 'number' && eps >= 0 && eps <= 1)) throw new RangeError(`${where}: invalid eps ${eps} (must be in [0, 1])`);
-  if (convention !== 'uniform' && convention !== 'others') {
-    throw new RangeError(`${where}: invalid convention ${JSON.stringify(convention)} ('uniform' or 'others')`);
-  }
-  if (convention === 'others' && numClasses < 2) throw new RangeError(`${where}: the 'others' convention needs numClasses >= 2, got ${numClasses}`);
-}
-
-/** The smoothed probability of the true class and of each other class. */
-export function smoothedProbabilities(numClasses: number, eps: number, convention: SmoothingConvention = 'uniform'): { onTarget: number; offTarget: number } {
-  check('smoothedProbabilities', eps, numClasses, convention);
-  if (convention === 'uniform') return { onTarget: 1 - eps + eps / numClasses, offTarget: eps / numClasses };
-  return { onTarget: 1 - eps, offTarget: eps / (numClasses - 1) };
-}
+export { type SmoothingConvention, smoothedProbabilities, labelSmoothingLossFloor } from './smoothing_math.js';
 
 /**
  * The smoothed target matrix (N, C) for class indices `target` (N, int64): a probability target
@@ -49,14 +33,3 @@ export function smoothLabels(
   return noGrad(() => tidy(() => full([target.shape[0], numClasses], offTarget, { dtype }).maskedFill(oneHot(target, numClasses).bool(), onTarget)));
 }
 
-/**
- * The lowest cross-entropy a model can reach against smoothed targets, in nats: the entropy of the
- * smoothed distribution, reached when the softmax equals it. With eps 0.1 and 10 classes it is
- * 0.5003 ('uniform'); training loss plots draw it as the floor the loss approaches.
- */
-export function labelSmoothingLossFloor(eps: number, numClasses: number, convention: SmoothingConvention = 'uniform'): number {
-  check('labelSmoothingLossFloor', eps, numClasses, convention);
-  const { onTarget, offTarget } = smoothedProbabilities(numClasses, eps, convention);
-  const plogp = (p: number) => (p === 0 ? 0 : p * Math.log(p)); // 0 log 0 = 0
-  return 0 - (plogp(onTarget) + (numClasses - 1) * plogp(offTarget)); // 0 - x: +0, not -0, at eps 0
-}

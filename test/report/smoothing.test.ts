@@ -28,6 +28,6 @@ test('the loss floor is the entropy of the smoothed target', () => {
   close(report.smoothingLossFloor(10, 0), 0);
   close(report.smoothingLossFloor(10, 0.1), -(0.91 * Math.log(0.91) + 9 * 0.01 * Math.log(0.01)));
   close(report.smoothingLossFloor(10, 1), Math.log(10), 1e-12);
-  assert.throws(() => report.smoothingLossFloor(1, 0.1), RangeError);
+  assert.throws(() => report.smoothingLossFloor(1, 0.1, 'others'), RangeError);
   assert.throws(() => report.smoothedTarget(0, 10, 1.5), RangeError);
 });

@@ -47,10 +47,39 @@ export async function transformFromSpec(spec: TransformSpec): Promise<Transform>
   return new (ctor as unknown as new (options: unknown) => Transform)(spec.options);
 }
 
+/**
+ * A rewrite of adjacent steps into one faster step with identical results (Compose applies the
+ * ones registered here, e.g. ToDtype(float32, scale) + Normalize -> one table lookup per byte).
+ */
+export interface Fusion {
+  /** The fused step replacing transforms[i] and transforms[i + 1], or null when they do not fuse. */
+  fuse(first: Transform, second: Transform): Transform | null;
+}
+
+const fusions: Fusion[] = [];
+
+/** Registers a fusion of adjacent steps for every Compose built afterwards. */
+export function registerFusion(fusion: Fusion): void {
+  fusions.push(fusion);
+}
+
+function fuseSteps(transforms: readonly Transform[]): Transform[] {
+  const steps: Transform[] = [];
+  for (const t of transforms) {
+    const last = steps[steps.length - 1];
+    const fused = last === undefined ? null : fusions.reduce<Transform | null>((found, f) => found ?? f.fuse(last, t), null);
+    if (fused !== null) steps[steps.length - 1] = fused;
+    else steps.push(t);
+  }
+  return steps;
+}
+
 /** Chains transforms, passing one generator through all of them (torchvision's Compose). */
 export class Compose<In = unknown, Out = unknown> implements Transform<In, Out> {
   /** The transforms, applied in order. */
   readonly transforms: readonly Transform[];
+  // What forward() runs: the transforms with registered fusions applied.
+  private readonly steps: readonly Transform[];
 
   /** Applies `transforms` in order. */
   constructor(transforms: readonly Transform[]) {
@@ -58,12 +87,13 @@ export class Compose<In = unknown, Out = unknown> implements Transform<In, Out> 
       throw new TypeError('Compose: expected an array of transforms (objects with forward())');
     }
     this.transforms = [...transforms];
+    this.steps = fuseSteps(this.transforms);
   }
 
   /** Runs every transform on the output of the one before. */
   forward(input: In, generator: Generator = defaultGenerator): Out {
     let x: unknown = input;
-    for (const t of this.transforms) x = t.forward(x, generator);
+    for (const t of this.steps) x = t.forward(x, generator);
     return x as Out;
   }
 

@@ -79,6 +79,18 @@ test('policy transforms: options and uint8 input', () => {
   assert.deepEqual(tv.toSpec().options, { policy: 'imagenet', interpolation: 'nearest', fill: [1, 2, 3] });
 });
 
+test('Compose fuses ToDtype(float32, scale) + Normalize into one table lookup with the same floats', () => {
+  const img = goldenImage('natural32');
+  const mean = [0.4914, 0.4822, 0.4465];
+  const std = [0.247, 0.2435, 0.2616];
+  const fused = new Compose([new ToDtype('float32', { scale: true }), new Normalize(mean, std)]).forward(img) as Image;
+  const steps = new Normalize(mean, std).forward(new ToDtype('float32', { scale: true }).forward(img));
+  assert.deepEqual(fused.data, steps.data);
+  // On float input the pair still works (as two steps).
+  const f = new ToDtype('float32').forward(img);
+  assert.deepEqual((new Compose([new ToDtype('float32', { scale: true }), new Normalize(mean, std)]).forward(f) as Image).data, new Normalize(mean, std).forward(f).data);
+});
+
 test('ToDtype and Normalize validate their arguments', () => {
   assert.throws(() => new ToDtype('float64' as 'float32'), TypeError);
   assert.throws(() => new Normalize([0.5], [0.5, 0.5]), TypeError);

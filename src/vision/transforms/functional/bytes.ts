@@ -32,13 +32,13 @@ export function blendTables(a: Uint8Array, b: Uint8Array, dst: Uint8Array, ta: F
     for (let j = 0; j < wa.length; j++) {
       const x = wa[j];
       const y = wb[j];
-      let out = 0;
-      for (let k = 0; k < 32; k += 8) {
-        const v = f32(ta[(x >>> k) & 255] + tb[(y >>> k) & 255]);
-        // clamp(0, 255) then truncation, as a uint8 cast of libtorch's float32 result.
-        out |= (v <= 0 ? 0 : v >= 255 ? 255 : v | 0) << k;
-      }
-      wd[j] = out;
+      // clamp(0, 255) then truncation, as a uint8 cast of libtorch's float32 result; four lanes unrolled.
+      const v0 = f32(ta[x & 255] + tb[y & 255]);
+      const v1 = f32(ta[(x >>> 8) & 255] + tb[(y >>> 8) & 255]);
+      const v2 = f32(ta[(x >>> 16) & 255] + tb[(y >>> 16) & 255]);
+      const v3 = f32(ta[x >>> 24] + tb[y >>> 24]);
+      wd[j] = (v0 <= 0 ? 0 : v0 >= 255 ? 255 : v0 | 0) | ((v1 <= 0 ? 0 : v1 >= 255 ? 255 : v1 | 0) << 8) |
+        ((v2 <= 0 ? 0 : v2 >= 255 ? 255 : v2 | 0) << 16) | ((v3 <= 0 ? 0 : v3 >= 255 ? 255 : v3 | 0) << 24);
     }
     return;
   }

@@ -2,7 +2,7 @@
 // contrast and sharpness, all built on one blend, ratio * img + (1 - ratio) * other, computed in
 // float32, clamped to the type's bound and (for uint8) truncated. The float32 steps are replayed
 // with fround so that uint8 results equal torchvision's exactly.
-import { type Image, checkImage, emptyLike, isUint8 } from '../image.js';
+import { type Image, allocBytes, allocFloats, checkImage, emptyLike, isUint8 } from '../image.js';
 import { clampTruncU8, clampUnit, f32 } from './numeric.js';
 import { blendTables, mapBytes } from './bytes.js';
 
@@ -16,20 +16,26 @@ const LG = Float64Array.from({ length: 256 }, (_, v) => f32(WG * v));
 const LB = Float64Array.from({ length: 256 }, (_, v) => f32(WB * v));
 // round(t / 13) for every 3x3 sum t (weights 1 and 5) of bytes: at most 13 * 255.
 const DIV13 = Uint8Array.from({ length: 13 * 255 + 1 }, (_, t) => Math.round(t / 13));
+// Scratch of adjustSharpness's horizontal sums, grown on demand.
+let ROW_SUMS = new Int32Array(3072);
 
-/** f32(ratio * v) for every byte v: one side of a uint8 blend as a table. */
-function scaledBytes(ratio: number): Float64Array {
+// Scratch tables of blendBytes, reused: kernels are synchronous and never re-entered.
+const SCRATCH_A = new Float64Array(256);
+const SCRATCH_B = new Float64Array(256);
+const SCRATCH_LUT = new Uint8Array(256);
+
+/** f32(ratio * v) for every byte v, written into `t`: one side of a uint8 blend as a table. */
+function scaledBytes(ratio: number, t: Float64Array): Float64Array {
   const r = f32(ratio);
-  const t = new Float64Array(256);
   for (let v = 0; v < 256; v++) t[v] = f32(r * v);
   return t;
 }
 
 // ratio * a + (1 - ratio) * b for two byte arrays (b one plane shared by all channels when shorter).
 function blendBytes(a: Uint8Array, b: Uint8Array, ratio: number, out: Uint8Array, plane: number): void {
-  const ta = scaledBytes(ratio);
+  const ta = scaledBytes(ratio, SCRATCH_A);
   // (1.0 - ratio) is a Python float subtraction, rounded to float32 only when it meets the tensor.
-  const tb = scaledBytes(1 - ratio);
+  const tb = scaledBytes(1 - ratio, SCRATCH_B);
   if (b.length === a.length) {
     blendTables(a, b, out, ta, tb);
     return;
@@ -92,7 +98,7 @@ export function blend<I extends Image>(img: I, other: ArrayLike<number> | number
     const rest = f32(q * other);
     if (isUint8(img)) {
       // A 256-entry table: the result depends on the byte alone.
-      const lut = new Uint8Array(256);
+      const lut = SCRATCH_LUT;
       for (let v = 0; v < 256; v++) lut[v] = clampTruncU8(f32(f32(r * v) + rest));
       mapBytes(d as Uint8Array, o as Uint8Array, lut);
     } else {
@@ -126,6 +132,25 @@ export function adjustSaturation<I extends Image>(img: I, factor: number): I {
   checkColorChannels(img, 'adjustSaturation');
   // torchvision returns the input itself for grayscale ("match PIL behaviour").
   if (img.channels === 1) return img;
+  if (isUint8(img)) {
+    // One pass: each pixel's luma, then its three channels blended with it.
+    const ta = scaledBytes(factor, SCRATCH_A);
+    const tb = scaledBytes(1 - factor, SCRATCH_B);
+    const d = img.data;
+    const out = emptyLike(img) as I;
+    const o = out.data as Uint8Array;
+    const plane = img.height * img.width;
+    for (let p = 0; p < plane; p++) {
+      const r = d[p];
+      const g = d[p + plane];
+      const b = d[p + 2 * plane];
+      const gray = tb[f32(f32(LR[r] + LG[g]) + LB[b]) | 0];
+      o[p] = clampTruncU8(f32(ta[r] + gray));
+      o[p + plane] = clampTruncU8(f32(ta[g] + gray));
+      o[p + 2 * plane] = clampTruncU8(f32(ta[b] + gray));
+    }
+    return out;
+  }
   return blend(img, rgbToGrayscale(img).data, factor, true);
 }
 
@@ -154,22 +179,35 @@ export function adjustSharpness<I extends Image>(img: I, factor: number): I {
   const { height: h, width: w } = img;
   if (h <= 2 || w <= 2) return img;
   if (isUint8(img)) {
+    // One pass per channel, fused: the smoothed value of each interior pixel (3x3 sums from
+    // horizontal sums, six reads instead of nine) goes straight into the blend; border pixels
+    // blend with themselves, as torchvision keeps them in the degenerate image.
+    const ta = scaledBytes(factor, SCRATCH_A);
+    const tb = scaledBytes(1 - factor, SCRATCH_B);
+    for (let v = 0; v < 256; v++) SCRATCH_LUT[v] = clampTruncU8(f32(ta[v] + tb[v]));
     const d = img.data;
-    const degenerate = d.slice();
+    const out = emptyLike(img) as I;
+    const o = out.data as Uint8Array;
+    mapBytes(d, o, SCRATCH_LUT);
+    const rows = ROW_SUMS.length >= d.length ? ROW_SUMS : (ROW_SUMS = new Int32Array(d.length));
     for (let c = 0; c < img.channels; c++) {
       const base = c * h * w;
+      for (let p = base, end = base + h * w; p < end; p += w) {
+        for (let x = 1; x < w - 1; x++) rows[p + x] = d[p + x - 1] + d[p + x] + d[p + x + 1];
+      }
       for (let y = 1; y < h - 1; y++) {
         for (let p = base + y * w + 1, end = base + y * w + w - 1; p < end; p++) {
           // The exact value is an integer over 13, never within 1/26 of a rounding tie, so integer
           // arithmetic gives torch.round of libtorch's float32 convolution exactly.
-          degenerate[p] = DIV13[d[p - w - 1] + d[p - w] + d[p - w + 1] + d[p - 1] + 5 * d[p] + d[p + 1] + d[p + w - 1] + d[p + w] + d[p + w + 1]];
+          o[p] = clampTruncU8(f32(ta[d[p]] + tb[DIV13[rows[p - w] + rows[p] + rows[p + w] + 4 * d[p]]]));
         }
       }
     }
-    return blend(img, degenerate, factor);
+    return out;
   }
   const d = img.data;
-  const degenerate = d.slice();
+  const degenerate = allocFloats(d.length);
+  degenerate.set(d);
   const k1 = f32(1 / 13);
   const k5 = f32(5 / 13);
   for (let c = 0; c < img.channels; c++) {

@@ -1,8 +1,11 @@
 // Conversions between what datasets hold and what a network eats: HWC bytes -> CHW image
 // (ToImage), uint8 <-> float32 with or without scaling (torchvision's convert_image_dtype),
 // per-channel normalization and its inverse, and erasing a rectangle (RandomErasing's kernel).
-import { type HWCImage, type Image, type ImageDType, checkImage, emptyLike, isUint8 } from '../image.js';
+import { type HWCImage, type Image, type ImageDType, allocBytes, allocFloats, checkImage, cloneImage, isUint8 } from '../image.js';
 import { f32 } from './numeric.js';
+
+// x / 255 in float32 for every byte (torchvision's convert_image_dtype of uint8 to float).
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** HWC bytes (a dataset sample) -> a CHW uint8 image; torchvision's ToImage / pil_to_tensor. */
 export function toImage(img: HWCImage): Image<Uint8Array> {
@@ -11,7 +14,7 @@ export function toImage(img: HWCImage): Image<Uint8Array> {
   if (![c, h, w].every((v) => Number.isInteger(v) && v > 0) || data.length !== c * h * w) {
     throw new TypeError(`toImage: ${data.length} bytes do not make a ${h} x ${w} x ${c} image`);
   }
-  const out = new Uint8Array(data.length);
+  const out = allocBytes(data.length);
   const plane = h * w;
   if (c === 1) out.set(data);
   else if (c === 3) {
@@ -50,16 +53,14 @@ export function toDtype(img: Image, dtype: ImageDType, { scale = false }: { scal
   if (from === dtype) return img;
   const d = img.data;
   if (dtype === 'float32') {
-    const out = new Float32Array(d.length);
+    const out = allocFloats(d.length);
     if (scale) {
       // image.to(float32) / 255.0, one float32 division per value, via a table.
-      const lut = new Float32Array(256);
-      for (let v = 0; v < 256; v++) lut[v] = v / 255;
-      for (let i = 0; i < d.length; i++) out[i] = lut[d[i]];
+      for (let i = 0; i < d.length; i++) out[i] = UNIT[d[i]];
     } else out.set(d);
     return { ...img, data: out };
   }
-  const out = new Uint8Array(d.length);
+  const out = allocBytes(d.length);
   // max + 1 - eps: only exactly 1.0 becomes 255, and every byte gets an equal share of [0, 1].
   const k = scale ? f32(255.999) : 1;
   for (let i = 0; i < d.length; i++) {
@@ -81,7 +82,7 @@ export function normalize(img: Image, mean: readonly number[], std: readonly num
   checkImage(img, 'normalize', { batch: true });
   if (isUint8(img)) throw new TypeError('normalize: expects a float32 image; put ToDtype("float32", { scale: true }) before Normalize');
   checkStats(img, mean, std, 'normalize');
-  const out = new Float32Array(img.data.length);
+  const out = allocFloats(img.data.length);
   const plane = img.height * img.width;
   const d = img.data;
   for (let start = 0, c = 0; start < d.length; start += plane, c = (c + 1) % img.channels) {
@@ -92,12 +93,36 @@ export function normalize(img: Image, mean: readonly number[], std: readonly num
   return { ...img, data: out };
 }
 
+/**
+ * normalize(toDtype(img, 'float32', { scale: true }), mean, std) in one pass, bit for bit: on
+ * bytes each channel's result is a 256-entry table. Compose uses it for that pair of steps.
+ */
+export function scaleNormalize(img: Image<Uint8Array>, mean: readonly number[], std: readonly number[]): Image<Float32Array> {
+  checkImage(img, 'scaleNormalize', { batch: true });
+  if (!isUint8(img)) throw new TypeError('scaleNormalize: expects a uint8 image');
+  checkStats(img, mean, std, 'scaleNormalize');
+  const d = img.data;
+  const out = allocFloats(d.length);
+  const plane = img.height * img.width;
+  const lut = new Float32Array(256 * img.channels);
+  for (let c = 0; c < img.channels; c++) {
+    const m = f32(mean[c]);
+    const s = f32(std[c]);
+    for (let v = 0; v < 256; v++) lut[c * 256 + v] = f32(f32(UNIT[v] - m) / s);
+  }
+  for (let start = 0, c = 0; start < d.length; start += plane, c = (c + 1) % img.channels) {
+    const base = c * 256;
+    for (let i = start; i < start + plane; i++) out[i] = lut[base + d[i]];
+  }
+  return { ...img, data: out };
+}
+
 /** x * std + mean per channel: undoes normalize() for showing images; accepts a batch (e.g. a batch tensor's data). */
 export function denormalize(img: Image, mean: readonly number[], std: readonly number[]): Image<Float32Array> {
   checkImage(img, 'denormalize', { batch: true });
   if (isUint8(img)) throw new TypeError('denormalize: expects a float32 image');
   checkStats(img, mean, std, 'denormalize');
-  const out = new Float32Array(img.data.length);
+  const out = allocFloats(img.data.length);
   const plane = img.height * img.width;
   const d = img.data;
   for (let start = 0, c = 0; start < d.length; start += plane, c = (c + 1) % img.channels) {
@@ -123,7 +148,7 @@ export function erase<I extends Image>(img: I, i: number, j: number, h: number, 
   if (!perPixel && values.length !== 1 && values.length !== c) {
     throw new TypeError(`erase: value must be a number, ${c} numbers, or ${c} x ${h} x ${w} numbers, got ${values.length}`);
   }
-  const out = inplace ? img : ({ ...emptyLike(img), data: img.data.slice() } as I);
+  const out = inplace ? img : (cloneImage(img) as I);
   const o = out.data;
   const u8 = isUint8(img);
   for (let ch = 0; ch < c; ch++) {

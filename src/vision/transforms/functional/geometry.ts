@@ -1,6 +1,6 @@
 // Flips, crops and padding of CHW images (torchvision 0.14's hflip, vflip, crop, pad). Pure index
 // arithmetic: values are copied, never recomputed, so any element type works the same.
-import { type Image, checkImage, emptyLike, isUint8 } from '../image.js';
+import { type Image, allocLike, checkImage, emptyLike, isUint8 } from '../image.js';
 
 /** How pad() fills the border: torchvision's padding modes. */
 export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
@@ -28,7 +28,7 @@ export function hflip<I extends Image>(img: I): I {
   checkImage(img, 'hflip', BATCH);
   const { width: w } = img;
   const d = img.data;
-  const out = { ...img, data: d instanceof Uint8Array ? new Uint8Array(d.length) : new Float32Array(d.length) } as I;
+  const out = { ...img, data: allocLike(d, d.length) } as I;
   const o = out.data;
   if (d instanceof Uint8Array && w % 4 === 0 && d.byteOffset % 4 === 0) {
     hflipWords(d, o as Uint8Array, w);
@@ -45,7 +45,7 @@ export function vflip<I extends Image>(img: I): I {
   checkImage(img, 'vflip', BATCH);
   const { width: w, height: h } = img;
   const d = img.data;
-  const out = { ...img, data: d instanceof Uint8Array ? new Uint8Array(d.length) : new Float32Array(d.length) } as I;
+  const out = { ...img, data: allocLike(d, d.length) } as I;
   const plane = w * h;
   for (let p = 0; p < img.data.length; p += plane) {
     for (let y = 0; y < h; y++) out.data.set(img.data.subarray(p + (h - 1 - y) * w, p + (h - y) * w), p + y * w);

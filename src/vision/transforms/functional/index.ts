@@ -3,5 +3,5 @@ export { rgbToGrayscale, blend, adjustBrightness, adjustSaturation, adjustContra
 export { invert, posterize, solarize, autocontrast, equalize } from './tone.js';
 export { hflip, vflip, crop, pad, parsePadding, type PaddingMode } from './geometry.js';
 export { affine, rotate, getInverseAffineMatrix, degrees, radians, type AffineOptions, type RotateOptions, type Interpolation, type Fill } from './affine.js';
-export { toImage, toHWC, toDtype, normalize, denormalize, erase } from './convert.js';
+export { toImage, toHWC, toDtype, normalize, scaleNormalize, denormalize, erase } from './convert.js';
 export { f32, roundHalfEven } from './numeric.js';

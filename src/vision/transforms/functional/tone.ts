@@ -13,13 +13,9 @@ function requireUint8(img: Image, where: string): asserts img is Image<Uint8Arra
   if (!isUint8(img)) throw new TypeError(`${where}: only uint8 images are supported (as in torchvision), got float32`);
 }
 
-function applyLut<I extends Image<Uint8Array>>(img: I, lut: Uint8Array, plane = 0, channelLuts?: Uint8Array[]): I {
-  const out = emptyLike(img) as I;
-  if (channelLuts) {
-    for (let c = 0; c < channelLuts.length; c++) mapBytes(img.data.subarray(c * plane, (c + 1) * plane), out.data.subarray(c * plane, (c + 1) * plane), channelLuts[c]);
-  } else mapBytes(img.data, out.data, lut);
-  return out;
-}
+// Scratch tables, reused: kernels are synchronous and never re-entered.
+const LUT = new Uint8Array(256);
+const HIST = new Int32Array(256);
 
 /** bound - pixel (255 for uint8, 1 for float32); torchvision's invert. */
 export function invert<I extends Image>(img: I): I {
@@ -70,9 +66,10 @@ export function solarize<I extends Image>(img: I, threshold: number): I {
   // A byte meets a Python float threshold in float32 (the comparison's common type).
   const t = f32(threshold);
   if (isUint8(img)) {
-    const lut = new Uint8Array(256);
-    for (let v = 0; v < 256; v++) lut[v] = v >= t ? 255 - v : v;
-    return applyLut(img as Image<Uint8Array>, lut) as unknown as I;
+    for (let v = 0; v < 256; v++) LUT[v] = v >= t ? 255 - v : v;
+    const out = emptyLike(img) as I;
+    mapBytes(img.data, out.data as Uint8Array, LUT);
+    return out;
   }
   const out = emptyLike(img) as I;
   const d = img.data;
@@ -81,38 +78,67 @@ export function solarize<I extends Image>(img: I, threshold: number): I {
   return out;
 }
 
+// Darkest and brightest byte of a plane, four bytes per word read.
+function byteRange(plane: Uint8Array): [number, number] {
+  let lo = 255;
+  let hi = 0;
+  const w = words(plane);
+  if (w !== null) {
+    for (let j = 0; j < w.length; j++) {
+      const v = w[j];
+      const a = v & 255;
+      const b = (v >>> 8) & 255;
+      const c = (v >>> 16) & 255;
+      const d = v >>> 24;
+      lo = Math.min(lo, a, b, c, d);
+      hi = Math.max(hi, a, b, c, d);
+    }
+    return [lo, hi];
+  }
+  for (let i = 0; i < plane.length; i++) {
+    const v = plane[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+// torchvision's scale: bound / (max - min), which torch computes as (max - min).reciprocal() *
+// bound (Tensor.__rtruediv__); a flat channel (infinite scale) keeps its values (minimum 0, scale 1).
+function stretch(lo: number, hi: number, bound: number): [min: number, scale: number] {
+  const inv = f32(1 / f32(hi - lo));
+  return Number.isFinite(inv) ? [lo, f32(inv * bound)] : [0, 1];
+}
+
 /** Stretches each channel so that its darkest pixel becomes 0 and its brightest the bound. */
 export function autocontrast<I extends Image>(img: I): I {
   checkImage(img, 'autocontrast');
   checkColorChannels(img, 'autocontrast');
   const plane = img.height * img.width;
-  const d = img.data;
-  const u8 = isUint8(img);
-  const bound = maxValue(img);
   const out = emptyLike(img) as I;
+  if (isUint8(img)) {
+    const d = img.data;
+    const o = out.data as Uint8Array;
+    for (let c = 0; c < img.channels; c++) {
+      const src = d.subarray(c * plane, (c + 1) * plane);
+      const [lo, hi] = byteRange(src);
+      const [min, scale] = stretch(lo, hi, 255);
+      for (let v = lo; v <= hi; v++) LUT[v] = clampTruncU8(f32(f32(v - min) * scale));
+      mapBytes(src, o.subarray(c * plane, (c + 1) * plane), LUT);
+    }
+    return out;
+  }
+  const d = img.data;
   const o = out.data;
   for (let c = 0; c < img.channels; c++) {
-    const start = c * plane;
-    const end = start + plane;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = start; i < end; i++) {
-      const v = d[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+    for (let i = c * plane; i < (c + 1) * plane; i++) {
+      if (d[i] < lo) lo = d[i];
+      if (d[i] > hi) hi = d[i];
     }
-    // bound / (max - min) in torch is (max - min).reciprocal() * bound (Tensor.__rtruediv__); a flat
-    // channel (infinite scale) keeps its values (minimum 0, scale 1).
-    const flat = !Number.isFinite(f32(1 / f32(hi - lo)));
-    const scale = flat ? 1 : f32(f32(1 / f32(hi - lo)) * bound);
-    const min = flat ? 0 : lo;
-    if (u8) {
-      const lut = new Uint8Array(256);
-      for (let v = lo; v <= hi; v++) lut[v] = clampTruncU8(f32(f32(v - min) * scale));
-      mapBytes((d as Uint8Array).subarray(start, end), (o as Uint8Array).subarray(start, end), lut);
-    } else {
-      for (let i = start; i < end; i++) o[i] = clampUnit(f32(f32(d[i] - min) * scale));
-    }
+    const [min, scale] = stretch(lo, hi, 1);
+    for (let i = c * plane; i < (c + 1) * plane; i++) o[i] = clampUnit(f32(f32(d[i] - min) * scale));
   }
   return out;
 }
@@ -124,28 +150,29 @@ export function equalize<I extends Image>(img: I): I {
   checkColorChannels(img, 'equalize');
   const plane = img.height * img.width;
   const d = img.data;
-  const luts: Uint8Array[] = [];
-  const hist = new Float64Array(256);
+  const out = emptyLike(img) as I;
+  const o = out.data as Uint8Array;
   for (let c = 0; c < img.channels; c++) {
-    hist.fill(0);
-    for (let i = c * plane, end = i + plane; i < end; i++) hist[d[i]]++;
+    const src = d.subarray(c * plane, (c + 1) * plane);
+    const dst = o.subarray(c * plane, (c + 1) * plane);
+    HIST.fill(0);
+    for (let i = 0; i < src.length; i++) HIST[src[i]]++;
     // step = (count of all pixels but those of the brightest level present) // 255.
     let last = 255;
-    while (last > 0 && hist[last] === 0) last--;
-    const step = Math.floor((plane - hist[last]) / 255);
-    const lut = new Uint8Array(256);
+    while (last > 0 && HIST[last] === 0) last--;
+    const step = Math.floor((plane - HIST[last]) / 255);
     if (step === 0) {
-      for (let v = 0; v < 256; v++) lut[v] = v;
-    } else {
-      // lut[v] = (cumsum up to v - 1 + step // 2) // step, clamped to 255: the pad-and-shift of torchvision.
-      let cum = 0;
-      const half = Math.floor(step / 2);
-      for (let v = 0; v < 256; v++) {
-        lut[v] = Math.min(255, Math.floor((cum + half) / step));
-        cum += hist[v];
-      }
+      dst.set(src);
+      continue;
     }
-    luts.push(lut);
+    // lut[v] = (cumsum up to v - 1 + step // 2) // step, clamped to 255: torchvision's pad-and-shift.
+    let cum = Math.floor(step / 2);
+    for (let v = 0; v < 256; v++) {
+      const q = Math.floor(cum / step);
+      LUT[v] = q > 255 ? 255 : q;
+      cum += HIST[v];
+    }
+    mapBytes(src, dst, LUT);
   }
-  return applyLut(img as Image<Uint8Array>, luts[0], plane, luts) as unknown as I;
+  return out;
 }
