@@ -37,7 +37,8 @@ function makePlan(quick: boolean): Plan {
     // CIFAR-10's training-set statistics; any values do for timing.
     mean: [0.4914, 0.4822, 0.4465],
     std: [0.247, 0.2435, 0.2616],
-    perImage: quick ? { warmup: 1000, repeats: 3, iters: 2000 } : { warmup: 3000, repeats: 7, iters: 6000 },
+    // Warm-up long enough for V8 to optimize every op (each appears in a few % of images).
+    perImage: quick ? { warmup: 6000, repeats: 7, iters: 2500 } : { warmup: 10000, repeats: 15, iters: 6000 },
     loader: { repeats: quick ? 1 : 2 },
   };
 }
@@ -144,7 +145,8 @@ async function main(): Promise<void> {
   const { warmup, repeats, iters } = plan.perImage;
   await slAugment(warmup);
   await slFull(warmup);
-  await py.timer('tensor')(warmup / 10);
+  await py.timer('tensor')(warmup / 20);
+  await py.timer('pil')(warmup / 20);
   const [slAug, tvTensor, tvPil] = await measure(repeats, iters, [slAugment, py.timer('tensor'), py.timer('pil')]);
   const [slPipe, tvPipe] = await measure(repeats, iters, [slFull, py.timer('pipeline')]);
 

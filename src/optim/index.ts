@@ -8,4 +8,3 @@ export { Adam } from './adam.js';
 export { AdamW } from './adamw.js';
 export { AdamBase, type AdamOptions, type AdamState } from './adam_base.js';
 export * as lrScheduler from './lr_scheduler/index.js';
-export { flattenStateDict, unflattenStateDict, type FlatOptimizerState } from './flat_state_dict.js';

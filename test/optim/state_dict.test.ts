@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { optim, torch } from '../../src/index.js';
+import { optim, torch, train } from '../../src/index.js';
 import { assertClose } from '../helpers.js';
 import { type Weights, golden, initialWeights, setups, trainSteps } from './training.js';
 
@@ -187,7 +187,7 @@ test('bad arguments throw TypeError / RangeError naming the option and value', (
   torch.dispose([p, fresh.paramGroups[0].params]);
 });
 
-test('a checkpoint through torch.save / torch.load (flattenStateDict) resumes exactly', () => {
+test('a checkpoint file (train.saveCheckpoint / loadCheckpoint) resumes exactly', () => {
   const before = torch.memory().tensors;
   const dir = mkdtempSync(join(tmpdir(), 'smoothlab-optim-'));
   const setup = setups.adamw_onecycle;
@@ -196,24 +196,21 @@ test('a checkpoint through torch.save / torch.load (flattenStateDict) resumes ex
   const opt = setup.optimizer(p);
   const sched = setup.scheduler!(opt);
   trainSteps(setup, p, opt, sched, 0, 10);
-  const flat = optim.flattenStateDict(opt.stateDict(), 'optimizer.');
-  assert.deepEqual(Object.keys(flat.tensors).slice(0, 2), ['optimizer.state.0.expAvg', 'optimizer.state.0.expAvgSq']);
   const path = join(dir, 'checkpoint.safetensors');
   torch.tidy(() => {
-    const weights = Object.fromEntries(Object.entries(p).map(([k, v]) => [`model.${k}`, v.detach()]));
-    torch.save(path, { ...weights, ...flat.tensors }, { optimizer: flat.json, scheduler: JSON.stringify(sched.stateDict()) });
+    const model = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, v.detach()]));
+    train.saveCheckpoint(path, { model, optimizer: opt.stateDict() as unknown as Record<string, unknown>, scheduler: sched.stateDict() });
   });
   opt.dispose();
   torch.dispose(Object.values(p));
 
-  const loaded = torch.load(path);
-  const meta = torch.loadMetadata(path);
-  const q = Object.fromEntries(['w1', 'b1', 'w2', 'b2'].map((k) => [k, loaded[`model.${k}`].requiresGrad_(true)])) as Weights;
+  const ckpt = train.loadCheckpoint(path) as { model: Record<string, torch.Tensor>; optimizer: optim.OptimizerStateDict; scheduler: Record<string, unknown> };
+  const q = Object.fromEntries(['w1', 'b1', 'w2', 'b2'].map((k) => [k, ckpt.model[k].requiresGrad_(true)])) as Weights;
   const opt2 = setup.optimizer(q);
   const sched2 = setup.scheduler!(opt2);
-  opt2.loadStateDict(optim.unflattenStateDict(loaded, meta.optimizer, 'optimizer.'));
-  sched2.loadStateDict(JSON.parse(meta.scheduler));
-  torch.dispose(Object.entries(loaded).filter(([k]) => k.startsWith('optimizer.')).map(([, t]) => t)); // loadStateDict copied them
+  opt2.loadStateDict(ckpt.optimizer);
+  sched2.loadStateDict(ckpt.scheduler);
+  torch.dispose(ckpt.optimizer); // loadStateDict copied them
   assert.deepEqual(trainSteps(setup, q, opt2, sched2, 10, 20), run.losses.slice(10));
   for (const [k, expected] of Object.entries(run.final)) assertClose(q[k as keyof Weights], expected, { rtol: 0, atol: 0, what: k });
   opt2.dispose();
