@@ -11,7 +11,9 @@ export class PickleInput {
   readonly #view: DataView;
 
   constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
+    // A plain Uint8Array view, even of a Node Buffer: Buffer#slice returns a view, not a copy, so
+    // the copies made with slice() below would otherwise share (and expose) the whole pool.
+    this.#bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 

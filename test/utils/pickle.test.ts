@@ -114,3 +114,12 @@ test('malformed pickles fail with a PickleError saying what is wrong', () => {
   assert.throws(() => readPickle(bytes('(N.')), /STOP inside an unclosed MARK/);
   assert.deepEqual(readPickle(bytes('P1\n.'), { persistentLoad: (pid) => `<${pid}>` }), '<1>');
 });
+
+test('arrays read from a Node Buffer own exactly their bytes (Buffer#slice is a view)', () => {
+  // A protocol-4 pickle of numpy.arange(3, dtype=uint8) inside a larger Buffer from the pool.
+  const inner = Buffer.from('gASViwAAAAAAAACMFW51bXB5LmNvcmUubXVsdGlhcnJheZSMDF9yZWNvbnN0cnVjdJSTlIwFbnVtcHmUjAduZGFycmF5lJOUSwCFlEMBYpSHlFKUKEsBSwOFlGgDjAVkdHlwZZSTlIwCdTGUiYiHlFKUKEsDjAF8lE5OTkr/////Sv////9LAHSUYolDAwABApR0lGIu', 'base64');
+  const pooled = Buffer.concat([Buffer.alloc(100, 7), inner]).subarray(100);
+  const array = utils.readPickle(pooled, { globals: utils.numpyGlobals, encoding: 'bytes' }) as utils.NDArray;
+  assert.deepEqual([...array.data], [0, 1, 2]);
+  assert.equal((array.data as Uint8Array).buffer.byteLength, 3);
+});

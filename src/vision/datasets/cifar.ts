@@ -163,7 +163,7 @@ export class CifarDataset extends ImageArrayDataset {
   }
 
   /** Downloads (when asked and needed) and extracts the official archive of `spec`'s version into root. */
-  protected static async fetch(spec: CifarSpec, options: CifarLoadOptions): Promise<void> {
+  protected static async fetchFiles(spec: CifarSpec, options: CifarLoadOptions): Promise<void> {
     const { root, train, format } = checkOptions(spec.name, options);
     if (!options.download || pickFormat(spec, root, format, train) !== null) return;
     // The python version is the default download: it is torchvision's, so both can share a root.
@@ -183,7 +183,7 @@ export class CIFAR10 extends CifarDataset {
 
   /** Like the constructor, but with `download: true` fetches the official archive first (MD5-checked, extracted atomically). */
   static async load(options: CifarLoadOptions = {}): Promise<CIFAR10> {
-    await CifarDataset.fetch(CIFAR10_SPEC, options);
+    await CifarDataset.fetchFiles(CIFAR10_SPEC, options);
     return new CIFAR10(options);
   }
 }
@@ -207,7 +207,7 @@ export class CIFAR100 extends CifarDataset {
 
   /** Like the constructor, but with `download: true` fetches the official archive first (MD5-checked, extracted atomically). */
   static async load(options: CifarLoadOptions = {}): Promise<CIFAR100> {
-    await CifarDataset.fetch(CIFAR100_SPEC, options);
+    await CifarDataset.fetchFiles(CIFAR100_SPEC, options);
     return new CIFAR100(options);
   }
 }

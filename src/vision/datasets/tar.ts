@@ -60,11 +60,11 @@ function parsePax(data: Uint8Array): Record<string, string> {
   return out;
 }
 
-/** Normalizes an entry path and refuses any that could leave the destination folder. */
+/** Normalizes an entry path ('' for the folder itself, as `./`) and refuses any that could leave the destination folder. */
 export function safeEntryPath(name: string, archive: string): string {
   const path = name.replace(/\/+$/, '');
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  if (name.startsWith('/') || parts.includes('..') || parts.length === 0 || /^[A-Za-z]:/.test(name)) {
+  if (name.startsWith('/') || parts.includes('..') || /^[A-Za-z]:/.test(name)) {
     throw new Error(`${archive}: refusing tar entry ${JSON.stringify(name)}: its path is absolute or leaves the extraction folder`);
   }
   return parts.join('/');
@@ -149,8 +149,10 @@ export async function extractTarGz(archive: string, dest: string): Promise<TarEn
           skip = size + padding;
           continue;
         }
-        const magic = field(header, 257, 6);
-        const prefix = magic.startsWith('ustar') && header[345] !== 0 ? field(header, 345, 155) : '';
+        // POSIX ustar ("ustar\0") splits long names into prefix/name; old GNU headers ("ustar  \0",
+        // what GNU tar wrote the CIFAR archives with) keep other fields there and use 'L' entries.
+        const posix = field(header, 257, 6) === 'ustar';
+        const prefix = posix && header[345] !== 0 ? field(header, 345, 155) : '';
         const rawName = pax.path ?? longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
         const entrySize = pax.size !== undefined ? Number(pax.size) : size;
         pax = {};
@@ -160,7 +162,7 @@ export async function extractTarGz(archive: string, dest: string): Promise<TarEn
         if (!(target === root || target.startsWith(root + sep))) throw new Error(`${archive}: refusing tar entry ${JSON.stringify(rawName)} outside the extraction folder`);
         if (type === '5') {
           await mkdir(target, { recursive: true });
-          entries.push({ path, type: 'directory', size: 0 });
+          if (path !== '') entries.push({ path, type: 'directory', size: 0 });
           skip = entrySize + ((BLOCK - (entrySize % BLOCK)) % BLOCK);
           continue;
         }
@@ -168,6 +170,7 @@ export async function extractTarGz(archive: string, dest: string): Promise<TarEn
           const kinds: Record<string, string> = { '1': 'a hard link', '2': 'a symbolic link', '3': 'a character device', '4': 'a block device', '6': 'a FIFO' };
           throw new Error(`${archive}: refusing tar entry ${JSON.stringify(rawName)}: ${kinds[type] ?? `type '${type}'`} (only regular files and directories are extracted)`);
         }
+        if (path === '') throw new Error(`${archive}: refusing tar entry ${JSON.stringify(rawName)}: a file without a name`);
         await mkdir(dirname(target), { recursive: true });
         const handle = await open(target, 'w');
         entries.push({ path, type: 'file', size: entrySize });

@@ -178,5 +178,3 @@ export class TrivialAugmentWide implements Transform<Image, Image> {
     return { module: import.meta.url, name: 'TrivialAugmentWide', options: { numMagnitudeBins, interpolation, fill } };
   }
 }
-
-export type { AugmentOp };

@@ -59,12 +59,12 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? (v as object).constructor.name : typeof v;
 }
 
-// Small images are carved from 32 KiB slabs: a fresh typed array costs its own backing-store
+// Small images are carved from 64 KiB slabs: a fresh typed array costs its own backing-store
 // allocation (about 1 us here, several per augmented image), a view of a slab a fifth of that.
 // Slabs are never reused, so every view starts zeroed; a slab is freed when none of its views
-// is alive (an image kept for long keeps its slab, at most 32 KiB, alive with it).
-const SLAB_BYTES = 32768;
-const SLAB_LIMIT = 8192;
+// is alive (an image kept for long keeps its slab, at most 64 KiB, alive with it).
+const SLAB_BYTES = 65536;
+const SLAB_LIMIT = 16384;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +148,31 @@ test('MNIST downloads its missing files, trying mirrors in order', async (t) => 
   await assert.rejects(MNIST.load({ root: bad, download: true, source: { ...source, md5: { ...source.md5, 'train-images-idx3-ubyte.gz': '0'.repeat(32) } } }), (e: Error) =>
     e.message.startsWith('MNIST: cannot download train-images-idx3-ubyte.gz') && e.message.includes('404') && e.message.includes('MD5'));
   assert.deepEqual(readdirSync(bad), []);
+});
+
+test('extractTarGz: long names from GNU \'L\' entries and pax headers; a ./ entry is the folder itself', async (t) => {
+  const root = tempRoot(t);
+  const long = `${'d'.repeat(60)}/${'e'.repeat(70)}/file.txt`;
+  const paxRecord = (key: string, value: string) => {
+    const body = ` ${key}=${value}\n`;
+    let len = body.length + 2;
+    while (`${len}${body}`.length !== len) len++;
+    return `${len}${body}`;
+  };
+  const archive = join(root, 'long.tar.gz');
+  writeFileSync(archive, tarGz([
+    { path: './' },
+    { path: '././@LongLink', type: 'L', data: Buffer.from(`gnu/${long}\0`) },
+    { path: `gnu/${long}`.slice(0, 99), data: Buffer.from('from L') },
+    { path: 'PaxHeaders/x', type: 'x', data: Buffer.from(paxRecord('path', `pax/${long}`)) },
+    { path: 'pax/truncated', data: Buffer.from('from pax') },
+  ]));
+  const dest = join(root, 'out');
+  mkdirSync(dest);
+  const entries = await extractTarGz(archive, dest);
+  assert.deepEqual(entries.map((e) => e.path), [`gnu/${long}`, `pax/${long}`]);
+  assert.equal(readFileSync(join(dest, 'gnu', ...long.split('/')), 'utf8'), 'from L');
+  assert.equal(readFileSync(join(dest, 'pax', ...long.split('/')), 'utf8'), 'from pax');
 });
 
 test('extractTarGz refuses entries that would leave the folder, and links', async (t) => {

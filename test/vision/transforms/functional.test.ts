@@ -12,6 +12,13 @@ test('toImage and toHWC: HWC bytes <-> CHW planes', () => {
   assert.deepEqual(Array.from(chw.data), [1, 4, 2, 5, 3, 6]);
   assert.deepEqual(F.toHWC(chw), hwc);
   assert.throws(() => F.toImage({ ...hwc, data: new Uint8Array(5) }), /5 bytes do not make a 1 x 2 x 3 image/);
+  // The word-at-a-time path (planes of a multiple of 4 pixels) and the byte path agree.
+  for (const [h, w] of [[4, 8], [3, 5]]) {
+    const big: HWCImage = { layout: 'HWC', data: Uint8Array.from({ length: h * w * 3 }, (_, i) => (i * 37 + 11) & 255), height: h, width: w, channels: 3 };
+    const planes = F.toImage(big);
+    for (let p = 0; p < h * w; p++) for (let c = 0; c < 3; c++) assert.equal(planes.data[c * h * w + p], big.data[p * 3 + c]);
+    assert.deepEqual(F.toHWC(planes).data, big.data);
+  }
 });
 
 test('kernels refuse HWC images and point to ToImage', () => {

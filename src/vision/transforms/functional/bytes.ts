@@ -22,7 +22,7 @@ export function mapBytes(src: Uint8Array, dst: Uint8Array, lut: Uint8Array): voi
   for (let i = 0; i < src.length; i++) dst[i] = lut[src[i]];
 }
 
-/** dst[i] = table[a[i] + 256 * b[i]]-style pairwise map: dst[i] = f(ta[a[i]] + tb[b[i]]) with `f` a byte clamp. */
+/** dst[i] = uint8(clamp(f32(ta[a[i]] + tb[b[i]]))): a blend of two byte images through two float32 tables. */
 export function blendTables(a: Uint8Array, b: Uint8Array, dst: Uint8Array, ta: Float64Array, tb: Float64Array): void {
   const wa = words(a);
   const wb = words(b);

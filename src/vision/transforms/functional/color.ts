@@ -16,8 +16,6 @@ const LG = Float64Array.from({ length: 256 }, (_, v) => f32(WG * v));
 const LB = Float64Array.from({ length: 256 }, (_, v) => f32(WB * v));
 // round(t / 13) for every 3x3 sum t (weights 1 and 5) of bytes: at most 13 * 255.
 const DIV13 = Uint8Array.from({ length: 13 * 255 + 1 }, (_, t) => Math.round(t / 13));
-// Scratch of adjustSharpness's horizontal sums, grown on demand.
-let ROW_SUMS = new Int32Array(3072);
 
 // Scratch tables of blendBytes, reused: kernels are synchronous and never re-entered.
 const SCRATCH_A = new Float64Array(256);
@@ -179,27 +177,37 @@ export function adjustSharpness<I extends Image>(img: I, factor: number): I {
   const { height: h, width: w } = img;
   if (h <= 2 || w <= 2) return img;
   if (isUint8(img)) {
-    // One pass per channel, fused: the smoothed value of each interior pixel (3x3 sums from
-    // horizontal sums, six reads instead of nine) goes straight into the blend; border pixels
-    // blend with themselves, as torchvision keeps them in the degenerate image.
+    // One pass per channel, fused: the smoothed value of each interior pixel goes straight into
+    // the blend; border pixels blend with themselves, as torchvision keeps them in the degenerate
+    // image. The 3x3 sum slides along the row: one new column of three per pixel.
     const ta = scaledBytes(factor, SCRATCH_A);
     const tb = scaledBytes(1 - factor, SCRATCH_B);
-    for (let v = 0; v < 256; v++) SCRATCH_LUT[v] = clampTruncU8(f32(ta[v] + tb[v]));
     const d = img.data;
     const out = emptyLike(img) as I;
     const o = out.data as Uint8Array;
-    mapBytes(d, o, SCRATCH_LUT);
-    const rows = ROW_SUMS.length >= d.length ? ROW_SUMS : (ROW_SUMS = new Int32Array(d.length));
+    const plane = h * w;
     for (let c = 0; c < img.channels; c++) {
-      const base = c * h * w;
-      for (let p = base, end = base + h * w; p < end; p += w) {
-        for (let x = 1; x < w - 1; x++) rows[p + x] = d[p + x - 1] + d[p + x] + d[p + x + 1];
+      const base = c * plane;
+      for (let x = 0; x < w; x++) {
+        const top = base + x;
+        const bottom = base + plane - w + x;
+        o[top] = clampTruncU8(f32(ta[d[top]] + tb[d[top]]));
+        o[bottom] = clampTruncU8(f32(ta[d[bottom]] + tb[d[bottom]]));
       }
       for (let y = 1; y < h - 1; y++) {
-        for (let p = base + y * w + 1, end = base + y * w + w - 1; p < end; p++) {
-          // The exact value is an integer over 13, never within 1/26 of a rounding tie, so integer
-          // arithmetic gives torch.round of libtorch's float32 convolution exactly.
-          o[p] = clampTruncU8(f32(ta[d[p]] + tb[DIV13[rows[p - w] + rows[p] + rows[p + w] + 4 * d[p]]]));
+        const row = base + y * w;
+        o[row] = clampTruncU8(f32(ta[d[row]] + tb[d[row]]));
+        o[row + w - 1] = clampTruncU8(f32(ta[d[row + w - 1]] + tb[d[row + w - 1]]));
+        let c0 = d[row - w] + d[row] + d[row + w];
+        let c1 = d[row - w + 1] + d[row + 1] + d[row + w + 1];
+        for (let p = row + 1, end = row + w - 1; p < end; p++) {
+          const c2 = d[p - w + 1] + d[p + 1] + d[p + w + 1];
+          const center = d[p];
+          // The exact value is an integer over 13 (weights 1, centre 5), never within 1/26 of a
+          // rounding tie, so integer arithmetic gives torch.round of libtorch's float32 convolution.
+          o[p] = clampTruncU8(f32(ta[center] + tb[DIV13[c0 + c1 + c2 + 4 * center]]));
+          c0 = c1;
+          c1 = c2;
         }
       }
     }

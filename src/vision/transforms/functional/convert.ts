@@ -3,6 +3,7 @@
 // per-channel normalization and its inverse, and erasing a rectangle (RandomErasing's kernel).
 import { type HWCImage, type Image, type ImageDType, allocBytes, allocFloats, checkImage, cloneImage, isUint8 } from '../image.js';
 import { f32 } from './numeric.js';
+import { words } from './bytes.js';
 
 // x / 255 in float32 for every byte (torchvision's convert_image_dtype of uint8 to float).
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -18,11 +19,26 @@ export function toImage(img: HWCImage): Image<Uint8Array> {
   const plane = h * w;
   if (c === 1) out.set(data);
   else if (c === 3) {
-    // The common case unrolled: one pass, three planes.
-    for (let p = 0, s = 0; p < plane; p++, s += 3) {
-      out[p] = data[s];
-      out[p + plane] = data[s + 1];
-      out[p + 2 * plane] = data[s + 2];
+    const src = words(data);
+    if (src !== null && plane % 4 === 0) {
+      // Four pixels per step: three words in (r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3), one word
+      // out per plane.
+      const dst = words(out)!;
+      const q = plane >> 2;
+      for (let k = 0, s = 0; k < q; k++, s += 3) {
+        const w0 = src[s];
+        const w1 = src[s + 1];
+        const w2 = src[s + 2];
+        dst[k] = (w0 & 0xff) | ((w0 >>> 16) & 0xff00) | ((w1 & 0xff0000) >>> 0) | ((w2 & 0xff00) << 16);
+        dst[k + q] = ((w0 >>> 8) & 0xff) | ((w1 << 8) & 0xff00) | ((w1 >>> 8) & 0xff0000) | ((w2 & 0xff0000) << 8);
+        dst[k + 2 * q] = ((w0 >>> 16) & 0xff) | (w1 & 0xff00) | ((w2 << 16) & 0xff0000) | (w2 & 0xff000000);
+      }
+    } else {
+      for (let p = 0, s = 0; p < plane; p++, s += 3) {
+        out[p] = data[s];
+        out[p + plane] = data[s + 1];
+        out[p + 2 * plane] = data[s + 2];
+      }
     }
   } else {
     for (let p = 0; p < plane; p++) for (let ch = 0; ch < c; ch++) out[ch * plane + p] = data[p * c + ch];

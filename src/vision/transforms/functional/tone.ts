@@ -156,7 +156,16 @@ export function equalize<I extends Image>(img: I): I {
     const src = d.subarray(c * plane, (c + 1) * plane);
     const dst = o.subarray(c * plane, (c + 1) * plane);
     HIST.fill(0);
-    for (let i = 0; i < src.length; i++) HIST[src[i]]++;
+    const ws = words(src);
+    if (ws !== null) {
+      for (let j = 0; j < ws.length; j++) {
+        const v = ws[j];
+        HIST[v & 255]++;
+        HIST[(v >>> 8) & 255]++;
+        HIST[(v >>> 16) & 255]++;
+        HIST[v >>> 24]++;
+      }
+    } else for (let i = 0; i < src.length; i++) HIST[src[i]]++;
     // step = (count of all pixels but those of the brightest level present) // 255.
     let last = 255;
     while (last > 0 && HIST[last] === 0) last--;
