@@ -406,6 +406,11 @@ SMOOTHLAB_OP(setGrad) {
   a.tensor(0).mutable_grad() = a.optTensor(1);
   return env.Undefined();
 }
+// p.data = src: swaps the tensor's storage and layout, keeping its identity and autograd leaf status.
+SMOOTHLAB_OP(setData) {
+  a.tensor(0).set_data(a.tensor(1));
+  return env.Undefined();
+}
 SMOOTHLAB_OP(retainGrad) {
   a.tensor(0).retain_grad();
   return env.Undefined();
@@ -490,6 +495,7 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   SMOOTHLAB_EXPORT(exports, grad);
   SMOOTHLAB_EXPORT(exports, setGrad);
   SMOOTHLAB_EXPORT(exports, retainGrad);
+  SMOOTHLAB_EXPORT(exports, setData);
   SMOOTHLAB_EXPORT(exports, backward);
   SMOOTHLAB_EXPORT(exports, setGradEnabled);
   SMOOTHLAB_EXPORT(exports, isGradEnabled);

@@ -6,7 +6,7 @@
 // declare their fields in PyTorch's registration order.
 import { noGrad } from '../torch/autograd.js';
 import { type DType, type Device, isFloatingPoint } from '../torch/dtype.js';
-import { keep } from '../torch/memory.js';
+import { keep, tidy } from '../torch/memory.js';
 import { Tensor } from '../torch/tensor.js';
 import { type StateDict, type LoadStateDictResult, loadStateDictInto } from './state_dict.js';
 
@@ -226,6 +226,20 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
         if (kind === 'parameter') moved.requiresGrad_(tensor.requiresGrad);
         tensor.dispose();
         own(module)[name] = moved;
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Stores every 4-d parameter and buffer in the channels-last (NHWC) memory format, as PyTorch's
+   * `model.to(memory_format=torch.channels_last)`: oneDNN's CPU convolutions run faster on it. The
+   * tensors keep their identity (optimizers built before still hold them); returns this.
+   */
+  toChannelsLast(): this {
+    for (const module of this.modules()) {
+      for (const [, tensor] of ownState(module)) {
+        if (tensor.ndim === 4) noGrad(() => tidy(() => tensor.setData_(tensor.channelsLast())));
       }
     }
     return this;

@@ -40,7 +40,7 @@ export const quickPreset: Omit<StudyConfig, 'name' | 'out'> = {
   batchSize: 128,
   augment: 'flip',
   schedule: 'step',
-  trainLimit: 20_000,
+  trainLimit: 30_000,
   valLimit: 0,
 };
 

@@ -244,6 +244,13 @@ export class Tensor {
   get gradFn(): string | null {
     return native.gradFn(this.handle) as string | null;
   }
+  /** Replaces this tensor's data with `src`'s (PyTorch's `p.data = src`): same object, new storage and layout. */
+  setData_(src: Tensor): this {
+    native.setData(this.handle, src.handle);
+    this.#shape = undefined;
+    this.#dtype = undefined;
+    return this;
+  }
   /** Keeps .grad on a non-leaf tensor after backward(). */
   retainGrad(): this {
     native.retainGrad(this.handle);
