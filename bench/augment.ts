@@ -4,11 +4,9 @@
 // bench/augment.py runs beside this process under /usr/bin/python3 and times the same work on
 // request; the sides take turns repeat by repeat (never at once: they would share the 2 cores), so
 // a change in machine load hits both. Both augment the same noise images (one seed, one generator).
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type Timer, startPythonSide } from './python_side.js';
 import { data, vision } from '../src/index.js';
 
 const T = vision.transforms;
@@ -26,7 +24,6 @@ interface Plan {
   loader: { repeats: number };
 }
 
-type Timer = (n: number) => Promise<number>;
 
 function makePlan(quick: boolean): Plan {
   return {
@@ -74,30 +71,6 @@ function makeImages(plan: Plan): { chw: vision.transforms.Image<Uint8Array>[]; d
   return { chw, dataset };
 }
 
-async function startPython(plan: Plan) {
-  // Debian's python3-torchvision is the reference: plain `python3` may be another interpreter without it.
-  const python = process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3';
-  const script = fileURLToPath(new URL('../../bench/augment.py', import.meta.url));
-  const child = spawn(python, [script, JSON.stringify(plan)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let startError: Error | undefined;
-  child.on('error', (error) => (startError = error));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const answer = async (): Promise<Record<string, unknown>> => {
-    const next = await lines.next();
-    if (next.done) {
-      throw new Error(startError
-        ? `cannot start ${python}: ${startError.message}`
-        : `${python} ${script} stopped without an answer; it needs torchvision (Debian: apt-get install python3-torchvision)`);
-    }
-    return JSON.parse(next.value) as Record<string, unknown>;
-  };
-  const ready = await answer();
-  const timer = (name: string): Timer => async (iters) => {
-    child.stdin.write(`${JSON.stringify({ case: name, iters })}\n`);
-    return (await answer()).seconds as number;
-  };
-  return { torchvision: ready.torchvision as string, threads: ready.threads as number, timer, close: () => child.stdin.end() };
-}
 
 function timeSync(run: (n: number) => void): Timer {
   return async (n) => {
@@ -128,7 +101,7 @@ async function main(): Promise<void> {
   const plan = makePlan(quick);
   const loadBefore = loadavg()[0];
   const { chw, dataset } = makeImages(plan);
-  const py = await startPython(plan);
+  const py = await startPythonSide('augment', plan, 'python3-torchvision');
   const generator = new data.Generator(plan.seed);
 
   // Per core: one thread each, the flip and the policy on uint8 CHW images (torchvision: tensors and PIL).
@@ -169,7 +142,7 @@ async function main(): Promise<void> {
   await loader.close();
   py.close();
 
-  console.log(`augment bench${quick ? ' (quick)' : ''}: smoothlab vs torchvision ${py.torchvision} (torch threads ${py.threads}); ` +
+  console.log(`augment bench${quick ? ' (quick)' : ''}: smoothlab vs torchvision ${py.ready.torchvision} (torch threads ${py.ready.threads}); ` +
     `load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
   console.log('rates are medians of repeats, the sides taking turns; ratio = smoothlab / torchvision\n');
   const row = (name: string, sl: number, tv: number, target = '') => [name, fmt(sl), fmt(tv), (sl / tv).toFixed(1), target];

@@ -3,11 +3,9 @@
 // bench/engine.py runs beside this process under /usr/bin/python3 and times the same cases on
 // request. The two sides take turns repeat by repeat, never at once (on a 2-core machine they would
 // steal each other's cores), so a change in machine load, such as a compiler starting, hits both.
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type Timer, startPythonSide } from './python_side.js';
 import { nn, torch } from '../src/index.js';
 
 const F = nn.functional;
@@ -28,9 +26,6 @@ interface Plan {
   add: CasePlan & { shape: number[] };
   convBnRelu: CasePlan & { input: [number, number, number, number] };
 }
-
-/** One side's way to run `n` iterations of a case and report the seconds it took. */
-type Timer = (n: number) => Promise<number>;
 
 // The tidy variant of the add case releases its results in scopes of this many ops.
 const TIDY_BATCH = 1000;
@@ -118,31 +113,6 @@ function convBnReluTimer(plan: Plan['convBnRelu']): { timer: Timer; release: () 
   return { timer, release: () => torch.dispose([x, runningMean, runningVar, ...params]) };
 }
 
-/** The running engine.py: its torch version and thread count, a Timer per case, and close(). */
-async function startPython(plan: Plan) {
-  // Debian's python3-torch is the reference: plain `python3` may be another interpreter without torch.
-  const python = process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3';
-  const script = fileURLToPath(new URL('../../bench/engine.py', import.meta.url));
-  const child = spawn(python, [script, JSON.stringify(plan)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let startError: Error | undefined;
-  child.on('error', (error) => (startError = error));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const answer = async (): Promise<Record<string, unknown>> => {
-    const next = await lines.next();
-    if (next.done) {
-      throw new Error(startError
-        ? `cannot start ${python}: ${startError.message}`
-        : `${python} ${script} stopped without an answer; it needs torch (Debian: apt-get install python3-torch)`);
-    }
-    return JSON.parse(next.value) as Record<string, unknown>;
-  };
-  const ready = await answer();
-  const timer = (name: 'add' | 'convBnRelu'): Timer => async (iters) => {
-    child.stdin.write(`${JSON.stringify({ case: name, iters })}\n`);
-    return (await answer()).seconds as number;
-  };
-  return { version: ready.version as string, threads: ready.threads as number, timer, close: () => child.stdin.end() };
-}
 
 function parseFlags(): { threads: number; quick: boolean } {
   const usage = 'usage: node dist/bench/engine.js [--threads N] [--quick]';
@@ -175,7 +145,7 @@ async function main(): Promise<void> {
   torch.manualSeed(plan.seed);
   const loadBefore = loadavg()[0];
   const tensorsBefore = torch.memory().tensors;
-  const py = await startPython(plan);
+  const py = await startPythonSide('engine', plan, 'python3-torch');
 
   const add = addTimers(plan.add);
   const [addDispose, addTidy, addPy] = await measure(plan.add, [...add.timers, py.timer('add')]);
@@ -187,7 +157,7 @@ async function main(): Promise<void> {
   const leaked = torch.memory().tensors - tensorsBefore;
 
   console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
-    `PyTorch ${py.version} with ${py.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+    `PyTorch ${py.ready.version} with ${py.ready.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
   console.log('rates are medians of repeats, the two sides taking turns; ratio = smoothlab / PyTorch, > 1 means smoothlab is faster\n');
   const row = (name: string, sl: number, ref: number, unit: string, min: number) =>
     [name, fmt(sl, unit), fmt(ref, unit), (sl / ref).toFixed(2), `${sl / ref >= min ? 'met' : 'NOT met'} (>= ${min.toFixed(2)})`];

@@ -25,6 +25,7 @@ const SPECS: OptionSpecs = {
   schedule: { type: 'string', choices: ['epoch', 'step'], description: 'OneCycleLR steps per epoch (the notebook) or per batch' },
   augment: { type: 'string', choices: ['autoaugment', 'flip', 'none'], description: 'training augmentation' },
   workers: { type: 'integer', min: 0, description: 'data-loading worker threads' },
+  'memory-format': { type: 'string', choices: ['contiguous', 'channels-last'], description: 'layout of conv weights and activations (channels-last: oneDNN NHWC)' },
   threads: { type: 'integer', min: 0, description: 'libtorch threads (0: one per core)' },
   device: { type: 'string', description: "'cpu', 'cuda' or 'cuda:N'" },
   out: { type: 'string', description: 'run folder', defaultText: 'runs/NAME' },
@@ -40,7 +41,7 @@ export const STUDY_HELP = helpText('study', '[options]', 'Train every epsilon (a
 const FLAG_TO_FIELD: Record<string, keyof StudyConfig> = {
   name: 'name', dataset: 'dataset', 'data-root': 'dataRoot', download: 'download', model: 'model', stem: 'stem',
   epsilons: 'epsilons', convention: 'convention', 'label-noise': 'labelNoise', epochs: 'epochs', 'batch-size': 'batchSize',
-  'max-lr': 'maxLr', schedule: 'schedule', augment: 'augment', workers: 'workers', threads: 'threads', device: 'device',
+  'max-lr': 'maxLr', schedule: 'schedule', augment: 'augment', workers: 'workers', threads: 'threads', device: 'device', 'memory-format': 'memoryFormat',
   out: 'out', 'train-limit': 'trainLimit', 'val-limit': 'valLimit',
 };
 

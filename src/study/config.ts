@@ -45,6 +45,8 @@ export interface StudyConfig {
   /** Use only the first N training / validation images (smoke runs); 0 means all. */
   trainLimit: number;
   valLimit: number;
+  /** How conv weights and activations are laid out: NCHW, or NHWC for oneDNN (same math, other speed). */
+  memoryFormat: 'contiguous' | 'channels-last';
   /** libtorch intra-op threads; 0 means one per core. */
   threads: number;
   /** Output folder of the run. */

@@ -23,6 +23,7 @@ export const seedPreset: Omit<StudyConfig, 'name' | 'out'> = {
   device: 'cpu',
   trainLimit: 0,
   valLimit: 0,
+  memoryFormat: 'channels-last', // ~10% faster steps on 3x32x32 here (bench/pipeline.ts)
   threads: 0,
 };
 
@@ -41,6 +42,7 @@ export const quickPreset: Omit<StudyConfig, 'name' | 'out'> = {
   augment: 'flip',
   schedule: 'step',
   trainLimit: 30_000,
+  memoryFormat: 'contiguous', // channels-last does not pay on 1x28x28 images
   valLimit: 0,
 };
 

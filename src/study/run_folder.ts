@@ -8,7 +8,7 @@ import { version as libtorchVersion } from '../torch/runtime.js';
 import type { StudyConfig } from './config.js';
 
 // Fields that change how a run is executed, not what it computes: they may differ on resume.
-const EXECUTION_ONLY: (keyof StudyConfig)[] = ['workers', 'device', 'threads', 'out', 'download', 'dataRoot'];
+const EXECUTION_ONLY: (keyof StudyConfig)[] = ['workers', 'device', 'threads', 'out', 'download', 'dataRoot', 'memoryFormat'];
 
 function gitRevision(): string | null {
   try {
