@@ -34,6 +34,8 @@ interface DataCase {
   width: number;
   channels: number;
   autoAugment: boolean;
+  /** Whether smoothlab stores weights channels-last here (as the study's presets: CIFAR yes, Fashion-MNIST no). */
+  channelsLast: boolean;
 }
 
 // CIFAR-shaped images: smooth random blobs rather than white noise, so that the augmentation ops
@@ -46,7 +48,7 @@ function syntheticCifar(count: number): DataCase {
     images[i] = Math.floor(128 + 60 * Math.sin(pixel / 37 + (i % 3)) + 60 * (g.random() - 0.5));
   }
   const labels = Uint8Array.from({ length: count }, () => g.randint(0, 10));
-  return { name: 'CIFAR-shaped 3x32x32', images, labels, height: 32, width: 32, channels: 3, autoAugment: true };
+  return { name: 'CIFAR-shaped 3x32x32', images, labels, height: 32, width: 32, channels: 3, autoAugment: true, channelsLast: true };
 }
 
 // The first `count` Fashion-MNIST training images from Debian's package (flip only, as the study).
@@ -54,7 +56,7 @@ function fashionMnist(count: number): DataCase {
   const root = '/usr/share/datasets/fashion-mnist';
   const images = gunzipSync(readFileSync(join(root, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + count * 784);
   const labels = gunzipSync(readFileSync(join(root, 'train-labels-idx1-ubyte.gz'))).subarray(8, 8 + count);
-  return { name: 'Fashion-MNIST 1x28x28', images, labels, height: 28, width: 28, channels: 1, autoAugment: false };
+  return { name: 'Fashion-MNIST 1x28x28', images, labels, height: 28, width: 28, channels: 1, autoAugment: false, channelsLast: false };
 }
 
 function channelStats(d: DataCase): { mean: number[]; std: number[] } {
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
         imagesFile: join(dir, 'images.bin'), labelsFile: join(dir, 'labels.bin'), count, height: d.height, width: d.width, channels: d.channels,
         ...channelStats(d), autoAugment: d.autoAugment, batchSize: 256, evalBatchSize: 512,
         // PyTorch's notebook loader uses 2 worker processes; smoothlab's augmentation is cheap enough for 1 thread.
-        workers: 2, threads: flags.threads, epochs: flags.quick ? 2 : 3, warmupSteps: 2, steps: flags.quick ? 4 : 10, channelsLast: flags.channelsLast,
+        workers: 2, threads: flags.threads, epochs: flags.quick ? 2 : 3, warmupSteps: 2, steps: flags.quick ? 4 : 10, channelsLast: flags.channelsLast && d.channelsLast,
       };
       console.error(`[pipeline] ${d.name}: PyTorch...`);
       const py = await runSide(process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3', [reference, JSON.stringify(plan)]);
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
         ['', 'evaluation (img/s)', sl.evalRate.toFixed(0), py.evalRate.toFixed(0), ratio(sl.evalRate, py.evalRate), ''],
         ['', 'peak RSS', mb(sl.peakRss), mb(py.peakRss), ratio(sl.peakRss, py.peakRss), '<= 1.00'],
       );
-      if (cases.indexOf(d) === 0) console.log(`pipeline bench${flags.quick ? ' (quick)' : ''}: smoothlab on libtorch ${sl.version} (${sl.threads} threads, 1 loader thread${flags.channelsLast ? ', channels-last' : ''}) vs PyTorch ${py.version} (${py.threads} threads, 2 loader processes); ResNet-18, batch 256, AdamW + OneCycleLR, label smoothing 0.1`);
+      if (cases.indexOf(d) === 0) console.log(`pipeline bench${flags.quick ? ' (quick)' : ''}: smoothlab on libtorch ${sl.version} (${sl.threads} threads, 1 loader thread${flags.channelsLast ? ', channels-last weights for 3-channel images' : ''}) vs PyTorch ${py.version} (${py.threads} threads, 2 loader processes); ResNet-18, batch 256, AdamW + OneCycleLR, label smoothing 0.1`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
