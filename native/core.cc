@@ -382,6 +382,14 @@ SMOOTHLAB_OP(dispose) {
   return Napi::Boolean::New(env, release(env, a.raw(0)));
 }
 
+// Releases an array of handles in one call (tidy() ends a scope with it).
+SMOOTHLAB_OP(disposeAll) {
+  if (!a.raw(0).IsArray()) a.fail(0, "an array of Tensor handles");
+  auto handles = a.raw(0).As<Napi::Array>();
+  for (uint32_t i = 0; i < handles.Length(); ++i) release(env, handles.Get(i));
+  return env.Undefined();
+}
+
 SMOOTHLAB_OP(memory) {
   auto out = Napi::Object::New(env);
   out.Set("tensors", Napi::Number::New(env, static_cast<double>(liveStats().tensors)));
@@ -487,6 +495,7 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   SMOOTHLAB_EXPORT(exports, isContiguous);
   SMOOTHLAB_EXPORT(exports, sameStorage);
   SMOOTHLAB_EXPORT(exports, dispose);
+  SMOOTHLAB_EXPORT(exports, disposeAll);
   SMOOTHLAB_EXPORT(exports, memory);
   SMOOTHLAB_EXPORT(exports, requiresGrad);
   SMOOTHLAB_EXPORT(exports, setRequiresGrad);

@@ -14,6 +14,8 @@ export interface Disposable {
 /** What memory management needs of a tensor (Tensor implements it). */
 export interface Trackable extends Disposable {
   readonly handle: Handle;
+  /** Marks the tensor disposed and hands its handle over for release (null when already disposed). */
+  takeHandle(): Handle | null;
   /** Set by keep(): no tidy() scope disposes it. */
   kept: boolean;
   /** Whether the safety-net registry watches it. */
@@ -93,24 +95,37 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (error) {
     scopes.pop();
-    for (const t of scope) if (!t.kept) t.dispose();
+    release(scope.filter((t) => !t.kept));
     throw error;
   }
   scopes.pop();
   if (result instanceof Promise) {
-    for (const t of scope) if (!t.kept) t.dispose();
+    release(scope.filter((t) => !t.kept));
     throw new TypeError('tidy(fn): fn returned a Promise; tidy() only scopes synchronous code (await outside, tidy inside)');
   }
   const survivors = new Set<unknown>();
   collect(result, survivors);
   const parent = scopes.length > 0 ? scopes[scopes.length - 1] : undefined;
+  const doomed: Trackable[] = [];
   for (const t of scope) {
     if (survivors.has(t)) {
       if (parent) parent.push(t);
       else track(t);
-    } else if (!t.kept) t.dispose();
+    } else if (!t.kept) doomed.push(t);
   }
+  release(doomed);
   return result;
+}
+
+// Releases a scope's tensors in one native call rather than one per tensor: a training step makes
+// hundreds of temporaries, and each call into the addon costs about as much as freeing one.
+function release(tensors: Trackable[]): void {
+  const handles: Handle[] = [];
+  for (const t of tensors) {
+    const h = t.takeHandle();
+    if (h !== null) handles.push(h);
+  }
+  if (handles.length > 0) native.disposeAll(handles);
 }
 
 /** Disposes every tensor found in `value` (a tensor, or arrays / Maps / plain objects of them). */

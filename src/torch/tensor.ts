@@ -61,10 +61,17 @@ export class Tensor {
 
   /** Releases the libtorch tensor now; later use throws. Idempotent. */
   dispose(): void {
-    if (this.#handle === null) return;
+    const h = this.takeHandle();
+    if (h !== null) native.dispose(h);
+  }
+
+  /** Marks this tensor disposed and returns its handle for the caller to release (tidy() frees scopes in bulk). */
+  takeHandle(): Handle | null {
+    const h = this.#handle;
+    if (h === null) return null;
     untrack(this);
-    native.dispose(this.#handle);
     this.#handle = null;
+    return h;
   }
 
   /** Makes `using t = torch.zeros([2])` release the tensor at the end of the block. */
