@@ -47,7 +47,11 @@ class Args {
   const char* op() const { return op_; }
   size_t size() const { return info_.Length(); }
   Napi::Value raw(size_t i) const { return info_[i]; }
-  bool isNullish(size_t i) const { return i >= info_.Length() || info_[i].IsNull() || info_[i].IsUndefined(); }
+  bool isNullish(size_t i) const {
+    if (i >= info_.Length()) return true;
+    napi_valuetype type = info_[i].Type();  // one N-API call instead of IsNull() + IsUndefined()
+    return type == napi_null || type == napi_undefined;
+  }
 
   at::Tensor& tensor(size_t i) const;
   at::Tensor optTensor(size_t i) const;  // undefined tensor when null

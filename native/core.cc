@@ -46,8 +46,11 @@ uint64_t encode(uint32_t index, uint32_t generation) { return (static_cast<uint6
 
 // The slot index of a live handle, or -1 for a stale handle or a value that is no handle.
 int64_t slotIndex(Napi::Value handle) {
-  if (!handle.IsExternal()) return -1;
-  auto code = reinterpret_cast<uintptr_t>(handle.As<Napi::External<void>>().Data());
+  // One N-API call: napi_get_value_external fails on anything that is not an External, so no
+  // separate type check is needed on this path, which every tensor argument takes.
+  void* data = nullptr;
+  if (handle.IsEmpty() || napi_get_value_external(handle.Env(), handle, &data) != napi_ok) return -1;
+  auto code = reinterpret_cast<uintptr_t>(data);
   uint32_t index = static_cast<uint32_t>(code & 0xffffffffu);
   uint32_t generation = static_cast<uint32_t>(code >> 32);
   if (index >= slots().size()) return -1;
@@ -152,9 +155,9 @@ void Args::fail(size_t i, const std::string& expected) const {
 }
 
 at::Tensor& Args::tensor(size_t i) const {
-  if (i >= info_.Length() || !info_[i].IsExternal()) fail(i, "a Tensor");
+  if (i >= info_.Length()) fail(i, "a Tensor");
   at::Tensor* t = lookup(info_[i]);
-  if (t == nullptr) fail(i, "a live Tensor (this one was disposed)");
+  if (t == nullptr) fail(i, info_[i].IsExternal() ? "a live Tensor (this one was disposed)" : "a Tensor");
   return *t;
 }
 
@@ -209,7 +212,10 @@ std::vector<at::Scalar> Args::scalarList(size_t i) const {
 }
 
 at::Tensor Args::tensorOrScalar(size_t i) const {
-  if (isTensor(i)) return tensor(i);
+  if (i < info_.Length()) {
+    if (at::Tensor* t = lookup(info_[i])) return *t;  // the common case: one N-API call
+    if (info_[i].IsExternal()) fail(i, "a live Tensor (this one was disposed)");
+  }
   at::Tensor t = c10::scalar_to_tensor(scalar(i));
   t.unsafeGetTensorImpl()->set_wrapped_number(true);
   return t;

@@ -53,8 +53,15 @@ UNARY(channelsLast, x.contiguous(at::MemoryFormat::ChannelsLast))
 UNARY(clone, x.clone())
 UNARY(detach, x.detach())
 
-SMOOTHLAB_OP(add) { return wrap(env, at::add(a.tensor(0), a.tensorOrScalar(1), a.scalar(2))); }
-SMOOTHLAB_OP(sub) { return wrap(env, at::sub(a.tensor(0), a.tensorOrScalar(1), a.scalar(2))); }
+// (x, other, alpha?): JS omits alpha when it is 1, which saves converting it on the common path.
+SMOOTHLAB_OP(add) {
+  if (a.size() < 3) return wrap(env, at::add(a.tensor(0), a.tensorOrScalar(1)));
+  return wrap(env, at::add(a.tensor(0), a.tensorOrScalar(1), a.scalar(2)));
+}
+SMOOTHLAB_OP(sub) {
+  if (a.size() < 3) return wrap(env, at::sub(a.tensor(0), a.tensorOrScalar(1)));
+  return wrap(env, at::sub(a.tensor(0), a.tensorOrScalar(1), a.scalar(2)));
+}
 BINARY(mul, at::mul)
 SMOOTHLAB_OP(div) {
   if (a.isNullish(2)) return wrap(env, at::div(a.tensor(0), a.tensorOrScalar(1)));

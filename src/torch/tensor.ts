@@ -275,12 +275,14 @@ export class Tensor {
   // ---- elementwise arithmetic (broadcasting, PyTorch type promotion) ----
 
   /** this + alpha * other. */
-  add(other: TensorLike, { alpha = 1 }: { alpha?: number } = {}): Tensor {
-    return new Tensor(native.add(this.handle, arg(other), alpha));
+  add(other: TensorLike, options?: { alpha?: number }): Tensor {
+    const alpha = options?.alpha;
+    return new Tensor(alpha === undefined || alpha === 1 ? native.add(this.handle, arg(other)) : native.add(this.handle, arg(other), alpha));
   }
   /** this - alpha * other. */
-  sub(other: TensorLike, { alpha = 1 }: { alpha?: number } = {}): Tensor {
-    return new Tensor(native.sub(this.handle, arg(other), alpha));
+  sub(other: TensorLike, options?: { alpha?: number }): Tensor {
+    const alpha = options?.alpha;
+    return new Tensor(alpha === undefined || alpha === 1 ? native.sub(this.handle, arg(other)) : native.sub(this.handle, arg(other), alpha));
   }
   /** this * other. */
   mul(other: TensorLike): Tensor {
