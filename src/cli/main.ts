@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     await command.run(rest);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0; // e.g. 130 after Ctrl-C
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`smoothlab ${name}: ${error.message}\nRun \`smoothlab ${name} --help\` for the options.`);

@@ -1,5 +1,5 @@
-// `smoothlab report RUN_DIR`: rebuilds report.html, the tables and the figures of a finished (or
-// partly finished) study from the files in its folder; no training, no libtorch needed.
+// `smoothlab report RUN_DIR`: rebuilds report.html, the tables and the figures of a finished study
+// from the files in its folder (report-data.json); no training, no libtorch needed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportData } from '../report/data.js';

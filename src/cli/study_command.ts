@@ -75,7 +75,9 @@ export async function studyCommand(argv: string[]): Promise<void> {
   try {
     validateConfig(config);
   } catch (error) {
-    throw new UsageError((error as Error).message, 'study');
+    // validateConfig names config fields; a command-line user wants the flag.
+    const flagOf = Object.fromEntries(Object.entries(FLAG_TO_FIELD).map(([flag, field]) => [field, `--${flag}`]));
+    throw new UsageError((error as Error).message.replace(/^(\w+)/, (field) => flagOf[field] ?? field), 'study');
   }
   const { runStudy } = await import('../study/runner.js');
   const controller = new AbortController();

@@ -1,7 +1,7 @@
 // Writes a report folder: report.html, the results tables and figures/NAME.svg|png. Every file is
 // written to a temporary name and renamed into place, so a reader (or a crash) never sees half a file.
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../utils/atomic_write.js';
 import { join } from 'node:path';
 import type { ReportData } from './data.js';
 import { reportFigures } from './figures.js';
@@ -9,24 +9,7 @@ import { renderReport } from './html.js';
 import { svgToPng } from './raster.js';
 import { resultFiles } from './tables.js';
 
-/** Writes `data` to `path` atomically: a temporary file in the same folder, fsync, then rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+export { writeFileAtomic } from '../utils/atomic_write.js';
 
 /** Options of `writeReport`. */
 export interface WriteReportOptions {

@@ -65,7 +65,10 @@ export function validateConfig(c: StudyConfig): StudyConfig {
   if (!(c.labelNoise >= 0 && c.labelNoise <= 1)) fail('labelNoise', 'must be in [0, 1]', c.labelNoise);
   if (!Number.isInteger(c.epochs) || c.epochs < 1) fail('epochs', 'must be a positive integer', c.epochs);
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail('batchSize', 'must be a positive integer', c.batchSize);
-  if (!(c.lr > 0) || !(c.maxLr > 0)) fail('lr / maxLr', 'must be positive', [c.lr, c.maxLr]);
+  if (!(c.lr > 0)) fail('lr', 'must be positive', c.lr);
+  if (!(c.maxLr > 0)) fail('maxLr', 'must be positive', c.maxLr);
+  // Temperature scaling fits on one half of the test images and scores the other half.
+  if (c.valLimit === 1) fail('valLimit', 'must be 0 (all) or at least 2', c.valLimit);
   if (!Number.isInteger(c.workers) || c.workers < 0) fail('workers', 'must be a non-negative integer', c.workers);
   if (c.model === 'coursenet' && c.stem !== 'imagenet') fail('stem', "applies to resnets only; coursenet has its own stem", c.stem);
   return c;

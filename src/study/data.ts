@@ -66,7 +66,9 @@ export function withLabelNoise(ds: ImageClassificationDataset, fraction: number,
 
 /** Loads both splits, limited as the config says (label noise is per seed: see withLabelNoise). */
 export async function loadSplits(config: StudyConfig): Promise<StudySplits> {
-  const [train, test] = await Promise.all([loadSplit(config, true), loadSplit(config, false)]);
+  // One after the other: CIFAR's splits come from one archive, which the first load downloads.
+  const train = await loadSplit(config, true);
+  const test = await loadSplit(config, false);
   return { train: firstExamples(train, config.trainLimit), test: firstExamples(test, config.valLimit) };
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../report/write.js';
 import { version as libtorchVersion } from '../torch/runtime.js';
 import type { StudyConfig } from './config.js';
+import { readJson } from './read_json.js';
 
 // Fields that change how a run is executed, not what it computes: they may differ on resume.
 const EXECUTION_ONLY: (keyof StudyConfig)[] = ['workers', 'device', 'threads', 'out', 'download', 'dataRoot', 'memoryFormat'];
@@ -29,7 +30,7 @@ const essence = (c: StudyConfig) => JSON.stringify(Object.fromEntries(Object.ent
 export function prepareRunFolder(config: StudyConfig): Record<string, unknown> {
   const path = join(config.out, 'config.json');
   if (existsSync(path)) {
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as { config: StudyConfig };
+    const saved = readJson(path, 'delete the run folder to start over') as { config: StudyConfig };
     if (essence(saved.config) !== essence(config)) {
       throw new Error(`${config.out} holds a study with another configuration (see ${path}); choose another --out or delete that folder`);
     }

@@ -2,7 +2,7 @@
 // from those weights (as the notebook's copy.deepcopy); then the test-set analysis of each run and
 // the report. Every run checkpoints each epoch, and finished runs are kept, so re-running the same
 // command after Ctrl-C resumes where it stopped.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DataLoader } from '../data/dataloader.js';
@@ -30,6 +30,7 @@ import { type StudyConfig, validateConfig } from './config.js';
 import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
 import { type FeatureModel, type RunEvaluation, evaluateRun } from './evaluate_run.js';
 import { buildModel } from './model.js';
+import { readJson } from './read_json.js';
 import { prepareRunFolder } from './run_folder.js';
 
 /** How the study reports progress and can be stopped. */
@@ -110,7 +111,7 @@ async function trainRun(config: StudyConfig, dir: string, initial: FeatureModel,
       metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device: config.device as Device,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
-    if (!completed) return null;
+    if (!completed || options.signal?.aborted) return null;
     const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, config.device as Device);
     const finished = { history: historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), evaluation };
     writeFileAtomic(join(runDir, 'evaluation.json'), JSON.stringify(finished));
@@ -153,6 +154,7 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
   setNumThreads(config.threads > 0 ? config.threads : availableParallelism());
   const splits = await loadSplits(config);
+  if (options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
   print(`smoothlab study '${config.name}': ${config.dataset} (${splits.train.length} train / ${splits.test.length} test images), ` +
     `${config.model}, epsilons ${config.epsilons.join(', ')}, seeds ${config.seeds.join(', ')} -> ${dir}`);
@@ -167,7 +169,7 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
         const kept = join(dir, 'runs', runName(epsilon, seed), 'evaluation.json');
         if (existsSync(kept)) {
           print(`== ${runName(epsilon, seed)}: finished earlier, kept`);
-          finished.push(JSON.parse(readFileSync(kept, 'utf8')) as FinishedRun);
+          finished.push(readJson(kept, 'delete it to train that run again') as FinishedRun);
           continue;
         }
         const run = await trainRun({ ...config, out: dir }, dir, initial, train, splits.test, stats, epsilon, seed, { ...options, print });

@@ -1,8 +1,8 @@
 // torch.save / torch.load for named tensors in the safetensors format: an 8-byte little-endian
 // header length, a JSON header {name: {dtype, shape, data_offsets}}, then the raw bytes. Python's
 // `safetensors` reads these files, and they never execute code when loaded (unlike pickle).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../utils/atomic_write.js';
 import { type DType, itemSize } from './dtype.js';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
@@ -23,8 +23,8 @@ interface HeaderEntry {
 }
 
 /**
- * Writes named tensors to `path` as safetensors, atomically: a temporary file in the same folder,
- * fsync, then rename, so an interrupted save never leaves a truncated file under `path`.
+ * Writes named tensors to `path` as safetensors, atomically (writeFileAtomic), so an interrupted
+ * save never leaves a truncated file under `path`.
  */
 export function save(path: string, record: TensorRecord | Map<string, Tensor>, metadata: Record<string, string> = {}): void {
   const entries = record instanceof Map ? [...record.entries()] : Object.entries(record);
@@ -46,37 +46,9 @@ export function save(path: string, record: TensorRecord | Map<string, Tensor>, m
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
 
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'w');
-    writeSync(fd, prefix);
-    writeSync(fd, Buffer.from(json));
-    for (const chunk of chunks) writeSync(fd, chunk);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-    syncFolder(dirname(path));
-  } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, [prefix, Buffer.from(json), ...chunks]);
 }
 
-// Makes the rename itself durable; folders that cannot be fsynced (some network file systems) are skipped.
-function syncFolder(folder: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(folder, 'r');
-    fsyncSync(fd);
-  } catch {
-    // best effort: the data itself was fsynced before the rename
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 function corrupt(path: string, what: string): Error {
   return new Error(`load: ${path} is not a valid safetensors file: ${what}`);

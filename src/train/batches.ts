@@ -10,7 +10,8 @@ export interface Batch {
 /**
  * Batches for one pass over the data. A DataLoader fits; so does an array of batches. fit() calls
  * setEpoch(e) before each epoch (so that shuffling and augmentation depend on the epoch and a
- * resumed run sees the same data), and disposes each batch's tensors after use.
+ * resumed run sees the same data). Batches from an iterator belong to fit() / evaluate(), which
+ * dispose them after use; the batches of an array stay the caller's (they are reused every epoch).
  */
 export type BatchSource = (AsyncIterable<Batch> | Iterable<Batch>) & {
   /** Samples per pass, for the progress display. */
@@ -23,6 +24,13 @@ export interface Metric {
   update(preds: Tensor, target: Tensor): void;
   compute(): number;
   reset(): void;
+}
+
+/** Releases a batch after use unless it belongs to an array source (which the caller reuses). */
+export function releaseBatch(source: BatchSource, batch: Batch): void {
+  if (Array.isArray(source)) return;
+  batch.input.dispose();
+  batch.target.dispose();
 }
 
 /** Counts samples of a source when it says how many it has. */

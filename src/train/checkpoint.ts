@@ -56,7 +56,13 @@ export function loadCheckpoint(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw new Error(`loadCheckpoint: ${path} does not exist`);
   const meta = loadMetadata(path)[STATE_KEY];
   if (meta === undefined) throw new Error(`loadCheckpoint: ${path} is a safetensors file but not a smoothlab checkpoint`);
-  const { version, state } = JSON.parse(meta) as { version: number; state: Json };
+  let parsed: { version: number; state: Json };
+  try {
+    parsed = JSON.parse(meta) as { version: number; state: Json };
+  } catch (error) {
+    throw new Error(`loadCheckpoint: ${path} has a damaged state header (${(error as Error).message})`);
+  }
+  const { version, state } = parsed;
   if (version !== FORMAT_VERSION) throw new Error(`loadCheckpoint: ${path} has checkpoint format ${version}; this smoothlab reads ${FORMAT_VERSION}`);
   const tensors = load(path);
   try {

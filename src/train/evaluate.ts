@@ -4,7 +4,7 @@ import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { tidy } from '../torch/memory.js';
 import type { Tensor } from '../torch/tensor.js';
-import { type BatchSource, type Metric, sampleCount } from './batches.js';
+import { type BatchSource, type Metric, releaseBatch, sampleCount } from './batches.js';
 import { Progress } from '../log/progress.js';
 
 /** A loss function of (output, target) returning a scalar mean over the batch. */
@@ -43,8 +43,7 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
         samples += n;
         progress.tick(n, { loss: lossSum / samples });
       } finally {
-        batch.input.dispose();
-        batch.target.dispose();
+        releaseBatch(loader, batch);
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import { dispose, tidy } from '../torch/memory.js';
 import { getRngState, setRngState } from '../torch/random.js';
 import { save } from '../torch/serialization.js';
 import type { Tensor } from '../torch/tensor.js';
-import { type BatchSource, type Metric, sampleCount } from './batches.js';
+import { type BatchSource, type Metric, releaseBatch, sampleCount } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type LossFn, evaluate } from './evaluate.js';
 import { type EpochRecord, type History, emptyHistory, writeHistory } from './history.js';
@@ -149,8 +149,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           return value;
         });
       } finally {
-        batch.input.dispose();
-        batch.target.dispose();
+        releaseBatch(trainLoader, batch);
       }
       if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, history.lr.length, loss, lr);
       history.lr.push(lr);

@@ -1,7 +1,7 @@
 // The record of a training run: per-epoch losses and scores, the learning rate at every step, and
 // the best epoch; written beside the checkpoints as JSON and CSV after every epoch.
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../utils/atomic_write.js';
 
 /** One epoch's numbers. Scores are the metric's value (accuracy in [0, 1] for the study). */
 export interface EpochRecord {
@@ -40,14 +40,9 @@ export function historyToCsv(history: History): string {
   return `${[COLUMNS.join(','), ...rows].join('\n')}\n`;
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /** Writes history.json and history.csv into `dir`, each atomically. */
 export function writeHistory(dir: string, history: History): void {
-  writeAtomically(join(dir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
-  writeAtomically(join(dir, 'history.csv'), historyToCsv(history));
+  writeFileAtomic(join(dir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'history.csv'), historyToCsv(history));
 }

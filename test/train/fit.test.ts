@@ -39,24 +39,39 @@ test('fit trains, evaluates, logs and writes history and checkpoints', async () 
 
 test('a diverging run stops with a clear message and keeps the last good checkpoint', async () => {
   const dir = tmp('nan');
-  const setup = toySetup(4, { lr: 1e6, maxLr: 1e9 });
+  const setup = toySetup(4);
   let epochsDone = 0;
+  // Epoch 0 trains normally; then the learning rate explodes and the loss becomes non-finite.
+  const explode = () => {
+    epochsDone += 1;
+    for (const group of setup.optimizer.paramGroups) group.lr = 1e12;
+  };
   await assert.rejects(
-    train.fit({ ...setup, checkpointDir: dir, quiet: true, callbacks: { onEpochEnd: () => (epochsDone += 1) } }),
+    train.fit({ ...setup, scheduler: undefined, checkpointDir: dir, quiet: true, callbacks: { onEpochEnd: explode } }),
     (error: unknown) => {
       assert.ok(error instanceof train.NonFiniteLossError);
       assert.match(error.message, /the loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+ \(learning rate [\d.e+]+\); the learning rate is probably too high/);
       return true;
     },
   );
-  if (epochsDone > 0) {
-    const ckpt = train.loadCheckpoint(join(dir, 'last.safetensors'));
-    assert.equal(ckpt.epoch, epochsDone - 1);
-    torch.dispose(ckpt);
-  } else {
-    assert.equal(existsSync(join(dir, 'last.safetensors')), false);
-  }
+  assert.ok(epochsDone >= 1, 'at least one good epoch before the divergence');
+  const ckpt = train.loadCheckpoint(join(dir, 'last.safetensors'));
+  assert.equal(ckpt.epoch, epochsDone - 1, 'the checkpoint of the last good epoch is intact');
+  assert.equal((ckpt.history as train.History).epochs.length, epochsDone);
+  const weights = ckpt.model as Record<string, torch.Tensor>;
+  assert.ok(Object.values(weights).every((t) => t.isfinite().all().item()), 'the kept weights are finite');
+  torch.dispose(ckpt);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+  setup.dispose();
+});
+
+test('an array of batches is reused every epoch and stays the caller\'s', async () => {
+  const setup = toySetup(2);
+  const batches = [...setup.trainLoader].map((b) => ({ input: torch.keep(b.input), target: torch.keep(b.target) }));
+  const { history } = await train.fit({ ...setup, trainLoader: batches, valLoader: undefined, scheduler: undefined, quiet: true });
+  assert.equal(history.epochs.length, 2);
+  assert.ok(batches.every((b) => !b.input.isDisposed && !b.target.isDisposed));
+  torch.dispose(batches);
   setup.dispose();
 });
 
