@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 here = pathlib.Path(__file__).resolve().parent / "goldens"
-names = sys.argv[1:] or sorted(p.stem for p in here.glob("*.py"))
+names = sys.argv[1:] or sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
 for name in names:
     script = here / f"{name}.py"
     if not script.exists():

@@ -11,17 +11,9 @@ import os
 
 import torch
 import torch.nn.functional as F
+from _common import encode, fixture_path
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "engine.json")
-DTYPES = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
-
-
-def encode(t):
-    t = t.detach()
-    data = t.flatten().tolist()
-    if t.dtype == torch.bool:
-        data = [bool(v) for v in data]
-    return {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data": data}
+OUT = fixture_path("engine.json")
 
 
 def upstream(shape):

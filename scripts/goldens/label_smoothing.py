@@ -16,16 +16,11 @@ import os
 
 import torch
 import torch.nn.functional as F
+from _common import encode, fixture_path
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "label_smoothing.json")
-DTYPES = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64"}
+OUT = fixture_path("label_smoothing.json")
 C = 10
 IGNORE = 1
-
-
-def encode(t):
-    t = t.detach()
-    return {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data": t.flatten().tolist()}
 
 
 def smoothed(target, eps, convention, classes=C, dtype=torch.float32):

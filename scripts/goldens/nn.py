@@ -28,22 +28,13 @@ import zipfile
 
 import numpy as np
 import torch
+from _common import FIXTURES, encode
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision.models as tv
 from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet
 
 HERE = os.path.dirname(__file__)
-FIXTURES = os.path.normpath(os.path.join(HERE, "..", "..", "test", "fixtures"))
-DTYPES = {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
-
-
-def encode(t):
-    t = t.detach()
-    data = t.flatten().tolist()
-    if t.dtype == torch.bool:
-        data = [bool(v) for v in data]
-    return {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data": data}
 
 
 def digest(t):

@@ -13,19 +13,14 @@ import json
 import os
 
 import torch
+from _common import encode, fixture_path
 import torch.nn.functional as F
 from torch.optim import SGD, Adam, AdamW
 from torch.optim import lr_scheduler as S
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "..", "test", "fixtures", "optim.json")
-DTYPES = {torch.float32: "float32", torch.int64: "int64"}
+OUT = fixture_path("optim.json")
 STEPS = 20
 NAMES = ["w1", "b1", "w2", "b2"]
-
-
-def encode(t):
-    t = t.detach()
-    return {"dtype": DTYPES[t.dtype], "shape": list(t.shape), "data": t.flatten().tolist()}
 
 
 gen = torch.Generator().manual_seed(2024)
