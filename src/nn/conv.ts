@@ -2,7 +2,7 @@
 import { empty } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
 import { type Size2d, conv2d } from './functional.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { defaultLayerInit_ } from './init.js';
 import { Module } from './module.js';
 
 const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
@@ -51,12 +51,7 @@ export class Conv2d extends Module {
    * weight and the same bound for the bias.
    */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    defaultLayerInit_(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {

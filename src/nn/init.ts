@@ -107,3 +107,15 @@ export function kaimingNormal_(tensor: Tensor, { a = 0, mode = 'fan_in', nonline
   const std = calculateGain(nonlinearity, a) / Math.sqrt(fan(tensor, mode));
   return normal_(tensor, 0, std);
 }
+
+/**
+ * The default initialization of PyTorch's Linear and ConvNd layers: kaiming_uniform_(a = sqrt(5)),
+ * i.e. U(-1/sqrt(fanIn), 1/sqrt(fanIn)), for the weight, then the same bound for the bias.
+ */
+export function defaultLayerInit_(weight: Tensor, bias: Tensor | null): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias === null) return;
+  const [fanIn] = calculateFanInAndFanOut(weight);
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  uniform_(bias, -bound, bound);
+}

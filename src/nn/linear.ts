@@ -2,7 +2,7 @@
 import { empty } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
 import { linear } from './functional.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { defaultLayerInit_ } from './init.js';
 import { Module } from './module.js';
 
 /** A fully connected layer: weight (out, in), optional bias (out). */
@@ -23,12 +23,7 @@ export class Linear extends Module {
 
   /** PyTorch's default: kaiming_uniform_(a = sqrt(5)) for the weight, U(-1/sqrt(in), 1/sqrt(in)) for the bias. */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    defaultLayerInit_(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {
