@@ -7,6 +7,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Timer, startPythonSide } from './python_side.js';
+import { printTable } from './table.js';
 import { data, vision } from '../src/index.js';
 
 const T = vision.transforms;
@@ -81,14 +82,6 @@ function timeSync(run: (n: number) => void): Timer {
 }
 
 const fmt = (rate: number): string => (rate >= 1e4 ? `${(rate / 1e3).toFixed(1)} k img/s` : `${rate.toFixed(0)} img/s`);
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const [k, row] of rows.entries()) {
-    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
-    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  }
-}
 
 async function main(): Promise<void> {
   let quick = false;

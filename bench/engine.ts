@@ -6,6 +6,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Timer, startPythonSide } from './python_side.js';
+import { printTable } from './table.js';
 import { nn, torch } from '../src/index.js';
 
 const F = nn.functional;
@@ -129,14 +130,6 @@ function parseFlags(): { threads: number; quick: boolean } {
 
 const fmt = (rate: number, unit: string): string =>
   rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M${unit}` : rate >= 1e4 ? `${(rate / 1e3).toFixed(1)} k${unit}` : `${rate.toFixed(1)} ${unit}`;
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const [k, row] of rows.entries()) {
-    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
-    if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  }
-}
 
 async function main(): Promise<void> {
   const { threads, quick } = parseFlags();

@@ -16,6 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import { Generator } from '../src/data/generator.js';
 import type { PipelinePlan } from './pipeline_worker.js';
 import { watchPeakRss } from './rss.js';
+import { printTable } from './table.js';
 
 interface SideResult {
   version: string;
@@ -144,10 +145,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}; ratio = smoothlab / PyTorch (rates: > 1 is faster; RSS: < 1 is smaller), and PyTorch / smoothlab for epoch time (the speed-up)\n`);
-  const header = ['data', 'measure', 'smoothlab', 'PyTorch', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  console.log([line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n'));
+  printTable([['data', 'measure', 'smoothlab', 'PyTorch', 'ratio', 'target'], ...rows]);
 }
 
 main().catch((error: unknown) => {
