@@ -1,14 +1,10 @@
 // Operations on several tensors, as free functions (torch.cat, torch.where, ...).
 import { type Handle, native } from './native.js';
-import { type TensorLike, Tensor } from './tensor.js';
+import { type TensorLike, Tensor, arg } from './tensor.js';
 
 function handles(tensors: Tensor[], where: string): Handle[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${where}: expected a non-empty array of tensors`);
   return tensors.map((t) => t.handle);
-}
-
-function arg(x: TensorLike): unknown {
-  return x instanceof Tensor ? x.handle : x;
 }
 
 /** Joins tensors along an existing dimension. */

@@ -19,8 +19,8 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
-// Unwraps a Tensor to its handle; numbers pass through as scalars.
-function arg(x: TensorLike): Handle | number | boolean | bigint {
+/** Unwraps a Tensor to its addon handle; numbers pass through as scalars (internal to src/torch). */
+export function arg(x: TensorLike): Handle | number | boolean | bigint {
   return x instanceof Tensor ? x.handle : x;
 }
 
