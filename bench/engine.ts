@@ -1,31 +1,22 @@
 // Engine benchmark: smoothlab against PyTorch on the same libtorch, measured in the same run.
 // Usage: node dist/bench/engine.js [--threads N] [--quick]
 // bench/engine.py runs beside this process under /usr/bin/python3 and times the same cases on
-// request. The two sides take turns repeat by repeat, never at once (on a 2-core machine they would
-// steal each other's cores), so a change in machine load, such as a compiler starting, hits both.
+// request; the two sides take short turns (bench/turns.ts says why).
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Timer, startPythonSide } from './python_side.js';
 import { printTable } from './table.js';
+import { type TurnPlan, type Turns, takeTurns, timeSync } from './turns.js';
 import { nn, torch } from '../src/index.js';
 
 const F = nn.functional;
-
-/** How one case is timed: warm-up iterations, then `repeats` timed runs of `iters` iterations. */
-interface CasePlan {
-  warmup: number;
-  repeats: number;
-  iters: number;
-  /** Units counted per iteration (1 op, or the batch size in images). */
-  itemsPerIter: number;
-}
 
 /** Everything both sides need to run the same work; engine.py receives it as JSON. */
 interface Plan {
   threads: number;
   seed: number;
-  add: CasePlan & { shape: number[] };
-  convBnRelu: CasePlan & { input: [number, number, number, number] };
+  add: TurnPlan & { shape: number[] };
+  convBnRelu: TurnPlan & { input: [number, number, number, number] };
 }
 
 // The tidy variant of the add case releases its results in scopes of this many ops.
@@ -37,38 +28,10 @@ function makePlan(threads: number, quick: boolean): Plan {
   return {
     threads,
     seed: 0,
-    add: { shape: [16], itemsPerIter: 1, ...(quick ? { warmup: 10_000, repeats: 5, iters: 30_000 } : { warmup: 50_000, repeats: 11, iters: 200_000 }) },
+    // Many short rounds: one op takes about a microsecond, and the machine's speed drifts.
+    add: { shape: [16], ...(quick ? { warmup: 10_000, repeats: 9, iters: 20_000 } : { warmup: 50_000, repeats: 41, iters: 50_000 }) },
     convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 11, iters: 5 }) },
   };
-}
-
-/** Times a synchronous smoothlab loop. */
-function timeSync(run: (n: number) => void): Timer {
-  return async (n) => {
-    const start = process.hrtime.bigint();
-    run(n);
-    return Number(process.hrtime.bigint() - start) / 1e9;
-  };
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-/** Median rate (items per second) of each side, after warm-up, with the sides taking turns. */
-async function measure(plan: CasePlan, sides: Timer[]): Promise<number[]> {
-  for (const side of sides) await side(plan.warmup);
-  const rates: number[][] = sides.map(() => []);
-  for (let r = 0; r < plan.repeats; r++) {
-    // Rotate who goes first, so that no side always runs right after the other's cache traffic.
-    for (let k = 0; k < sides.length; k++) {
-      const i = (r + k) % sides.length;
-      rates[i].push((plan.iters * plan.itemsPerIter) / (await sides[i](plan.iters)));
-    }
-  }
-  return rates.map(median);
 }
 
 // Per-op overhead: with 16 elements the arithmetic is noise and the binding's cost is what is timed.
@@ -141,24 +104,27 @@ async function main(): Promise<void> {
   const py = await startPythonSide('engine', plan, 'python3-torch');
 
   const add = addTimers(plan.add);
-  const [addDispose, addTidy, addPy] = await measure(plan.add, [...add.timers, py.timer('add')]);
+  const adds = await takeTurns(plan.add, [...add.timers, py.timer('add')]);
   add.release();
   const conv = convBnReluTimer(plan.convBnRelu);
-  const [convSl, convPy] = await measure(plan.convBnRelu, [conv.timer, py.timer('convBnRelu')]);
+  const convs = await takeTurns(plan.convBnRelu, [conv.timer, py.timer('convBnRelu')]);
   conv.release();
   py.close();
   const leaked = torch.memory().tensors - tensorsBefore;
 
   console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
     `PyTorch ${py.ready.version} with ${py.ready.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
-  console.log('rates are medians of repeats, the two sides taking turns; ratio = smoothlab / PyTorch, > 1 means smoothlab is faster\n');
-  const row = (name: string, sl: number, ref: number, unit: string, min: number) =>
-    [name, fmt(sl, unit), fmt(ref, unit), (sl / ref).toFixed(2), `${sl / ref >= min ? 'met' : 'NOT met'} (>= ${min.toFixed(2)})`];
+  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${plan.convBnRelu.repeats} of the conv step);\n` +
+    'ratio = median over rounds of smoothlab / PyTorch measured back to back, > 1 means smoothlab is faster\n');
+  const row = (name: string, turns: Turns, i: number, ref: number, unit: string, min: number) => {
+    const ratio = turns.ratio(i, ref);
+    return [name, fmt(turns.rate(i), unit), fmt(turns.rate(ref), unit), ratio.toFixed(2), `${ratio >= min ? 'met' : 'NOT met'} (>= ${min.toFixed(2)})`];
+  };
   printTable([
     ['case', 'smoothlab', 'PyTorch', 'ratio', 'target'],
-    row(`add [${plan.add.shape}] f32, dispose() each`, addDispose, addPy, 'ops/s', 1),
-    row(`add [${plan.add.shape}] f32, tidy() per ${TIDY_BATCH}`, addTidy, addPy, 'ops/s', 1),
-    row(`conv3x3+bn+relu fwd+bwd [${plan.convBnRelu.input}]`, convSl, convPy, 'img/s', 0.95),
+    row(`add [${plan.add.shape}] f32, dispose() each`, adds, 0, 2, 'ops/s', 1),
+    row(`add [${plan.add.shape}] f32, tidy() per ${TIDY_BATCH}`, adds, 1, 2, 'ops/s', 1),
+    row(`conv3x3+bn+relu fwd+bwd [${plan.convBnRelu.input}]`, convs, 0, 1, 'img/s', 0.95),
   ]);
   if (leaked !== 0) console.log(`\nwarning: the benchmark left ${leaked} smoothlab tensors alive`);
 }

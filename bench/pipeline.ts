@@ -17,6 +17,7 @@ import { Generator } from '../src/data/generator.js';
 import type { PipelinePlan } from './pipeline_worker.js';
 import { watchPeakRss } from './rss.js';
 import { printTable } from './table.js';
+import { median } from './turns.js';
 
 interface SideResult {
   version: string;
@@ -87,8 +88,6 @@ function runSide(command: string, args: string[]): Promise<SideResult> {
     });
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function parseFlags() {
   try {

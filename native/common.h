@@ -14,11 +14,17 @@
 
 namespace smoothlab {
 
-// JS holds each tensor as a handle: a v8::External whose pointer value encodes a slot of the
-// addon's tensor table (index and generation), not a heap pointer. Such Externals carry no native
-// finalizer, which keeps creating one cheap (no weak reference per op); the JS side disposes
-// tensors deterministically and uses a FinalizationRegistry only as a safety net. A stale handle
-// (its slot reused since) fails the generation check instead of touching another tensor.
+// JS holds each tensor as a handle: a small non-negative integer that encodes a slot of the addon's
+// tensor table (index and generation), never a pointer. V8 keeps such a number as a Smi, so making
+// and reading a handle allocates nothing; an External would cost a heap object and a weak global
+// reference per op, more than the arithmetic of a small tensor. The JS side disposes tensors
+// deterministically and uses a FinalizationRegistry only as a safety net. A stale handle (its slot
+// reused since) fails the generation check instead of touching another tensor.
+//
+// Because handles are numbers, a native never guesses whether a JS number is a tensor or a scalar:
+// ops that take either come in two overloads, as in ATen (`add` for add.Tensor, `addScalar` for
+// add.Scalar), and JS picks one.
+//
 // Live-handle accounting behind torch.memory(): main-thread only, like the JS side.
 struct LiveStats {
   int64_t tensors = 0;
@@ -56,10 +62,9 @@ class Args {
   at::Tensor& tensor(size_t i) const;
   at::Tensor optTensor(size_t i) const;  // undefined tensor when null
   std::vector<at::Tensor> tensorList(size_t i) const;
-  bool isTensor(size_t i) const { return i < info_.Length() && info_[i].IsExternal(); }
-  // A tensor, or a JS number / boolean / bigint as a 0-dim "wrapped number" tensor,
-  // which takes part in type promotion the way a Python scalar does.
-  at::Tensor tensorOrScalar(size_t i) const;
+  // A JS number / boolean / bigint as a 0-dim "wrapped number" tensor, which takes part in type
+  // promotion the way a Python scalar does (the `...Scalar` overloads use it).
+  at::Tensor wrappedScalar(size_t i) const;
   at::Scalar scalar(size_t i) const;
   std::vector<at::Scalar> scalarList(size_t i) const;
   double number(size_t i) const;

@@ -42,20 +42,34 @@ std::vector<uint32_t>& freeSlots() {
   return list;
 }
 
-uint64_t encode(uint32_t index, uint32_t generation) { return (static_cast<uint64_t>(generation) << 32) | index; }
+// A handle is generation << kIndexBits | index, below 2^30 so that V8 keeps it a Smi on every build
+// (31-bit Smis with pointer compression). That allows 2^20 live tensors, far beyond any sane program:
+// a leak hits a clear error long before memory runs out of metadata.
+constexpr int kIndexBits = 20;
+constexpr uint32_t kMaxSlots = 1u << kIndexBits;
+constexpr uint32_t kGenerationMask = (1u << (30 - kIndexBits)) - 1;
+
+int32_t encode(uint32_t index, uint32_t generation) {
+  return static_cast<int32_t>(((generation & kGenerationMask) << kIndexBits) | index);
+}
+
+// The slot index of a live handle's code, or -1 for a stale code or one that is no handle.
+int64_t slotIndex(int32_t code) {
+  if (code < 0) return -1;
+  uint32_t index = static_cast<uint32_t>(code) & (kMaxSlots - 1);
+  uint32_t generation = static_cast<uint32_t>(code) >> kIndexBits;
+  if (index >= slots().size()) return -1;
+  const Slot& slot = slots()[index];
+  return (slot.generation & kGenerationMask) == generation && slot.tensor.defined() ? index : -1;
+}
 
 // The slot index of a live handle, or -1 for a stale handle or a value that is no handle.
 int64_t slotIndex(Napi::Value handle) {
-  // One N-API call: napi_get_value_external fails on anything that is not an External, so no
-  // separate type check is needed on this path, which every tensor argument takes.
-  void* data = nullptr;
-  if (handle.IsEmpty() || napi_get_value_external(handle.Env(), handle, &data) != napi_ok) return -1;
-  auto code = reinterpret_cast<uintptr_t>(data);
-  uint32_t index = static_cast<uint32_t>(code & 0xffffffffu);
-  uint32_t generation = static_cast<uint32_t>(code >> 32);
-  if (index >= slots().size()) return -1;
-  const Slot& slot = slots()[index];
-  return slot.generation == generation && slot.tensor.defined() ? index : -1;
+  // One N-API call: napi_get_value_int32 fails on anything that is not a number, so no separate
+  // type check is needed on this path, which every tensor argument takes.
+  int32_t code = -1;
+  if (handle.IsEmpty() || napi_get_value_int32(handle.Env(), handle, &code) != napi_ok) return -1;
+  return slotIndex(code);
 }
 
 const std::pair<const char*, at::ScalarType> kDtypes[] = {
@@ -88,6 +102,10 @@ Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Null();
   uint32_t index;
   if (freeSlots().empty()) {
+    if (slots().size() >= kMaxSlots) {
+      throw Napi::Error::New(env, "more than " + std::to_string(kMaxSlots) +
+                                      " tensors are alive at once, which looks like a leak: dispose() them or work inside tidy()");
+    }
     index = static_cast<uint32_t>(slots().size());
     slots().emplace_back();
   } else {
@@ -101,7 +119,9 @@ Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
   liveStats().tensors += 1;
   liveStats().bytes += slot.bytes;
   reportExternal(env, slot.bytes);
-  return Napi::External<void>::New(env, reinterpret_cast<void*>(static_cast<uintptr_t>(encode(index, slot.generation))));
+  napi_value handle;
+  NAPI_THROW_IF_FAILED(env, napi_create_int32(env, encode(index, slot.generation), &handle), Napi::Value());
+  return Napi::Value(env, handle);
 }
 
 Napi::Value wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors) {
@@ -115,8 +135,8 @@ at::Tensor* lookup(Napi::Value handle) {
   return index < 0 ? nullptr : &slots()[index].tensor;
 }
 
-bool release(Napi::Env env, Napi::Value handle) {
-  int64_t index = slotIndex(handle);
+namespace {
+bool releaseSlot(Napi::Env env, int64_t index) {
   if (index < 0) return false;
   Slot& slot = slots()[index];
   liveStats().tensors -= 1;
@@ -127,6 +147,9 @@ bool release(Napi::Env env, Napi::Value handle) {
   freeSlots().push_back(static_cast<uint32_t>(index));
   return true;
 }
+}  // namespace
+
+bool release(Napi::Env env, Napi::Value handle) { return releaseSlot(env, slotIndex(handle)); }
 
 Napi::Error torchError(Napi::Env env, const char* op, const std::string& message) {
   auto* data = env.GetInstanceData<AddonData>();
@@ -157,7 +180,7 @@ void Args::fail(size_t i, const std::string& expected) const {
 at::Tensor& Args::tensor(size_t i) const {
   if (i >= info_.Length()) fail(i, "a Tensor");
   at::Tensor* t = lookup(info_[i]);
-  if (t == nullptr) fail(i, info_[i].IsExternal() ? "a live Tensor (this one was disposed)" : "a Tensor");
+  if (t == nullptr) fail(i, info_[i].IsNumber() ? "a live Tensor (this one was disposed)" : "a Tensor");
   return *t;
 }
 
@@ -170,7 +193,6 @@ std::vector<at::Tensor> Args::tensorList(size_t i) const {
   out.reserve(array.Length());
   for (uint32_t k = 0; k < array.Length(); ++k) {
     Napi::Value v = array.Get(k);
-    if (!v.IsExternal()) fail(i, "an array of Tensors");
     at::Tensor* t = lookup(v);
     if (t == nullptr) fail(i, "an array of live Tensors (one was disposed)");
     out.push_back(*t);
@@ -211,11 +233,7 @@ std::vector<at::Scalar> Args::scalarList(size_t i) const {
   return out;
 }
 
-at::Tensor Args::tensorOrScalar(size_t i) const {
-  if (i < info_.Length()) {
-    if (at::Tensor* t = lookup(info_[i])) return *t;  // the common case: one N-API call
-    if (info_[i].IsExternal()) fail(i, "a live Tensor (this one was disposed)");
-  }
+at::Tensor Args::wrappedScalar(size_t i) const {
   at::Tensor t = c10::scalar_to_tensor(scalar(i));
   t.unsafeGetTensorImpl()->set_wrapped_number(true);
   return t;
@@ -384,17 +402,27 @@ SMOOTHLAB_OP(sameStorage) {
 // ---- memory --------------------------------------------------------------------------------
 
 SMOOTHLAB_OP(dispose) {
-  if (!a.isTensor(0)) a.fail(0, "a Tensor handle");
+  if (!a.raw(0).IsNumber()) a.fail(0, "a Tensor handle");
   return Napi::Boolean::New(env, release(env, a.raw(0)));
 }
 
-// Releases an array of handles in one call (tidy() ends a scope with it).
+// (handles, count): releases the first `count` handles of an Int32Array in one call (tidy() ends a
+// scope with it). The codes are read straight from the array's memory, not element by element
+// through N-API, and JS reuses the array from scope to scope.
 SMOOTHLAB_OP(disposeAll) {
-  if (!a.raw(0).IsArray()) a.fail(0, "an array of Tensor handles");
-  auto handles = a.raw(0).As<Napi::Array>();
-  for (uint32_t i = 0; i < handles.Length(); ++i) release(env, handles.Get(i));
+  Napi::Value v = a.raw(0);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    a.fail(0, "an Int32Array of Tensor handles");
+  auto codes = v.As<Napi::Int32Array>();
+  int64_t count = a.integer(1);
+  if (count < 0 || static_cast<size_t>(count) > codes.ElementLength()) a.fail(1, "a count within the array");
+  for (size_t i = 0; i < static_cast<size_t>(count); ++i) releaseSlot(env, slotIndex(codes[i]));
   return env.Undefined();
 }
+
+// A 0-dim "wrapped number" tensor holding a JS scalar, for the few ops that have no Scalar overload
+// (torch.where): it promotes like a Python scalar, not like a 0-dim tensor.
+SMOOTHLAB_OP(wrappedScalarTensor) { return wrap(env, a.wrappedScalar(0)); }
 
 SMOOTHLAB_OP(memory) {
   auto out = Napi::Object::New(env);
@@ -502,6 +530,7 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   SMOOTHLAB_EXPORT(exports, sameStorage);
   SMOOTHLAB_EXPORT(exports, dispose);
   SMOOTHLAB_EXPORT(exports, disposeAll);
+  SMOOTHLAB_EXPORT(exports, wrappedScalarTensor);
   SMOOTHLAB_EXPORT(exports, memory);
   SMOOTHLAB_EXPORT(exports, requiresGrad);
   SMOOTHLAB_EXPORT(exports, setRequiresGrad);

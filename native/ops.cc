@@ -1,6 +1,7 @@
 // Tensor operations: the hand-picked list smoothlab exposes (src/torch/tensor.ts is its JS face).
-// Scalars arrive as 0-dim "wrapped number" tensors (Args::tensorOrScalar), so one binding serves
-// both `x.add(y)` and `x.add(2)` with PyTorch's type promotion.
+// An op whose operand may be a tensor or a JS scalar has two bindings, as ATen has two overloads:
+// `add` (add.Tensor) and `addScalar` (add.Scalar). The scalar arrives as a 0-dim "wrapped number"
+// tensor (Args::wrappedScalar), so `x.add(2)` promotes exactly as PyTorch's `x + 2` does.
 #include "common.h"
 
 namespace smoothlab {
@@ -11,8 +12,9 @@ namespace {
     const at::Tensor& x = a.tensor(0); \
     return wrap(env, expr);          \
   }
-#define BINARY(name, fn) \
-  SMOOTHLAB_OP(name) { return wrap(env, fn(a.tensor(0), a.tensorOrScalar(1))); }
+#define BINARY(name, fn)                                                                      \
+  SMOOTHLAB_OP(name) { return wrap(env, fn(a.tensor(0), a.tensor(1))); }                      \
+  SMOOTHLAB_OP(name##Scalar) { return wrap(env, fn(a.tensor(0), a.wrappedScalar(1))); }
 // In-place ops return nothing: the JS side returns `this`.
 #define INPLACE(name, stmt)          \
   SMOOTHLAB_OP(name) {               \
@@ -54,19 +56,24 @@ UNARY(clone, x.clone())
 UNARY(detach, x.detach())
 
 // (x, other, alpha?): JS omits alpha when it is 1, which saves converting it on the common path.
-SMOOTHLAB_OP(add) {
-  if (a.size() < 3) return wrap(env, at::add(a.tensor(0), a.tensorOrScalar(1)));
-  return wrap(env, at::add(a.tensor(0), a.tensorOrScalar(1), a.scalar(2)));
-}
-SMOOTHLAB_OP(sub) {
-  if (a.size() < 3) return wrap(env, at::sub(a.tensor(0), a.tensorOrScalar(1)));
-  return wrap(env, at::sub(a.tensor(0), a.tensorOrScalar(1), a.scalar(2)));
-}
+#define WITH_ALPHA(name, fn, operand)                                     \
+  SMOOTHLAB_OP(name) {                                                   \
+    if (a.size() < 3) return wrap(env, fn(a.tensor(0), a.operand(1)));   \
+    return wrap(env, fn(a.tensor(0), a.operand(1), a.scalar(2)));        \
+  }
+WITH_ALPHA(add, at::add, tensor)
+WITH_ALPHA(addScalar, at::add, wrappedScalar)
+WITH_ALPHA(sub, at::sub, tensor)
+WITH_ALPHA(subScalar, at::sub, wrappedScalar)
 BINARY(mul, at::mul)
-SMOOTHLAB_OP(div) {
-  if (a.isNullish(2)) return wrap(env, at::div(a.tensor(0), a.tensorOrScalar(1)));
-  return wrap(env, at::div(a.tensor(0), a.tensorOrScalar(1), a.string(2)));
-}
+// (x, other, roundingMode?)
+#define DIV(name, operand)                                                        \
+  SMOOTHLAB_OP(name) {                                                          \
+    if (a.isNullish(2)) return wrap(env, at::div(a.tensor(0), a.operand(1)));   \
+    return wrap(env, at::div(a.tensor(0), a.operand(1), a.string(2)));          \
+  }
+DIV(div, tensor)
+DIV(divScalar, wrappedScalar)
 BINARY(pow, at::pow)
 BINARY(remainder, at::remainder)
 BINARY(fmod, at::fmod)
@@ -88,24 +95,29 @@ SMOOTHLAB_OP(clamp) {
   if (!a.isNullish(2)) hi = a.scalar(2);
   return wrap(env, at::clamp(a.tensor(0), lo, hi));
 }
-SMOOTHLAB_OP(where) { return wrap(env, at::where(a.tensor(0), a.tensorOrScalar(1), a.tensorOrScalar(2))); }
-// lerp takes its weight as a tensor of the same dtype or as a Scalar, not as a wrapped number.
-SMOOTHLAB_OP(lerp) {
-  if (a.isTensor(2)) return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.tensor(2)));
-  return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.scalar(2)));
-}
+// (condition, x, y): JS passes a scalar x or y as a wrappedScalarTensor.
+SMOOTHLAB_OP(where) { return wrap(env, at::where(a.tensor(0), a.tensor(1), a.tensor(2))); }
+// lerp takes its weight as a tensor of the same dtype (lerp.Tensor) or as a Scalar (lerp.Scalar),
+// not as a wrapped number.
+SMOOTHLAB_OP(lerp) { return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.tensor(2))); }
+SMOOTHLAB_OP(lerpScalar) { return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.scalar(2))); }
 SMOOTHLAB_OP(allclose) {
   return Napi::Boolean::New(env, at::allclose(a.tensor(0), a.tensor(1), a.number(2, 1e-5), a.number(3, 1e-8), a.boolean(4, false)));
 }
 
 // ---- in place (optimizers, init) ----
-INPLACE(add_, x.add_(a.tensorOrScalar(1), a.scalar(2)))
-INPLACE(sub_, x.sub_(a.tensorOrScalar(1), a.scalar(2)))
-INPLACE(mul_, x.mul_(a.tensorOrScalar(1)))
-INPLACE(div_, x.div_(a.tensorOrScalar(1)))
+INPLACE(add_, x.add_(a.tensor(1), a.scalar(2)))
+INPLACE(addScalar_, x.add_(a.wrappedScalar(1), a.scalar(2)))
+INPLACE(sub_, x.sub_(a.tensor(1), a.scalar(2)))
+INPLACE(subScalar_, x.sub_(a.wrappedScalar(1), a.scalar(2)))
+INPLACE(mul_, x.mul_(a.tensor(1)))
+INPLACE(mulScalar_, x.mul_(a.wrappedScalar(1)))
+INPLACE(div_, x.div_(a.tensor(1)))
+INPLACE(divScalar_, x.div_(a.wrappedScalar(1)))
 INPLACE(addcmul_, x.addcmul_(a.tensor(1), a.tensor(2), a.scalar(3)))
 INPLACE(addcdiv_, x.addcdiv_(a.tensor(1), a.tensor(2), a.scalar(3)))
-INPLACE(lerp_, a.isTensor(2) ? x.lerp_(a.tensor(1), a.tensor(2)) : x.lerp_(a.tensor(1), a.scalar(2)))
+INPLACE(lerp_, x.lerp_(a.tensor(1), a.tensor(2)))
+INPLACE(lerpScalar_, x.lerp_(a.tensor(1), a.scalar(2)))
 INPLACE(copy_, x.copy_(a.tensor(1)))
 INPLACE(zero_, x.zero_())
 INPLACE(fill_, x.fill_(a.scalar(1)))
@@ -147,11 +159,9 @@ SMOOTHLAB_OP(split) {
 SMOOTHLAB_OP(chunk) { return wrapList(env, a.tensor(0).chunk(a.integer(1), a.integer(2, 0))); }
 SMOOTHLAB_OP(indexSelect) { return wrap(env, a.tensor(0).index_select(a.integer(1), a.tensor(2))); }
 SMOOTHLAB_OP(gather) { return wrap(env, a.tensor(0).gather(a.integer(1), a.tensor(2))); }
-// (x, dim, index, srcOrValue)
-SMOOTHLAB_OP(scatter) {
-  if (a.isTensor(3)) return wrap(env, a.tensor(0).scatter(a.integer(1), a.tensor(2), a.tensor(3)));
-  return wrap(env, a.tensor(0).scatter(a.integer(1), a.tensor(2), a.scalar(3)));
-}
+// (x, dim, index, src) and (x, dim, index, value): scatter.src and scatter.value.
+SMOOTHLAB_OP(scatter) { return wrap(env, a.tensor(0).scatter(a.integer(1), a.tensor(2), a.tensor(3))); }
+SMOOTHLAB_OP(scatterValue) { return wrap(env, a.tensor(0).scatter(a.integer(1), a.tensor(2), a.scalar(3))); }
 SMOOTHLAB_OP(scatterAdd) { return wrap(env, a.tensor(0).scatter_add(a.integer(1), a.tensor(2), a.tensor(3))); }
 SMOOTHLAB_OP(maskedFill) { return wrap(env, a.tensor(0).masked_fill(a.tensor(1), a.scalar(2))); }
 SMOOTHLAB_OP(maskedSelect) { return wrap(env, a.tensor(0).masked_select(a.tensor(1))); }
@@ -243,17 +253,20 @@ void registerOps(Napi::Env env, Napi::Object exports) {
   X(neg) X(abs) X(exp) X(log) X(log2) X(log1p) X(expm1) X(sqrt) X(rsqrt) X(square) X(reciprocal)
   X(sin) X(cos) X(tanh) X(sigmoid) X(relu) X(erf) X(floor) X(ceil) X(round) X(trunc) X(sign)
   X(logicalNot) X(isnan) X(isinf) X(isfinite) X(contiguous) X(channelsLast) X(clone) X(detach)
-  X(add) X(sub) X(mul) X(div) X(pow) X(remainder) X(fmod) X(maximum) X(minimum) X(atan2)
-  X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(logicalAnd) X(logicalOr) X(logicalXor) X(clamp) X(where)
-  X(lerp) X(allclose)
-  X(add_) X(sub_) X(mul_) X(div_) X(addcmul_) X(addcdiv_) X(lerp_) X(copy_) X(zero_) X(fill_)
+#define XS(name) X(name) X(name##Scalar)
+  XS(add) XS(sub) XS(mul) XS(div) XS(pow) XS(remainder) XS(fmod) XS(maximum) XS(minimum) XS(atan2)
+  XS(eq) XS(ne) XS(lt) XS(le) XS(gt) XS(ge) XS(logicalAnd) XS(logicalOr) XS(logicalXor) X(clamp) X(where)
+  XS(lerp) X(allclose)
+  X(add_) X(addScalar_) X(sub_) X(subScalar_) X(mul_) X(mulScalar_) X(div_) X(divScalar_)
+  X(addcmul_) X(addcdiv_) X(lerp_) X(lerpScalar_) X(copy_) X(zero_) X(fill_)
   X(sqrt_) X(relu_) X(clampMin_) X(maskedFill_) X(uniform_) X(normal_) X(bernoulli_)
   X(reshape) X(view) X(permute) X(transpose) X(flatten) X(squeeze) X(unsqueeze) X(expand) X(repeat)
   X(flip) X(narrow) X(select) X(slice) X(cat) X(stack) X(split) X(chunk) X(indexSelect) X(gather)
-  X(scatter) X(scatterAdd) X(maskedFill) X(maskedSelect) X(tril) X(triu)
+  X(scatter) X(scatterValue) X(scatterAdd) X(maskedFill) X(maskedSelect) X(tril) X(triu)
   X(sum) X(mean) X(prod) X(stdDev) X(variance) X(logsumexp) X(norm) X(max) X(min) X(argmax) X(argmin)
   X(all) X(any) X(cumsum) X(topk) X(sort) X(bincount)
   X(matmul) X(softmax) X(logSoftmax) X(to)
+#undef XS
 #undef X
 }
 

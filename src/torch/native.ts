@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { TorchError } from './errors.js';
 
-/** An opaque reference to a libtorch tensor, owned by exactly one `Tensor`. */
-export type Handle = object & { readonly __tensorHandle: unique symbol };
+/** An opaque reference to a libtorch tensor, owned by exactly one `Tensor`: a small integer naming a slot of the addon's table. */
+export type Handle = number & { readonly __tensorHandle: unique symbol };
 
 // The addon's functions are typed where they are wrapped (tensor.ts, creation.ts, ...); here they
 // are one loose record so that this file does not restate ~150 signatures.

@@ -1,6 +1,7 @@
 // Operations on several tensors, as free functions (torch.cat, torch.where, ...).
 import { type Handle, native } from './native.js';
-import { type TensorLike, Tensor, arg } from './tensor.js';
+import { tidy } from './memory.js';
+import { type TensorLike, Tensor } from './tensor.js';
 
 function handles(tensors: Tensor[], where: string): Handle[] {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${where}: expected a non-empty array of tensors`);
@@ -19,7 +20,14 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
 
 /** x where condition is true, y elsewhere (either may be a number). */
 export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
-  return new Tensor(native.where(condition.handle, arg(x), arg(y)));
+  if (x instanceof Tensor && y instanceof Tensor) return new Tensor(native.where(condition.handle, x.handle, y.handle));
+  // libtorch 1.13's where has no Scalar overloads in C++ for every mix, so scalars become
+  // temporary wrapped-number tensors, which promote like Python scalars.
+  return tidy(() => new Tensor(native.where(condition.handle, operand(x), operand(y))));
+}
+
+function operand(x: TensorLike): Handle {
+  return x instanceof Tensor ? x.handle : new Tensor(native.wrappedScalarTensor(x)).handle;
 }
 
 /** Matrix product with broadcasting (torch.matmul). */

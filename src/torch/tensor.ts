@@ -3,7 +3,7 @@
 import { DisposedTensorError } from './errors.js';
 import { type DType, type Device, type TypedArrayOf, checkDType, typedArrayFromBuffer } from './dtype.js';
 import { track, untrack } from './memory.js';
-import { type Handle, native } from './native.js';
+import { type Handle, type NativeAddon, native } from './native.js';
 
 /** A tensor or a plain number / boolean, which acts like a Python scalar in arithmetic. */
 export type TensorLike = Tensor | number | boolean | bigint;
@@ -19,9 +19,15 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
-/** Unwraps a Tensor to its addon handle; numbers pass through as scalars (internal to src/torch). */
-export function arg(x: TensorLike): Handle | number | boolean | bigint {
-  return x instanceof Tensor ? x.handle : x;
+type Binding = NativeAddon[string];
+
+/**
+ * Calls the Tensor or the Scalar overload of a binary binding (`mul` or `mulScalar`, like ATen's
+ * mul.Tensor and mul.Scalar): handles are plain numbers, so the addon cannot tell a tensor operand
+ * from a scalar by itself.
+ */
+function binary(self: Tensor, other: TensorLike, tensorOp: Binding, scalarOp: Binding): Handle {
+  return other instanceof Tensor ? tensorOp(self.handle, other.handle) : scalarOp(self.handle, other);
 }
 
 function dims(dim: number | number[] | undefined): number[] | undefined {
@@ -277,48 +283,56 @@ export class Tensor {
   /** this + alpha * other. */
   add(other: TensorLike, options?: { alpha?: number }): Tensor {
     const alpha = options?.alpha;
-    return new Tensor(alpha === undefined || alpha === 1 ? native.add(this.handle, arg(other)) : native.add(this.handle, arg(other), alpha));
+    // Written out rather than through binary(): this is the op the per-op overhead is measured on.
+    if (other instanceof Tensor) {
+      return new Tensor(alpha === undefined || alpha === 1 ? native.add(this.handle, other.handle) : native.add(this.handle, other.handle, alpha));
+    }
+    return new Tensor(alpha === undefined || alpha === 1 ? native.addScalar(this.handle, other) : native.addScalar(this.handle, other, alpha));
   }
   /** this - alpha * other. */
   sub(other: TensorLike, options?: { alpha?: number }): Tensor {
     const alpha = options?.alpha;
-    return new Tensor(alpha === undefined || alpha === 1 ? native.sub(this.handle, arg(other)) : native.sub(this.handle, arg(other), alpha));
+    if (other instanceof Tensor) {
+      return new Tensor(alpha === undefined || alpha === 1 ? native.sub(this.handle, other.handle) : native.sub(this.handle, other.handle, alpha));
+    }
+    return new Tensor(alpha === undefined || alpha === 1 ? native.subScalar(this.handle, other) : native.subScalar(this.handle, other, alpha));
   }
   /** this * other. */
   mul(other: TensorLike): Tensor {
-    return new Tensor(native.mul(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.mul, native.mulScalar));
   }
   /** this / other (true division; roundingMode 'trunc' or 'floor' for integer-style division). */
   div(other: TensorLike, { roundingMode }: { roundingMode?: 'trunc' | 'floor' } = {}): Tensor {
-    return new Tensor(native.div(this.handle, arg(other), roundingMode ?? null));
+    const mode = roundingMode ?? null;
+    return new Tensor(other instanceof Tensor ? native.div(this.handle, other.handle, mode) : native.divScalar(this.handle, other, mode));
   }
   /** this ** exponent. */
   pow(exponent: TensorLike): Tensor {
-    return new Tensor(native.pow(this.handle, arg(exponent)));
+    return new Tensor(binary(this, exponent, native.pow, native.powScalar));
   }
   /** Python-style modulus (sign of the divisor). */
   remainder(other: TensorLike): Tensor {
-    return new Tensor(native.remainder(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.remainder, native.remainderScalar));
   }
   /** C-style modulus (sign of the dividend). */
   fmod(other: TensorLike): Tensor {
-    return new Tensor(native.fmod(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.fmod, native.fmodScalar));
   }
   /** Elementwise maximum. */
   maximum(other: TensorLike): Tensor {
-    return new Tensor(native.maximum(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.maximum, native.maximumScalar));
   }
   /** Elementwise minimum. */
   minimum(other: TensorLike): Tensor {
-    return new Tensor(native.minimum(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.minimum, native.minimumScalar));
   }
   /** Elementwise atan2(this, other). */
   atan2(other: TensorLike): Tensor {
-    return new Tensor(native.atan2(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.atan2, native.atan2Scalar));
   }
   /** this + weight * (end - this). */
   lerp(end: Tensor, weight: TensorLike): Tensor {
-    return new Tensor(native.lerp(this.handle, end.handle, arg(weight)));
+    return new Tensor(weight instanceof Tensor ? native.lerp(this.handle, end.handle, weight.handle) : native.lerpScalar(this.handle, end.handle, weight));
   }
   /** Limits values to [min, max]; either bound may be null. */
   clamp(min: number | null = null, max: number | null = null): Tensor {
@@ -417,39 +431,39 @@ export class Tensor {
 
   /** this == other. */
   eq(other: TensorLike): Tensor {
-    return new Tensor(native.eq(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.eq, native.eqScalar));
   }
   /** this != other. */
   ne(other: TensorLike): Tensor {
-    return new Tensor(native.ne(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.ne, native.neScalar));
   }
   /** this < other. */
   lt(other: TensorLike): Tensor {
-    return new Tensor(native.lt(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.lt, native.ltScalar));
   }
   /** this <= other. */
   le(other: TensorLike): Tensor {
-    return new Tensor(native.le(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.le, native.leScalar));
   }
   /** this > other. */
   gt(other: TensorLike): Tensor {
-    return new Tensor(native.gt(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.gt, native.gtScalar));
   }
   /** this >= other. */
   ge(other: TensorLike): Tensor {
-    return new Tensor(native.ge(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.ge, native.geScalar));
   }
   /** Elementwise logical and. */
   logicalAnd(other: TensorLike): Tensor {
-    return new Tensor(native.logicalAnd(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.logicalAnd, native.logicalAndScalar));
   }
   /** Elementwise logical or. */
   logicalOr(other: TensorLike): Tensor {
-    return new Tensor(native.logicalOr(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.logicalOr, native.logicalOrScalar));
   }
   /** Elementwise logical xor. */
   logicalXor(other: TensorLike): Tensor {
-    return new Tensor(native.logicalXor(this.handle, arg(other)));
+    return new Tensor(binary(this, other, native.logicalXor, native.logicalXorScalar));
   }
   /** Elementwise logical not. */
   logicalNot(): Tensor {
@@ -476,22 +490,26 @@ export class Tensor {
 
   /** this += alpha * other. */
   add_(other: TensorLike, { alpha = 1 }: { alpha?: number } = {}): this {
-    native.add_(this.handle, arg(other), alpha);
+    if (other instanceof Tensor) native.add_(this.handle, other.handle, alpha);
+    else native.addScalar_(this.handle, other, alpha);
     return this;
   }
   /** this -= alpha * other. */
   sub_(other: TensorLike, { alpha = 1 }: { alpha?: number } = {}): this {
-    native.sub_(this.handle, arg(other), alpha);
+    if (other instanceof Tensor) native.sub_(this.handle, other.handle, alpha);
+    else native.subScalar_(this.handle, other, alpha);
     return this;
   }
   /** this *= other. */
   mul_(other: TensorLike): this {
-    native.mul_(this.handle, arg(other));
+    if (other instanceof Tensor) native.mul_(this.handle, other.handle);
+    else native.mulScalar_(this.handle, other);
     return this;
   }
   /** this /= other. */
   div_(other: TensorLike): this {
-    native.div_(this.handle, arg(other));
+    if (other instanceof Tensor) native.div_(this.handle, other.handle);
+    else native.divScalar_(this.handle, other);
     return this;
   }
   /** this += value * t1 * t2. */
@@ -506,7 +524,8 @@ export class Tensor {
   }
   /** this += weight * (end - this). */
   lerp_(end: Tensor, weight: TensorLike): this {
-    native.lerp_(this.handle, end.handle, arg(weight));
+    if (weight instanceof Tensor) native.lerp_(this.handle, end.handle, weight.handle);
+    else native.lerpScalar_(this.handle, end.handle, weight);
     return this;
   }
   /** Copies src (broadcast, converted) into this. */
@@ -632,7 +651,7 @@ export class Tensor {
   }
   /** A copy with src (or a value) written at `index` along `dim` (torch.scatter). */
   scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
-    return new Tensor(native.scatter(this.handle, dim, index.handle, arg(src)));
+    return new Tensor(src instanceof Tensor ? native.scatter(this.handle, dim, index.handle, src.handle) : native.scatterValue(this.handle, dim, index.handle, src));
   }
   /** A copy with src added at `index` along `dim` (torch.scatter_add). */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {

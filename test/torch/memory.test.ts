@@ -116,3 +116,18 @@ test('forgotten tensors are freed by the GC safety net', { skip: global.gc ? fal
   }
   assert.equal(torch.memory().tensors, start);
 });
+
+// Last in this file: it leaves the addon's handle table at its full size (about 24 MiB).
+test('a leak of 2^20 live tensors is a clear error, and tidy() still frees them all', () => {
+  const start = torch.memory().tensors;
+  let made = 0;
+  assert.throws(() => torch.tidy(() => {
+    for (;;) {
+      torch.empty([0]);
+      made++;
+    }
+  }), /more than 1048576 tensors are alive at once.*dispose\(\) them or work inside tidy\(\)/);
+  assert.equal(made + start, 1048576);
+  assert.equal(torch.memory().tensors, start);
+  assert.deepEqual(torch.tidy(() => torch.ones([2]).add(1).toArray()), [2, 2]);
+});

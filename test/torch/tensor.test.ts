@@ -54,6 +54,41 @@ test('scalars promote like Python numbers', () => tidy(() => {
   assert.equal(torch.ones([2], { dtype: 'float16' }).mul(3).dtype, 'float16');
 }));
 
+// Handles are plain numbers, so each op that takes a tensor or a scalar has two bindings (ATen's
+// add.Tensor / add.Scalar); these pin that JS picks the right one. Expected values are PyTorch 1.13's.
+test('ops taking a tensor or a scalar pick the matching overload', () => tidy(() => {
+  const c = torch.tensor([true, false]);
+  const i = torch.tensor([1, 2], { dtype: 'int64' });
+  const half = torch.ones([2], { dtype: 'float16' });
+  const start = torch.memory().tensors;
+  const where = torch.where(c, i, 0.5);
+  assert.deepEqual([where.dtype, where.toArray()], ['float32', [1, 0.5]]);
+  assert.deepEqual(torch.where(c, i, 0).dtype, 'int64');
+  assert.deepEqual(torch.where(c, 2, 0.5).toArray(), [2, 0.5]);
+  assert.equal(torch.where(c, half, 3).dtype, 'float16');
+  // where's temporary scalar tensors are released: only the four results remain.
+  assert.equal(torch.memory().tensors, start + 4);
+
+  const x = torch.tensor([1, 2]);
+  const end = torch.tensor([3, 4]);
+  assert.deepEqual(x.lerp(end, torch.tensor([0.5, 0.25])).toArray(), [2, 2.5]);
+  assert.deepEqual(x.lerp(end, 0.5).toArray(), [2, 3]);
+  assert.deepEqual(x.scatter(0, torch.tensor([1], { dtype: 'int64' }), 7).toArray(), [1, 7]);
+  assert.deepEqual(x.scatter(0, torch.tensor([1], { dtype: 'int64' }), torch.tensor([9])).toArray(), [1, 9]);
+  assert.deepEqual(i.eq(2).toArray(), [false, true]);
+  assert.deepEqual(i.eq(torch.tensor([1, 0], { dtype: 'int64' })).toArray(), [true, false]);
+  assert.deepEqual(torch.tensor([5, 7], { dtype: 'int64' }).remainder(3).toArray(), [2, 1]);
+  assert.equal(i.pow(2).dtype, 'int64');
+  assert.deepEqual(i.maximum(torch.tensor(2, { dtype: 'int64' })).toArray(), [2, 2]);
+  assert.deepEqual(x.sub(1, { alpha: 2 }).toArray(), [-1, 0]);
+  assert.deepEqual(x.sub(end, { alpha: 2 }).toArray(), [-5, -6]);
+  const y = torch.tensor([1, 2]);
+  y.add_(1).sub_(torch.tensor([1, 1])).mul_(torch.tensor([2, 3])).div_(2).sub_(0.5, { alpha: 2 });
+  assert.deepEqual(y.toArray(), [0, 2]);
+  y.lerp_(end, torch.tensor([1, 0])).div_(torch.tensor([3, 2]));
+  assert.deepEqual(y.toArray(), [1, 1]);
+}));
+
 test('views share memory; to() converts dtype; slicing and split', () => tidy(() => {
   const x = torch.arange(12, undefined, 1, { dtype: 'float32' }).reshape([3, 4]);
   const row = x.select(0, 1);
