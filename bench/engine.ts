@@ -30,7 +30,7 @@ function makePlan(threads: number, quick: boolean): Plan {
     seed: 0,
     // Many short rounds: one op takes about a microsecond, and the machine's speed drifts.
     add: { shape: [16], ...(quick ? { warmup: 10_000, repeats: 9, iters: 20_000 } : { warmup: 50_000, repeats: 41, iters: 50_000 }) },
-    convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 11, iters: 5 }) },
+    convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 21, iters: 3 }) },
   };
 }
 
