@@ -66,6 +66,7 @@ class Args {
   // promotion the way a Python scalar does (the `...Scalar` overloads use it).
   at::Tensor wrappedScalar(size_t i) const;
   at::Scalar scalar(size_t i) const;
+  at::Scalar scalar(size_t i, const char* expected) const;  // `expected` names the type in the error
   std::vector<at::Scalar> scalarList(size_t i) const;
   double number(size_t i) const;
   double number(size_t i, double fallback) const { return isNullish(i) ? fallback : number(i); }

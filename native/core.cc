@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <string_view>
 
 #ifndef SMOOTHLAB_LIBTORCH_VERSION
 #define SMOOTHLAB_LIBTORCH_VERSION "unknown"
@@ -151,13 +152,27 @@ bool releaseSlot(Napi::Env env, int64_t index) {
 
 bool release(Napi::Env env, Napi::Value handle) { return releaseSlot(env, slotIndex(handle)); }
 
-Napi::Error torchError(Napi::Env env, const char* op, const std::string& message) {
+namespace {
+// The op a user called, for messages: a Scalar overload's binding (`addScalar`, `mulScalar_`)
+// reports the op's own name (`add`, `mul_`), since users never see the overloads.
+std::string userOpName(const char* binding) {
+  std::string name(binding);
+  constexpr std::string_view kOverload = "Scalar";
+  size_t end = name.size() - (!name.empty() && name.back() == '_' ? 1 : 0);
+  if (end > kOverload.size() && name.compare(end - kOverload.size(), kOverload.size(), kOverload) == 0)
+    name.erase(end - kOverload.size(), kOverload.size());
+  return name;
+}
+}  // namespace
+
+Napi::Error torchError(Napi::Env env, const char* binding, const std::string& message) {
+  const std::string op = userOpName(binding);
   auto* data = env.GetInstanceData<AddonData>();
   if (data != nullptr && !data->errorClass.IsEmpty()) {
     Napi::Object error = data->errorClass.New({Napi::String::New(env, message), Napi::String::New(env, op)});
     return Napi::Error(env, error);
   }
-  return Napi::Error::New(env, std::string(op) + ": " + message);
+  return Napi::Error::New(env, op + ": " + message);
 }
 
 const char* dtypeName(at::ScalarType type) {
@@ -174,7 +189,7 @@ std::string deviceName(const at::Device& device) {
 // ---- Args -------------------------------------------------------------------------------
 
 void Args::fail(size_t i, const std::string& expected) const {
-  throw Napi::TypeError::New(env(), std::string(op_) + ": argument " + std::to_string(i) + " must be " + expected);
+  throw Napi::TypeError::New(env(), userOpName(op_) + ": argument " + std::to_string(i) + " must be " + expected);
 }
 
 at::Tensor& Args::tensor(size_t i) const {
@@ -200,8 +215,10 @@ std::vector<at::Tensor> Args::tensorList(size_t i) const {
   return out;
 }
 
-at::Scalar Args::scalar(size_t i) const {
-  if (i >= info_.Length()) fail(i, "a number");
+at::Scalar Args::scalar(size_t i) const { return scalar(i, "a number, boolean or bigint"); }
+
+at::Scalar Args::scalar(size_t i, const char* expected) const {
+  if (i >= info_.Length()) fail(i, expected);
   Napi::Value v = info_[i];
   if (v.IsNumber()) {
     double x = v.As<Napi::Number>().DoubleValue();
@@ -218,7 +235,7 @@ at::Scalar Args::scalar(size_t i) const {
     if (!lossless) fail(i, "a bigint within int64");
     return at::Scalar(x);
   }
-  fail(i, "a number, boolean or bigint");
+  fail(i, expected);
 }
 
 std::vector<at::Scalar> Args::scalarList(size_t i) const {
@@ -234,7 +251,8 @@ std::vector<at::Scalar> Args::scalarList(size_t i) const {
 }
 
 at::Tensor Args::wrappedScalar(size_t i) const {
-  at::Tensor t = c10::scalar_to_tensor(scalar(i));
+  // Named as the JS API sees the operand: the Tensor overload would have taken a tensor.
+  at::Tensor t = c10::scalar_to_tensor(scalar(i, "a Tensor, number, boolean or bigint"));
   t.unsafeGetTensorImpl()->set_wrapped_number(true);
   return t;
 }

@@ -27,7 +27,11 @@ export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
 }
 
 function operand(x: TensorLike): Handle {
-  return x instanceof Tensor ? x.handle : new Tensor(native.wrappedScalarTensor(x)).handle;
+  if (x instanceof Tensor) return x.handle;
+  if (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'bigint') {
+    throw new TypeError(`where: x and y must be Tensors, numbers, booleans or bigints, got ${typeof x}`);
+  }
+  return new Tensor(native.wrappedScalarTensor(x)).handle;
 }
 
 /** Matrix product with broadcasting (torch.matmul). */

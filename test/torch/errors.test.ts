@@ -36,6 +36,13 @@ test('bad arguments are TypeErrors naming the problem', () => {
   assert.throws(() => nn.functional.dropout(torch.zeros([2]), 1.5), /dropout probability/);
   assert.throws(() => torch.manualSeed(-1), /non-negative integer/);
   assert.throws(() => torch.zeros([2, 2]).item(), /one element/);
+  // The Scalar overloads (addScalar, mul_'s mulScalar_) report the op the user called.
+  const x = torch.ones([2]);
+  assert.throws(() => x.add('a' as unknown as number), /^TypeError: add: argument 1 must be a Tensor, number, boolean or bigint$/);
+  assert.throws(() => x.mul_({} as unknown as number), /^TypeError: mul_: argument 1 must be a Tensor, number, boolean or bigint$/);
+  assert.throws(() => torch.where(x.gt(0), x, 'z' as unknown as number), /where: x and y must be Tensors, numbers, booleans or bigints, got string/);
+  assert.throws(() => torch.tensor([true]).sub(true), (e: torch.TorchError) => e instanceof torch.TorchError && e.op === 'sub' && /Subtraction/.test(e.message));
+  x.dispose();
 });
 
 test('backward on a tensor that does not require grad is an error, not an abort', () => {
