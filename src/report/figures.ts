@@ -12,6 +12,7 @@ import { reliabilityDiagram } from './reliability.js';
 import type { ResultRow } from './results.js';
 import { summarizeResults } from './results.js';
 import { scatterChart, type ScatterSeries } from './scatter.js';
+import { formatFixed } from './tables.js';
 import { labelMatrix, smoothingLossFloor, type SmoothingConvention } from './smoothing.js';
 import type { Figure } from './svg.js';
 
@@ -102,7 +103,7 @@ export function reliabilityPanels(calibration: RunCalibration[]): Figure[][] {
   const picks = firstPerEpsilon(calibration);
   const before = picks.map((c) => reliabilityDiagram({ bins: c.bins, ece: c.ece, title: epsLabel(c.epsilon), color: categoryColor(0) }));
   const after = picks.every((c) => c.binsScaled)
-    ? picks.map((c) => reliabilityDiagram({ bins: c.binsScaled!, ece: c.eceScaled, title: `${epsLabel(c.epsilon)}, T=${c.temperature?.toFixed(2) ?? '?'}`, color: categoryColor(2) }))
+    ? picks.map((c) => reliabilityDiagram({ bins: c.binsScaled!, ece: c.eceScaled, title: `${epsLabel(c.epsilon)}, T=${c.temperature === undefined ? '?' : formatFixed(c.temperature, 2)}`, color: categoryColor(2) }))
     : [];
   return after.length ? [before, after] : [before];
 }

@@ -7,7 +7,7 @@ export { reportFigures, firstPerEpsilon, samplesFigure, labelHistogramFigure, la
 export { describeResults } from './narrative.js';
 export { projectOntoTemplates, type Activations } from './projection.js';
 export { summarizeResults, meanSpread, METRICS, type ResultRow, type SummaryRow, type Stat } from './results.js';
-export { toJson, toCsv, toMarkdown, toHtmlTable, formatCell, runsTable, summaryTable, resultFiles, type Table, type TableColumn, type CellValue } from './tables.js';
+export { toJson, toCsv, toMarkdown, toHtmlTable, formatCell, formatFixed, runsTable, summaryTable, resultFiles, type Table, type TableColumn, type CellValue } from './tables.js';
 export { smoothedTarget, labelMatrix, smoothingLossFloor, type SmoothingConvention } from './smoothing.js';
 export { lineChart, type LineChartOptions, type LineSeries, type HorizontalLine } from './line.js';
 export { barChart, type BarChartOptions, type BarSeries } from './bar.js';

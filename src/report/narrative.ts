@@ -2,6 +2,7 @@
 // epsilon, before and after temperature scaling), with the caveat that single seeds warrant.
 import type { ReportData } from './data.js';
 import { summarizeResults, type Stat, type SummaryRow } from './results.js';
+import { formatFixed } from './tables.js';
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 const withSpread = (s: Stat, f: (v: number) => string) => (Number.isFinite(s.spread) ? `${f(s.mean)} ± ${f(s.spread)}` : f(s.mean));
@@ -27,14 +28,15 @@ function compare(base: SummaryRow, other: SummaryRow): string[] {
 function temperatureSentence(rows: SummaryRow[]): string | undefined {
   const scaled = rows.filter((r) => r.temperature && r.eceScaled);
   if (scaled.length === 0) return undefined;
-  const parts = scaled.map((r) => `ε=${r.epsilon}: T=${r.temperature!.mean.toFixed(2)}, ECE ${pct(r.ece.mean)} → ${pct(r.eceScaled!.mean)}`);
-  const over = scaled.filter((r) => r.temperature!.mean > 1).map((r) => `ε=${r.epsilon}`);
-  const under = scaled.filter((r) => r.temperature!.mean < 1).map((r) => `ε=${r.epsilon}`);
+  const parts = scaled.map((r) => `ε=${r.epsilon}: T=${formatFixed(r.temperature!.mean, 2)}, ECE ${pct(r.ece.mean)} → ${pct(r.eceScaled!.mean)}`);
+  const runs = (keep: (t: number) => boolean) => scaled.filter((r) => keep(r.temperature!.mean)).map((r) => `ε=${r.epsilon}`);
+  const [uniform, over, under] = [runs((t) => t === Infinity), runs((t) => t > 1 && t < Infinity), runs((t) => t < 1)];
   const reading = [
     over.length ? `T > 1 (over-confident before scaling) for ${over.join(', ')}` : '',
     under.length ? `T < 1 (under-confident) for ${under.join(', ')}` : '',
+    uniform.length ? `T = ∞ for ${uniform.join(', ')}: no temperature beats predicting every class equally likely, so those logits carry no usable confidence` : '',
   ].filter(Boolean).join('; ');
-  return `Temperature scaling (one scalar fitted on validation data) gives ${parts.join('; ')}${reading ? `. The fitted temperature is ${reading}` : ''}.`;
+  return `Temperature scaling (one scalar, fitted on one half of the test set and applied to the other, both ways) gives ${parts.join('; ')}${reading ? `. The fitted temperature is ${reading}` : ''}.`;
 }
 
 /** Sentences describing what the results show, for the report's "What this run shows" section. */

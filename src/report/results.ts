@@ -12,7 +12,10 @@ export interface ResultRow {
   accuracy: number;
   nll: number;
   ece: number;
-  /** The temperature fitted on validation data (Guo et al. 2017); > 1 means the model was over-confident. */
+  /**
+   * The fitted temperature (Guo et al. 2017; the study cross-fits it on two halves of the test set);
+   * > 1 means the model was over-confident, Infinity that no temperature beats the uniform prediction.
+   */
   temperature?: number;
   /** NLL after dividing the logits by the temperature. */
   nllScaled?: number;
@@ -45,13 +48,16 @@ export interface SummaryRow {
 /** The metrics a ResultRow can carry, in table order. */
 export const METRICS = ['accuracy', 'nll', 'ece', 'temperature', 'nllScaled', 'eceScaled'] as const;
 
-/** Mean and sample standard deviation of the finite values. */
+/**
+ * Mean and sample standard deviation of the values, NaN counting as missing. An infinite value (a
+ * temperature) makes the mean infinite and the spread NaN: there is no finite summary to give.
+ */
 export function meanSpread(values: number[]): Stat {
-  const v = values.filter(Number.isFinite);
+  const v = values.filter((x) => !Number.isNaN(x));
   const n = v.length;
   if (n === 0) return { mean: NaN, spread: NaN, n: 0 };
   const mean = v.reduce((a, b) => a + b, 0) / n;
-  const spread = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const spread = n > 1 && Number.isFinite(mean) ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
   return { mean, spread, n };
 }
 

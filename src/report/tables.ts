@@ -3,7 +3,11 @@
 import { escapeHtml } from './escape.js';
 import { summarizeResults, type ResultRow, type Stat } from './results.js';
 
-/** A table cell: text, a number (NaN means missing) or null (missing). */
+/**
+ * A table cell: text, a number (NaN means missing) or null (missing). ±Infinity is a value (a fitted
+ * temperature is Infinity when no scaling beats the uniform prediction): people see ∞, CSV gets inf
+ * (what pandas and numpy read), and JSON, which has no infinity, gets null.
+ */
 export type CellValue = string | number | null;
 
 /** One column: its machine key, its human header and how people see its numbers. */
@@ -23,7 +27,13 @@ export interface Table {
   rows: Record<string, CellValue>[];
 }
 
-const missing = (v: CellValue | undefined): v is null | undefined => v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v));
+const missing = (v: CellValue | undefined): v is null | undefined => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
+const infinite = (v: CellValue | undefined): boolean => v === Infinity || v === -Infinity;
+
+/** A number rounded to `digits` for people, with ∞ for Infinity. */
+export function formatFixed(value: number, digits: number): string {
+  return infinite(value) ? (value > 0 ? '∞' : '−∞') : value.toFixed(digits);
+}
 
 function machineKeys(table: Table): string[] {
   return table.columns.flatMap((c) => (c.spreadKey ? [c.key, c.spreadKey] : [c.key]));
@@ -33,6 +43,7 @@ function machineKeys(table: Table): string[] {
 export function formatCell(column: TableColumn, value: CellValue | undefined): string {
   if (missing(value)) return '';
   if (typeof value === 'string') return value;
+  if (infinite(value)) return formatFixed(value as number, 0);
   switch (column.format) {
     case 'percent': return (value * 100).toFixed(column.digits ?? 2);
     case 'fixed': return value.toFixed(column.digits ?? 3);
@@ -47,16 +58,17 @@ function humanCell(column: TableColumn, row: Record<string, CellValue>): string 
   return main && !missing(spread) ? `${main} ± ${formatCell(column, spread)}` : main;
 }
 
-/** Writes the rows as a JSON array of objects (NaN becomes null), pretty-printed. */
+/** Writes the rows as a JSON array of objects (NaN and ±Infinity become null), pretty-printed. */
 export function toJson(table: Table): string {
   const keys = machineKeys(table);
-  const rows = table.rows.map((row) => Object.fromEntries(keys.map((k) => [k, missing(row[k]) ? null : row[k]])));
+  const rows = table.rows.map((row) => Object.fromEntries(keys.map((k) => [k, missing(row[k]) || infinite(row[k]) ? null : row[k]])));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
 // RFC 4180: quote fields holding a comma, quote or line break, doubling inner quotes.
 function csvField(value: CellValue | undefined): string {
   if (missing(value)) return '';
+  if (infinite(value)) return value === Infinity ? 'inf' : '-inf';
   const s = String(value);
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }

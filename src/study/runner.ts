@@ -22,6 +22,7 @@ import type { Tensor } from '../torch/tensor.js';
 import { fromDataLoader } from '../train/batches.js';
 import { fit } from '../train/fit.js';
 import type { History } from '../train/history.js';
+import { stringifyState } from '../utils/state_json.js';
 import { type ChannelStats, labelHistogram } from '../vision/datasets/stats.js';
 import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import { denormalize } from '../vision/transforms/functional/convert.js';
@@ -114,7 +115,8 @@ async function trainRun(config: StudyConfig, dir: string, initial: FeatureModel,
     if (!completed || options.signal?.aborted) return null;
     const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, config.device as Device);
     const finished = { history: historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), evaluation };
-    writeFileAtomic(join(runDir, 'evaluation.json'), JSON.stringify(finished));
+    // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
+    writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
     return finished;
   } finally {
     logger.close();

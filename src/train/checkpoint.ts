@@ -1,10 +1,12 @@
 // Checkpoints: any nested state (model and optimizer state dicts, scheduler, RNG state, history)
 // in one safetensors file. Tensors become named entries; everything else is JSON in the header's
-// metadata, with {"$tensor": name} where a tensor stood. torch.save writes it atomically, so a
+// metadata, with {"$tensor": name} where a tensor stood (and {"$number": "NaN"} for a non-finite
+// number, as in utils/state_json.ts). torch.save writes it atomically, so a
 // crash leaves either the previous checkpoint or the new one, never a torn file.
 import { existsSync } from 'node:fs';
 import { Tensor } from '../torch/tensor.js';
 import { load, loadMetadata, save } from '../torch/serialization.js';
+import { encodeNumber, isEncodedNumber } from '../utils/state_json.js';
 
 const STATE_KEY = 'smoothlab.checkpoint';
 const FORMAT_VERSION = 1;
@@ -23,7 +25,7 @@ function split(value: unknown, path: string, tensors: Map<string, Tensor>): Json
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, split(v, path ? `${path}.${k}` : k, tensors)]));
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) };
+  if (typeof value === 'number') return encodeNumber(value) as Json;
   if (value === undefined || typeof value === 'function' || typeof value === 'bigint' || typeof value === 'symbol') {
     throw new TypeError(`saveCheckpoint: ${path} holds a ${typeof value}, which a checkpoint cannot store`);
   }
@@ -32,13 +34,13 @@ function split(value: unknown, path: string, tensors: Map<string, Tensor>): Json
 
 function join(value: Json, tensors: Record<string, Tensor>, file: string): unknown {
   if (Array.isArray(value)) return value.map((v) => join(v, tensors, file));
+  if (isEncodedNumber(value)) return Number(value.$number);
   if (value !== null && typeof value === 'object') {
     if (typeof value.$tensor === 'string') {
       const t = tensors[value.$tensor];
       if (!t) throw new Error(`loadCheckpoint: ${file} refers to a tensor '${value.$tensor}' it does not hold`);
       return t;
     }
-    if (typeof value.$number === 'string') return Number(value.$number);
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, join(v, tensors, file)]));
   }
   return value;

@@ -68,6 +68,13 @@ test('describeResults: single seeds get a caveat, label noise gets its own group
   const noisy = { ...one, results: [...one.results, ...one.results.map((r) => ({ ...r, labelNoise: 0.2, run: `${r.run}-noisy` }))] };
   assert.match(report.describeResults(noisy).join(' '), /With 20% of the training labels replaced at random/);
   assert.deepEqual(report.describeResults({ ...one, results: [] }), ['No results yet: the study has not finished a run.']);
+  // Random labels: T fitted to Infinity is read as "no usable confidence", not as over-confidence.
+  const hopeless = { ...one, results: one.results.map((r) => (r.epsilon === 0 ? { ...r, temperature: Infinity } : r)) };
+  const hopelessText = report.describeResults(hopeless).join(' ');
+  assert.match(hopelessText, /ε=0: T=∞, ECE/);
+  assert.match(hopelessText, /T = ∞ for ε=0: no temperature beats predicting every class equally likely/);
+  assert.doesNotMatch(hopelessText, /over-confident before scaling\) for ε=0/);
+  assert.ok(report.renderReport(hopeless).includes('T=∞'), 'the reliability panel title too');
 });
 
 test('a minimal ReportData (only the required parts) renders', () => {

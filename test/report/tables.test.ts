@@ -72,3 +72,21 @@ test('resultFiles: results.json holds summary and runs; missing metrics leave th
   const noisy = report.summaryTable([{ run: 'r', epsilon: 0, seed: 0, labelNoise: 0.2, accuracy: 0.5, nll: 1, ece: 0.1 }]);
   assert.equal(noisy.columns[0].key, 'label_noise');
 });
+
+// Random labels: no temperature beats the uniform prediction, so the fitted T is Infinity.
+test('an infinite temperature reads ∞ for people, inf in CSV, null in JSON, and in the narrative', () => {
+  const random: report.ResultRow[] = [
+    { run: 'eps0-seed1', epsilon: 0, seed: 1, accuracy: 0.1, nll: 2.4, ece: 0.2, temperature: Infinity, nllScaled: 2.302, eceScaled: 0.001 },
+    { run: 'eps0.1-seed1', epsilon: 0.1, seed: 1, accuracy: 0.1, nll: 2.35, ece: 0.1, temperature: 2.5, nllScaled: 2.31, eceScaled: 0.01 },
+  ];
+  const runs = report.runsTable(random);
+  assert.match(report.toMarkdown(runs).trim().split('\n')[2], /\| 10\.00 \| 2\.4000 \| 20\.00 \| ∞ \| 2\.3020 \|/);
+  assert.match(report.toHtmlTable(runs), /<td class="num">∞<\/td>/);
+  assert.equal(report.toCsv(runs).trim().split('\n')[1].split(',')[6], 'inf');
+  assert.equal((JSON.parse(report.toJson(runs)) as { temperature: number | null }[])[0].temperature, null);
+  assert.equal(report.formatFixed(-Infinity, 2), '−∞');
+  const summary = report.toMarkdown(report.summaryTable(random));
+  assert.match(summary.trim().split('\n')[2], /\| ∞ \|/, 'one seed: ∞ with no spread');
+  assert.deepEqual(report.meanSpread([2, Infinity]), { mean: Infinity, spread: NaN, n: 2 });
+  assert.deepEqual(report.meanSpread([1, NaN, 3]), { mean: 2, spread: Math.SQRT2, n: 2 }, 'NaN is missing');
+});
