@@ -2,15 +2,17 @@
 // A download is written to a temporary name beside its target and renamed into place only once
 // complete and verified; an archive is extracted into a temporary folder that is renamed into
 // place only once every entry is out. On any failure the temporary files are removed, so a
-// dataset folder holds either nothing new or a complete, verified copy.
-import { createHash, randomBytes } from 'node:crypto';
+// dataset folder holds either nothing new or a complete, verified copy; what a killed process left
+// is swept by the next download of the same file.
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { removeStaleTemporaries, temporaryPath } from '../../utils/temporary.js';
 import { extractTarGz } from './tar.js';
 
 /** Where to fetch a file and its published MD5 (lower-case hex). */
@@ -75,11 +77,6 @@ async function open200(url: string, idleTimeoutMs: number): Promise<{ response: 
   throw new Error(`more than ${MAX_REDIRECTS} redirects`);
 }
 
-/** A name beside `path` that no other process picks: <dir>/.<name>.<pid>-<random>.part */
-export function temporaryPath(path: string, suffix = 'part'): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.${suffix}`);
-}
-
 /**
  * Downloads `resource.url` to `dest`, checking the byte count the server announced and the MD5.
  * The file appears at `dest` only when both are right; on any failure nothing is left behind
@@ -91,7 +88,8 @@ export async function downloadFile(resource: Resource, dest: string, options: Do
   const expected = resource.md5.toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(expected)) throw new TypeError(`download: md5 must be 32 hex digits, got ${JSON.stringify(resource.md5)}`);
   await mkdir(dirname(dest), { recursive: true });
-  const part = temporaryPath(dest);
+  removeStaleTemporaries(dest);
+  const part = temporaryPath(dest, 'part');
   try {
     let response: IncomingMessage;
     try {
@@ -158,6 +156,7 @@ export async function downloadAndExtract(resource: Resource, root: string, archi
   const archive = join(root, archiveName);
   const hadArchive = await checkMd5(archive, resource.md5);
   if (!hadArchive) await downloadFile(resource, archive, options);
+  removeStaleTemporaries(target);
   const staging = temporaryPath(target, 'extract');
   try {
     await mkdir(staging);

@@ -3,6 +3,7 @@
 // every failure the dataset root holds nothing new.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -77,6 +78,15 @@ test('good archive: downloaded, MD5-checked, extracted atomically, then read; no
   const before = requests.length;
   await CIFAR10.load({ root, download: true, source: { url: `${base}/good.tar.gz`, md5: md5(good) } });
   assert.equal(requests.length, before);
+});
+
+test('what a killed download left (a .part, a half-extracted folder) is swept by the next one', async (t) => {
+  const root = tempRoot(t);
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  writeFileSync(join(root, `.cifar-10-python.tar.gz.${dead}-0badc0de.part`), good.subarray(0, 100));
+  mkdirSync(join(root, `.cifar-10-batches-py.${dead}-0badf00d.extract`, 'cifar-10-batches-py'), { recursive: true });
+  await CIFAR10.load({ root, download: true, source: { url: `${base}/good.tar.gz`, md5: md5(good) } });
+  assert.deepEqual(readdirSync(root).sort(), ['cifar-10-batches-py', 'cifar-10-python.tar.gz']);
 });
 
 test('redirects are followed', async (t) => {
