@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
-#include <string_view>
 
 #ifndef SMOOTHLAB_LIBTORCH_VERSION
 #define SMOOTHLAB_LIBTORCH_VERSION "unknown"
@@ -153,15 +152,13 @@ bool releaseSlot(Napi::Env env, int64_t index) {
 bool release(Napi::Env env, Napi::Value handle) { return releaseSlot(env, slotIndex(handle)); }
 
 namespace {
-// The op a user called, for messages: a Scalar overload's binding (`addScalar`, `mulScalar_`)
-// reports the op's own name (`add`, `mul_`), since users never see the overloads.
+// The op a user called, for messages: a Scalar overload's binding (`addScalar`, `mulScalar_`,
+// `whereScalarOther`) reports the op's own name (`add`, `mul_`, `where`); users never see overloads.
 std::string userOpName(const char* binding) {
   std::string name(binding);
-  constexpr std::string_view kOverload = "Scalar";
-  size_t end = name.size() - (!name.empty() && name.back() == '_' ? 1 : 0);
-  if (end > kOverload.size() && name.compare(end - kOverload.size(), kOverload.size(), kOverload) == 0)
-    name.erase(end - kOverload.size(), kOverload.size());
-  return name;
+  size_t at = name.rfind("Scalar");
+  if (at == std::string::npos || at == 0) return name;
+  return name.substr(0, at) + (name.back() == '_' ? "_" : "");
 }
 }  // namespace
 
@@ -438,10 +435,6 @@ SMOOTHLAB_OP(disposeAll) {
   return env.Undefined();
 }
 
-// A 0-dim "wrapped number" tensor holding a JS scalar, for the few ops that have no Scalar overload
-// (torch.where): it promotes like a Python scalar, not like a 0-dim tensor.
-SMOOTHLAB_OP(wrappedScalarTensor) { return wrap(env, a.wrappedScalar(0)); }
-
 SMOOTHLAB_OP(memory) {
   auto out = Napi::Object::New(env);
   out.Set("tensors", Napi::Number::New(env, static_cast<double>(liveStats().tensors)));
@@ -548,7 +541,6 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   SMOOTHLAB_EXPORT(exports, sameStorage);
   SMOOTHLAB_EXPORT(exports, dispose);
   SMOOTHLAB_EXPORT(exports, disposeAll);
-  SMOOTHLAB_EXPORT(exports, wrappedScalarTensor);
   SMOOTHLAB_EXPORT(exports, memory);
   SMOOTHLAB_EXPORT(exports, requiresGrad);
   SMOOTHLAB_EXPORT(exports, setRequiresGrad);

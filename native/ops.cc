@@ -95,8 +95,11 @@ SMOOTHLAB_OP(clamp) {
   if (!a.isNullish(2)) hi = a.scalar(2);
   return wrap(env, at::clamp(a.tensor(0), lo, hi));
 }
-// (condition, x, y): JS passes a scalar x or y as a wrappedScalarTensor.
+// (condition, x, y): where.self and its overloads for a scalar x (ScalarSelf), y (ScalarOther) or both.
 SMOOTHLAB_OP(where) { return wrap(env, at::where(a.tensor(0), a.tensor(1), a.tensor(2))); }
+SMOOTHLAB_OP(whereScalarSelf) { return wrap(env, at::where(a.tensor(0), a.wrappedScalar(1), a.tensor(2))); }
+SMOOTHLAB_OP(whereScalarOther) { return wrap(env, at::where(a.tensor(0), a.tensor(1), a.wrappedScalar(2))); }
+SMOOTHLAB_OP(whereScalar) { return wrap(env, at::where(a.tensor(0), a.wrappedScalar(1), a.wrappedScalar(2))); }
 // lerp takes its weight as a tensor of the same dtype (lerp.Tensor) or as a Scalar (lerp.Scalar),
 // not as a wrapped number.
 SMOOTHLAB_OP(lerp) { return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.tensor(2))); }
@@ -255,7 +258,7 @@ void registerOps(Napi::Env env, Napi::Object exports) {
   X(logicalNot) X(isnan) X(isinf) X(isfinite) X(contiguous) X(channelsLast) X(clone) X(detach)
 #define XS(name) X(name) X(name##Scalar)
   XS(add) XS(sub) XS(mul) XS(div) XS(pow) XS(remainder) XS(fmod) XS(maximum) XS(minimum) XS(atan2)
-  XS(eq) XS(ne) XS(lt) XS(le) XS(gt) XS(ge) XS(logicalAnd) XS(logicalOr) XS(logicalXor) X(clamp) X(where)
+  XS(eq) XS(ne) XS(lt) XS(le) XS(gt) XS(ge) XS(logicalAnd) XS(logicalOr) XS(logicalXor) X(clamp) X(where) X(whereScalarSelf) X(whereScalarOther) X(whereScalar)
   XS(lerp) X(allclose)
   X(add_) X(addScalar_) X(sub_) X(subScalar_) X(mul_) X(mulScalar_) X(div_) X(divScalar_)
   X(addcmul_) X(addcdiv_) X(lerp_) X(lerpScalar_) X(copy_) X(zero_) X(fill_)

@@ -1,6 +1,5 @@
 // Operations on several tensors, as free functions (torch.cat, torch.where, ...).
 import { type Handle, native } from './native.js';
-import { tidy } from './memory.js';
 import { type TensorLike, Tensor } from './tensor.js';
 
 function handles(tensors: Tensor[], where: string): Handle[] {
@@ -20,18 +19,9 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
 
 /** x where condition is true, y elsewhere (either may be a number). */
 export function where(condition: Tensor, x: TensorLike, y: TensorLike): Tensor {
-  if (x instanceof Tensor && y instanceof Tensor) return new Tensor(native.where(condition.handle, x.handle, y.handle));
-  // libtorch 1.13's where has no Scalar overloads in C++ for every mix, so scalars become
-  // temporary wrapped-number tensors, which promote like Python scalars.
-  return tidy(() => new Tensor(native.where(condition.handle, operand(x), operand(y))));
-}
-
-function operand(x: TensorLike): Handle {
-  if (x instanceof Tensor) return x.handle;
-  if (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'bigint') {
-    throw new TypeError(`where: x and y must be Tensors, numbers, booleans or bigints, got ${typeof x}`);
-  }
-  return new Tensor(native.wrappedScalarTensor(x)).handle;
+  const c = condition.handle;
+  if (x instanceof Tensor) return new Tensor(y instanceof Tensor ? native.where(c, x.handle, y.handle) : native.whereScalarOther(c, x.handle, y));
+  return new Tensor(y instanceof Tensor ? native.whereScalarSelf(c, x, y.handle) : native.whereScalar(c, x, y));
 }
 
 /** Matrix product with broadcasting (torch.matmul). */

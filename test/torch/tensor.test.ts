@@ -66,8 +66,8 @@ test('ops taking a tensor or a scalar pick the matching overload', () => tidy(()
   assert.deepEqual(torch.where(c, i, 0).dtype, 'int64');
   assert.deepEqual(torch.where(c, 2, 0.5).toArray(), [2, 0.5]);
   assert.equal(torch.where(c, half, 3).dtype, 'float16');
-  // where's temporary scalar tensors are released: only the four results remain.
-  assert.equal(torch.memory().tensors, start + 4);
+  assert.deepEqual(torch.where(c, 7, i).toArray(), [7, 2]);
+  assert.equal(torch.memory().tensors, start + 5, 'only the results are alive');
 
   const x = torch.tensor([1, 2]);
   const end = torch.tensor([3, 4]);
