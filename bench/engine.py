@@ -26,6 +26,31 @@ def add_case(plan):
     return run
 
 
+# Other small ops, one binding each (bench/engine.ts SMALL_OPS mirrors these).
+SMALL_OPS = {
+    "mul(0.5)": lambda a, b, m: a.mul(0.5),
+    "relu()": lambda a, b, m: a.relu(),
+    "sum()": lambda a, b, m: a.sum(),
+    "view(4, 4)": lambda a, b, m: a.view(4, 4),
+    "add_(b)": lambda a, b, m: a.add_(b),
+    "where(m, a, 0)": lambda a, b, m: torch.where(m, a, 0),
+}
+
+
+def small_op_case(plan, name):
+    """One small op, its result freed at once."""
+    a = torch.randn(plan["shape"])
+    b = torch.randn(plan["shape"]) * 1e-6  # add_ repeated millions of times stays finite
+    m = a > 0
+    op = SMALL_OPS[name]
+
+    def run(n):
+        for _ in range(n):
+            op(a, b, m)
+
+    return run
+
+
 def conv_bn_relu_case(plan):
     """conv 3x3 + batch norm (training, running stats) + relu, forward and backward."""
     n, c, h, w = plan["input"]
@@ -56,6 +81,7 @@ def main():
     torch.set_num_threads(plan["threads"])
     torch.manual_seed(plan["seed"])
     cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"])}
+    cases.update({name: small_op_case(plan["add"], name) for name in SMALL_OPS})
     print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)

@@ -54,6 +54,31 @@ function addTimers(plan: Plan['add']): { timers: Timer[]; release: () => void } 
   return { timers: [disposeEach, tidyBatches], release: () => torch.dispose([a, b]) };
 }
 
+// Other small ops, one binding each: the overhead is not only add's. Mirrors SMALL_OPS in engine.py.
+const SMALL_OPS: Record<string, (a: torch.Tensor, b: torch.Tensor, m: torch.Tensor) => torch.Tensor> = {
+  'mul(0.5)': (a) => a.mul(0.5),
+  'relu()': (a) => a.relu(),
+  'sum()': (a) => a.sum(),
+  'view(4, 4)': (a) => a.view([4, 4]),
+  'add_(b)': (a, b) => a.add_(b),
+  'where(m, a, 0)': (a, _b, m) => torch.where(m, a, 0),
+};
+
+function smallOpTimer(plan: Plan['add'], name: string): { timer: Timer; release: () => void } {
+  const a = torch.randn(plan.shape);
+  const b = torch.tidy(() => torch.randn(plan.shape).mul(1e-6)); // add_ repeated millions of times stays finite
+  const m = a.gt(0);
+  const op = SMALL_OPS[name];
+  const inPlace = name.includes('_(');
+  const timer = timeSync((n) => {
+    for (let i = 0; i < n; i++) {
+      const y = op(a, b, m);
+      if (!inPlace) y.dispose(); // an in-place op returns `a` itself
+    }
+  });
+  return { timer, release: () => torch.dispose([a, b, m]) };
+}
+
 // One training-style step of the first half of a ResNet block; mirrors conv_bn_relu_case in engine.py.
 function convBnReluTimer(plan: Plan['convBnRelu']): { timer: Timer; release: () => void } {
   const c = plan.input[1];
@@ -106,6 +131,12 @@ async function main(): Promise<void> {
   const add = addTimers(plan.add);
   const adds = await takeTurns(plan.add, [...add.timers, py.timer('add')]);
   add.release();
+  const smallOps: [string, Turns][] = [];
+  for (const name of Object.keys(SMALL_OPS)) {
+    const op = smallOpTimer(plan.add, name);
+    smallOps.push([name, await takeTurns({ ...plan.add, repeats: Math.ceil(plan.add.repeats / 2) }, [op.timer, py.timer(name)])]);
+    op.release();
+  }
   const conv = convBnReluTimer(plan.convBnRelu);
   const convs = await takeTurns(plan.convBnRelu, [conv.timer, py.timer('convBnRelu')]);
   conv.release();
@@ -114,16 +145,18 @@ async function main(): Promise<void> {
 
   console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
     `PyTorch ${py.ready.version} with ${py.ready.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
-  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${plan.convBnRelu.repeats} of the conv step);\n` +
+  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step);\n` +
     'ratio = median over rounds of smoothlab / PyTorch measured back to back, > 1 means smoothlab is faster\n');
-  const row = (name: string, turns: Turns, i: number, ref: number, unit: string, min: number) => {
+  const row = (name: string, turns: Turns, i: number, ref: number, unit: string, min?: number) => {
     const ratio = turns.ratio(i, ref);
-    return [name, fmt(turns.rate(i), unit), fmt(turns.rate(ref), unit), ratio.toFixed(2), `${ratio >= min ? 'met' : 'NOT met'} (>= ${min.toFixed(2)})`];
+    const target = min === undefined ? '' : `${ratio >= min ? 'met' : 'NOT met'} (>= ${min.toFixed(2)})`;
+    return [name, fmt(turns.rate(i), unit), fmt(turns.rate(ref), unit), ratio.toFixed(2), target];
   };
   printTable([
     ['case', 'smoothlab', 'PyTorch', 'ratio', 'target'],
     row(`add [${plan.add.shape}] f32, dispose() each`, adds, 0, 2, 'ops/s', 1),
     row(`add [${plan.add.shape}] f32, tidy() per ${TIDY_BATCH}`, adds, 1, 2, 'ops/s', 1),
+    ...smallOps.map(([name, turns]) => row(`  ${name}${name.includes('_(') ? ', in place' : ', dispose() each'}`, turns, 0, 1, 'ops/s')),
     row(`conv3x3+bn+relu fwd+bwd [${plan.convBnRelu.input}]`, convs, 0, 1, 'img/s', 0.95),
   ]);
   if (leaked !== 0) console.log(`\nwarning: the benchmark left ${leaked} smoothlab tensors alive`);

@@ -41,6 +41,10 @@ bool release(Napi::Env env, Napi::Value handle);
 // The tensor behind a handle, or nullptr when the handle is stale or not a handle at all.
 at::Tensor* lookup(Napi::Value handle);
 
+// What the operand of a Scalar overload could have been (the Tensor overload takes a tensor), for
+// its error message.
+inline constexpr const char* kTensorLike = "a Tensor, number, boolean or bigint";
+
 // Builds the JS error for a libtorch failure inside `op` (a TorchError when JS registered it).
 Napi::Error torchError(Napi::Env env, const char* op, const std::string& message);
 

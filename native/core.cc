@@ -248,8 +248,7 @@ std::vector<at::Scalar> Args::scalarList(size_t i) const {
 }
 
 at::Tensor Args::wrappedScalar(size_t i) const {
-  // Named as the JS API sees the operand: the Tensor overload would have taken a tensor.
-  at::Tensor t = c10::scalar_to_tensor(scalar(i, "a Tensor, number, boolean or bigint"));
+  at::Tensor t = c10::scalar_to_tensor(scalar(i, kTensorLike));
   t.unsafeGetTensorImpl()->set_wrapped_number(true);
   return t;
 }

@@ -97,9 +97,9 @@ SMOOTHLAB_OP(clamp) {
 }
 // (condition, x, y): where.self and its overloads for a scalar x (ScalarSelf), y (ScalarOther) or both.
 SMOOTHLAB_OP(where) { return wrap(env, at::where(a.tensor(0), a.tensor(1), a.tensor(2))); }
-SMOOTHLAB_OP(whereScalarSelf) { return wrap(env, at::where(a.tensor(0), a.wrappedScalar(1), a.tensor(2))); }
-SMOOTHLAB_OP(whereScalarOther) { return wrap(env, at::where(a.tensor(0), a.tensor(1), a.wrappedScalar(2))); }
-SMOOTHLAB_OP(whereScalar) { return wrap(env, at::where(a.tensor(0), a.wrappedScalar(1), a.wrappedScalar(2))); }
+SMOOTHLAB_OP(whereScalarSelf) { return wrap(env, at::where(a.tensor(0), a.scalar(1, kTensorLike), a.tensor(2))); }
+SMOOTHLAB_OP(whereScalarOther) { return wrap(env, at::where(a.tensor(0), a.tensor(1), a.scalar(2, kTensorLike))); }
+SMOOTHLAB_OP(whereScalar) { return wrap(env, at::where(a.tensor(0), a.scalar(1, kTensorLike), a.scalar(2, kTensorLike))); }
 // lerp takes its weight as a tensor of the same dtype (lerp.Tensor) or as a Scalar (lerp.Scalar),
 // not as a wrapped number.
 SMOOTHLAB_OP(lerp) { return wrap(env, at::lerp(a.tensor(0), a.tensor(1), a.tensor(2))); }
