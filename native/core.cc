@@ -206,7 +206,7 @@ std::vector<at::Tensor> Args::tensorList(size_t i) const {
   for (uint32_t k = 0; k < array.Length(); ++k) {
     Napi::Value v = array.Get(k);
     at::Tensor* t = lookup(v);
-    if (t == nullptr) fail(i, "an array of live Tensors (one was disposed)");
+    if (t == nullptr) fail(i, v.IsNumber() ? "an array of live Tensors (one was disposed)" : "an array of Tensors");
     out.push_back(*t);
   }
   return out;

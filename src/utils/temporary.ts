@@ -21,14 +21,12 @@ function processAlive(pid: number): boolean {
   }
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Removes the temporaries of `path` (files or folders, any suffix) whose writing process is gone.
  * Best effort: a folder that cannot be listed, or an entry that cannot be removed, is left as is.
  */
 export function removeStaleTemporaries(path: string): void {
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)-[0-9a-f]{8}\\.[a-z]+$`);
+  const prefix = `.${basename(path)}.`;
   let names: string[];
   try {
     names = readdirSync(dirname(path));
@@ -36,7 +34,7 @@ export function removeStaleTemporaries(path: string): void {
     return;
   }
   for (const name of names) {
-    const match = pattern.exec(name);
+    const match = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{8}\.[a-z]+$/.exec(name.slice(prefix.length)) : null;
     if (!match || processAlive(Number(match[1]))) continue;
     try {
       rmSync(join(dirname(path), name), { recursive: true, force: true });
