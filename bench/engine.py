@@ -4,7 +4,8 @@ The driver starts `/usr/bin/python3 bench/engine.py '<plan JSON>'` (Debian's pyt
 libtorch that smoothlab links). It prints one JSON line {version, threads} when ready, then for each
 request line `{"case": name, "iters": n}` on stdin runs the case n times and prints one JSON line
 {"seconds": s}. The driver alternates these requests with its own repeats, so that a change in
-machine load hits both sides alike. Only torch and the stdlib are imported.
+machine load hits both sides alike. Only torch, the stdlib and (for the ResNet-18 step) torchvision
+are imported.
 """
 import json
 import sys
@@ -74,13 +75,33 @@ def conv_bn_relu_case(plan):
     return run
 
 
+def resnet18_step_case(plan):
+    """One training step of the pipeline's model: ResNet-18, AdamW, cross-entropy with smoothing 0.1."""
+    import torchvision  # only this case needs it
+
+    n, c, h, w = plan["input"]
+    model = torchvision.models.resnet18(weights=None, num_classes=10)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=1e-2)
+    x = torch.randn(n, c, h, w)
+    y = torch.randint(0, 10, (n,))
+    model.train()
+
+    def run(steps):
+        for _ in range(steps):
+            optimizer.zero_grad()
+            F.cross_entropy(model(x), y, label_smoothing=0.1).backward()
+            optimizer.step()
+
+    return run
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: /usr/bin/python3 bench/engine.py '<plan JSON from bench/engine.ts>'")
     plan = json.loads(sys.argv[1])
     torch.set_num_threads(plan["threads"])
     torch.manual_seed(plan["seed"])
-    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"])}
+    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"]), "resnet18Step": resnet18_step_case(plan["resnet18Step"])}
     cases.update({name: small_op_case(plan["add"], name) for name in SMALL_OPS})
     print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     for line in sys.stdin:

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { type Timer, startPythonSide } from './python_side.js';
 import { printTable } from './table.js';
 import { type TurnPlan, type Turns, takeTurns, timeSync } from './turns.js';
-import { nn, torch } from '../src/index.js';
+import { nn, optim, torch, vision } from '../src/index.js';
 
 const F = nn.functional;
 
@@ -17,6 +17,7 @@ interface Plan {
   seed: number;
   add: TurnPlan & { shape: number[] };
   convBnRelu: TurnPlan & { input: [number, number, number, number] };
+  resnet18Step: TurnPlan & { input: [number, number, number, number] };
 }
 
 // The tidy variant of the add case releases its results in scopes of this many ops.
@@ -31,6 +32,8 @@ function makePlan(threads: number, quick: boolean): Plan {
     // Many short rounds: one op takes about a microsecond, and the machine's speed drifts.
     add: { shape: [16], ...(quick ? { warmup: 10_000, repeats: 9, iters: 20_000 } : { warmup: 50_000, repeats: 41, iters: 50_000 }) },
     convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 21, iters: 3 }) },
+    // The pipeline bench's model and batch on CIFAR-shaped input, without data loading.
+    resnet18Step: { input: [256, 3, 32, 32], itemsPerIter: 256, ...(quick ? { warmup: 1, repeats: 3, iters: 1 } : { warmup: 2, repeats: 15, iters: 1 }) },
   };
 }
 
@@ -77,6 +80,26 @@ function smallOpTimer(plan: Plan['add'], name: string): { timer: Timer; release:
     }
   });
   return { timer, release: () => torch.dispose([a, b, m]) };
+}
+
+// One training step of the pipeline bench's model; mirrors resnet18_step_case in engine.py.
+function resnet18StepTimer(plan: Plan['resnet18Step']): { timer: Timer; release: () => void } {
+  const [n, c] = plan.input;
+  const model = vision.models.resnet18({ numClasses: 10, inChannels: c });
+  const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 1e-2 });
+  const x = torch.randn(plan.input);
+  const y = torch.randint(0, 10, [n]);
+  model.train();
+  const timer = timeSync((steps) => {
+    for (let s = 0; s < steps; s++) {
+      torch.tidy(() => {
+        optimizer.zeroGrad();
+        F.crossEntropy(model.call(x), y, { labelSmoothing: 0.1 }).backward();
+        optimizer.step();
+      });
+    }
+  });
+  return { timer, release: () => { torch.dispose([x, y]); optimizer.dispose(); model.dispose(); } };
 }
 
 // One training-style step of the first half of a ResNet block; mirrors conv_bn_relu_case in engine.py.
@@ -140,12 +163,15 @@ async function main(): Promise<void> {
   const conv = convBnReluTimer(plan.convBnRelu);
   const convs = await takeTurns(plan.convBnRelu, [conv.timer, py.timer('convBnRelu')]);
   conv.release();
+  const resnet = resnet18StepTimer(plan.resnet18Step);
+  const resnets = await takeTurns(plan.resnet18Step, [resnet.timer, py.timer('resnet18Step')]);
+  resnet.release();
   py.close();
   const leaked = torch.memory().tensors - tensorsBefore;
 
   console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
     `PyTorch ${py.ready.version} with ${py.ready.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
-  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step);\n` +
+  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step, ${plan.resnet18Step.repeats} of the ResNet-18 step);\n` +
     'ratio = median over rounds of smoothlab / PyTorch measured back to back, > 1 means smoothlab is faster\n');
   const row = (name: string, turns: Turns, i: number, ref: number, unit: string, min?: number) => {
     const ratio = turns.ratio(i, ref);
@@ -158,6 +184,7 @@ async function main(): Promise<void> {
     row(`add [${plan.add.shape}] f32, tidy() per ${TIDY_BATCH}`, adds, 1, 2, 'ops/s', 1),
     ...smallOps.map(([name, turns]) => row(`  ${name}${name.includes('_(') ? ', in place' : ', dispose() each'}`, turns, 0, 1, 'ops/s')),
     row(`conv3x3+bn+relu fwd+bwd [${plan.convBnRelu.input}]`, convs, 0, 1, 'img/s', 0.95),
+    row(`ResNet-18 train step (AdamW, eps 0.1) [${plan.resnet18Step.input}]`, resnets, 0, 1, 'img/s'),
   ]);
   if (leaked !== 0) console.log(`\nwarning: the benchmark left ${leaked} smoothlab tensors alive`);
 }

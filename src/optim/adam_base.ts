@@ -50,15 +50,13 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
   }
 
   protected override updateGroup(group: ParamGroup<AdamOptions>): void {
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
+    this.eachGradient(group, (param, grad) => {
       const state = this.stateOf(param, () => ({
         step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param), maxExpAvgSq: group.amsgrad ? zerosLike(param) : null,
       }));
       if (group.amsgrad && state.maxExpAvgSq === null) this.keepState(state, 'maxExpAvgSq', zerosLike(param));
       adamUpdate(param, grad, state, group, this.decoupled);
-    }
+    });
   }
 }
 

@@ -2,6 +2,10 @@
 // torch.optim.Optimizer (PyTorch 1.13). Subclasses implement one group's update; step() runs it
 // under noGrad inside tidy(), so every p.grad read and every temporary is released, while state
 // tensors are created with keep() and live until dispose() or loadStateDict() replaces them.
+// Subclasses update parameter by parameter through eachGradient(), which frees each parameter's
+// temporaries before the next: Python frees them as it goes too, and holding a parameter-sized
+// tensor or two per parameter until the end of the step would make every step map and page-fault
+// tens of megabytes afresh (a third slower AdamW step on ResNet-18, measured).
 import { enableGrad, noGrad } from '../torch/autograd.js';
 import { isFloatingPoint } from '../torch/dtype.js';
 import { keep, tidy } from '../torch/memory.js';
@@ -124,6 +128,16 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
         }
       }
     }));
+  }
+
+  /** Runs `update` for each parameter of `group` that has a gradient, each in its own tidy() scope. */
+  protected eachGradient(group: ParamGroup<O>, update: (param: Tensor, grad: Tensor) => void): void {
+    for (const param of group.params) {
+      tidy(() => {
+        const grad = param.grad;
+        if (grad !== null) update(param, grad);
+      });
+    }
   }
 
   /** The state of parameter `p`, created by `init` (under keep) when it does not exist yet. */

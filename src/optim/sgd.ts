@@ -42,9 +42,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
 
   protected override updateGroup(group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
+    this.eachGradient(group, (param, grad) => {
       const state = this.stateOf(param, () => ({ momentumBuffer: null }));
       let dP = maximize ? grad.neg() : grad;
       if (weightDecay !== 0) dP = dP.add(param, { alpha: weightDecay });
@@ -59,6 +57,6 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
         dP = nesterov ? dP.add(buf, { alpha: momentum }) : buf;
       }
       param.add_(dP, { alpha: -lr });
-    }
+    });
   }
 }
