@@ -11,6 +11,21 @@ export interface Margin {
   left: number;
 }
 
+/** What every x-y chart (lines, scatter) takes besides its data. */
+export interface XYChartOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  width?: number;
+  height?: number;
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  yFormat?: (value: number) => string;
+  /** Draw a legend inside the plot's top-right corner (default: when there are two or more series). */
+  legend?: boolean;
+  margin?: Margin;
+}
+
 /** The plot rectangle inside a chart of `width` x `height` pixels. */
 export interface Frame {
   width: number;

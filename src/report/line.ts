@@ -1,6 +1,6 @@
 // Line charts with several series and marked horizontal lines: the notebook's loss, accuracy and
 // learning-rate panels, with the label-smoothing loss floor drawn as a reference line.
-import { axes, makeFrame, frameScales, type Margin } from './axis.js';
+import { axes, makeFrame, frameScales, type XYChartOptions } from './axis.js';
 import { categoryColor } from './colors.js';
 import { legend, legendSize, type LegendItem } from './legend.js';
 import { extent, niceDomain } from './scale.js';
@@ -24,20 +24,9 @@ export interface HorizontalLine {
 }
 
 /** Options of `lineChart`. */
-export interface LineChartOptions {
+export interface LineChartOptions extends XYChartOptions {
   series: LineSeries[];
   hlines?: HorizontalLine[];
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
-  width?: number;
-  height?: number;
-  xDomain?: [number, number];
-  yDomain?: [number, number];
-  yFormat?: (value: number) => string;
-  /** Draw a legend inside the plot's top-right corner (default: when there are two or more series). */
-  legend?: boolean;
-  margin?: Margin;
 }
 
 // Per-step series (thousands of learning-rate points) are thinned to about this many points: the

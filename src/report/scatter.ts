@@ -1,7 +1,7 @@
 // Scatter plots with optional error bars and connecting lines: accuracy and ECE against epsilon
 // (one faint point per seed, the mean with its spread), and the penultimate-layer projections of
 // Muller, Kornblith and Hinton (2019), colored by class.
-import { axes, frameScales, makeFrame, type Margin } from './axis.js';
+import { axes, frameScales, makeFrame, type XYChartOptions } from './axis.js';
 import { categoryColor } from './colors.js';
 import { escapeHtml } from './escape.js';
 import { legend, legendSize, type LegendItem } from './legend.js';
@@ -33,20 +33,10 @@ export interface ScatterSeries {
 }
 
 /** Options of `scatterChart`. */
-export interface ScatterOptions {
+export interface ScatterOptions extends XYChartOptions {
   series: ScatterSeries[];
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
-  width?: number;
-  height?: number;
-  xDomain?: [number, number];
-  yDomain?: [number, number];
-  yFormat?: (value: number) => string;
-  legend?: boolean;
   /** Draw no tick labels (for projections, whose coordinates mean nothing by themselves). */
   hideTicks?: boolean;
-  margin?: Margin;
 }
 
 function paddedDomain(values: number[]): [number, number] {
