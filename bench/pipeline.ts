@@ -5,7 +5,8 @@
 // other, while this driver samples the resident memory of its process tree (PyTorch's DataLoader
 // workers are processes, smoothlab's are threads). The table gives training images/s (step only, and
 // end to end with augmentation and loading), evaluation images/s, epoch time and peak RSS, with the
-// ratio smoothlab / PyTorch for each.
+// ratio smoothlab / PyTorch for each. Step only is short enough to be timed in turns: a few rounds
+// of one short process per side, the ratio being the median over rounds (bench/turns.ts says why).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,15 +18,18 @@ import { Generator } from '../src/data/generator.js';
 import type { PipelinePlan } from './pipeline_worker.js';
 import { watchPeakRss } from './rss.js';
 import { printTable } from './table.js';
-import { median } from './turns.js';
+import { Turns, median } from './turns.js';
 
 interface SideResult {
   version: string;
   threads: number;
-  stepRate: number;
   epochSeconds: number[];
   evalRate: number;
   peakRss: number;
+}
+
+interface StepOnlyResult {
+  stepRate: number;
 }
 
 interface DataCase {
@@ -74,7 +78,7 @@ function channelStats(d: DataCase): { mean: number[]; std: number[] } {
   return { mean, std: squares.map((s, c) => Math.sqrt(s / n - mean[c] ** 2)) };
 }
 
-function runSide(command: string, args: string[]): Promise<SideResult> {
+function runSide<R>(command: string, args: readonly string[]): Promise<R & { peakRss: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const rss = watchPeakRss(child.pid!);
@@ -84,7 +88,7 @@ function runSide(command: string, args: string[]): Promise<SideResult> {
     child.on('exit', (code) => {
       const peakRss = rss.stop();
       if (code !== 0) return reject(new Error(`${command} ${args[0]} exited with ${code}`));
-      resolve({ ...(JSON.parse(out.trim().split('\n').pop()!) as Omit<SideResult, 'peakRss'>), peakRss });
+      resolve({ ...(JSON.parse(out.trim().split('\n').pop()!) as R), peakRss });
     });
   });
 }
@@ -122,17 +126,34 @@ async function main(): Promise<void> {
         imagesFile: join(dir, 'images.bin'), labelsFile: join(dir, 'labels.bin'), count, height: d.height, width: d.width, channels: d.channels,
         ...channelStats(d), autoAugment: d.autoAugment, batchSize: 256, evalBatchSize: 512,
         // PyTorch's notebook loader uses 2 worker processes; smoothlab's augmentation is cheap enough for 1 thread.
-        workers: 2, threads: flags.threads, epochs: flags.quick ? 2 : 3, warmupSteps: 2, steps: flags.quick ? 4 : 10, channelsLast: flags.channelsLast && d.channelsLast,
+        workers: 2, threads: flags.threads, epochs: flags.quick ? 2 : 3, warmupSteps: 2, steps: flags.quick ? 3 : 6, channelsLast: flags.channelsLast && d.channelsLast,
+        mode: 'pipeline',
       };
+      const python = process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3';
+      const sides = {
+        py: (p: PipelinePlan) => [python, [reference, JSON.stringify(p)]] as const,
+        sl: (p: PipelinePlan) => [process.execPath, [worker, JSON.stringify({ ...p, workers: 1 })]] as const,
+      };
+      const stepRates: number[][] = [[], []];
+      const rounds = flags.quick ? 2 : 3;
+      for (let r = 0; r < rounds; r++) {
+        console.error(`[pipeline] ${d.name}: step only, round ${r + 1} of ${rounds}`);
+        // The side going first alternates, so that neither always follows the other.
+        for (const side of r % 2 === 0 ? (['py', 'sl'] as const) : (['sl', 'py'] as const)) {
+          const result = await runSide<StepOnlyResult>(...sides[side]({ ...plan, mode: 'stepOnly' }));
+          stepRates[side === 'sl' ? 0 : 1].push(result.stepRate);
+        }
+      }
+      const steps = new Turns(stepRates);
       console.error(`[pipeline] ${d.name}: PyTorch...`);
-      const py = await runSide(process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3', [reference, JSON.stringify(plan)]);
+      const py = await runSide<SideResult>(...sides.py(plan));
       console.error(`[pipeline] ${d.name}: smoothlab...`);
-      const sl = await runSide(process.execPath, [worker, JSON.stringify({ ...plan, workers: 1 })]);
+      const sl = await runSide<SideResult>(...sides.sl(plan));
       const e2e = (r: SideResult) => count / median(r.epochSeconds);
       const ratio = (a: number, b: number) => (a / b).toFixed(2);
       const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
       rows.push(
-        [d.name, 'train step only (img/s)', sl.stepRate.toFixed(0), py.stepRate.toFixed(0), ratio(sl.stepRate, py.stepRate), '>= 1.00'],
+        [d.name, 'train step only (img/s)', steps.rate(0).toFixed(0), steps.rate(1).toFixed(0), steps.ratio(0, 1).toFixed(2), '>= 1.00'],
         ['', 'train end to end (img/s)', e2e(sl).toFixed(0), e2e(py).toFixed(0), ratio(e2e(sl), e2e(py)), '>= 1.15'],
         ['', `epoch of ${count} images (s)`, median(sl.epochSeconds).toFixed(1), median(py.epochSeconds).toFixed(1), ratio(median(py.epochSeconds), median(sl.epochSeconds)), '(speed-up)'],
         ['', 'evaluation (img/s)', sl.evalRate.toFixed(0), py.evalRate.toFixed(0), ratio(sl.evalRate, py.evalRate), ''],
