@@ -237,6 +237,10 @@ function nearestSources(g: Grid, axes: { xs: Int32Array; ys: Int32Array } | null
   return source;
 }
 
+// Nearest-neighbour gather of every channel through the source map (-1: outside, the channel's fill).
+// Written once per element type on purpose: each copy's inner loop sees a single typed-array kind,
+// which V8 compiles to a plain load and store; one function fed both kinds would carry a type check
+// per pixel on the augmentation hot path.
 function gatherBytes(d: Uint8Array, o: Uint8Array, source: Int32Array, channels: number, plane: number, fills: number[]): void {
   const oplane = source.length;
   for (let ch = 0; ch < channels; ch++) {
