@@ -17,11 +17,16 @@ export type NativeAddon = Record<string, (...args: any[]) => any> & { version: s
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const addonPath = process.env.SMOOTHLAB_ADDON ?? `${packageRoot}build/smoothlab.node`;
 
+// Inside an app the package is installed under node_modules, and its install script builds the
+// addon; in a checkout `npm run setup` does (it also installs libtorch and the npm packages).
+const fixCommand = /[\\/]node_modules[\\/]/.test(packageRoot) ? 'npm rebuild smoothlab' : 'npm run setup';
+
 function load(): NativeAddon {
   if (!existsSync(addonPath)) {
     throw new Error(
       `smoothlab's native addon is not built (${addonPath} is missing). ` +
-        'Run `npm run setup` (installs libtorch when it can, then builds), or `npm run build:native` when libtorch is installed.',
+        `Install libtorch (the README's three ways: apt-get install libtorch-dev, LIBTORCH=/path/to/libtorch, ` +
+        `or LIBTORCH_USE_PYTORCH=1), then run \`${fixCommand}\`.`,
     );
   }
   const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
