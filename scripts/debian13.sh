@@ -105,7 +105,7 @@ command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
   ensure) ensure ;;
-  test) in_root "npm test -- $*" ;;
+  test) in_root "npm test -- $* && node -e \"import('./dist/src/index.js').then((m) => console.log('[smoothlab] tested against libtorch', m.torch.version))\"" ;;
   run) [ $# -gt 0 ] || die "run needs a command"; in_root "$*" ;;
   *) die "usage: sh scripts/debian13.sh ensure | test [ARGS] | run CMD..." ;;
 esac

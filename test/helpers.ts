@@ -11,6 +11,9 @@ export interface Encoded {
   data: (number | boolean)[];
 }
 
+// The fixtures are made once, by PyTorch 1.13 / torchvision 0.14 (Debian 12), and the same files
+// are checked against libtorch 2.6 in the Debian 13 tier (scripts/debian13.sh): they hold there with
+// the tolerances each test states, so they are not regenerated per libtorch version.
 /** Reads test/fixtures/NAME (the source folder, not dist/). */
 export function fixture<T>(name: string): T {
   const path = fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
