@@ -2,10 +2,8 @@
 // torch.save writes in smoothlab) or PyTorch's own .pth zip checkpoints (how torchvision publishes
 // its pretrained weights). The format is recognized from the first bytes, not the file name.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { load } from '../torch/serialization.js';
+import { fileFormat, load } from '../torch/serialization.js';
 import type { Tensor } from '../torch/tensor.js';
-import { isLegacyTorchSave, loadPth } from '../utils/pth.js';
-import { isZip } from '../utils/zip.js';
 
 function head(path: string, n: number): Uint8Array {
   const fd = openSync(path, 'r');
@@ -18,13 +16,6 @@ function head(path: string, n: number): Uint8Array {
   }
 }
 
-// safetensors: an 8-byte little-endian header length that fits the file, then a JSON object.
-function looksLikeSafetensors(bytes: Uint8Array, fileSize: number): boolean {
-  if (bytes.byteLength < 9) return false;
-  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  return length > 0n && length <= BigInt(fileSize - 8) && bytes[8] === 0x7b;
-}
-
 /**
  * Reads a state dict from `path`, a safetensors file or a PyTorch .pth / .pt zip checkpoint (`key`
  * picks an entry of a wrapping dict). A missing or foreign file gives an error naming it. The
@@ -35,11 +26,7 @@ export function loadStateDictFile(path: string, { key }: { key?: string } = {}):
   const stat = statSync(path);
   if (!stat.isFile()) throw new Error(`weights file ${path} is not a regular file`);
   const start = head(path, 16);
-  if (isZip(start) || isLegacyTorchSave(start)) return loadPth(path, { key });
-  if (looksLikeSafetensors(start, stat.size)) {
-    if (key !== undefined) throw new Error(`${path} is a safetensors file: it has no entry '${key}' to select`);
-    return load(path);
-  }
+  if (fileFormat(start, stat.size) !== null) return load(path, { key });
   const shown = Array.from(start.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
   throw new Error(`${path} is neither a safetensors file nor a PyTorch .pth (zip) checkpoint (it starts with bytes ${shown || 'none: it is empty'})`);
 }

@@ -54,7 +54,9 @@ function viewBytes(storage: Storage, offset: number, size: number[], stride: num
   // Copy in the widest unit the element size allows, from an aligned copy of the storage.
   const unit = item % 4 === 0 ? 4 : item % 2 === 0 ? 2 : 1;
   const View = unit === 4 ? Uint32Array : unit === 2 ? Uint16Array : Uint8Array;
-  const aligned = storage.bytes.byteOffset % unit === 0 ? storage.bytes : storage.bytes.slice();
+  // A stored zip entry starts wherever the archive put it (Python's zipfile does not align), and
+  // Buffer#slice is a view, not a copy: copy through the Uint8Array constructor instead.
+  const aligned = storage.bytes.byteOffset % unit === 0 ? storage.bytes : new Uint8Array(storage.bytes);
   const src = new View(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / unit);
   const out = new Uint8Array(numel * item);
   const dst = new View(out.buffer);
@@ -116,8 +118,18 @@ export function readPth(bytes: Uint8Array, label = 'checkpoint'): unknown {
   const rebuildTensor: GlobalHandler = (storage, offset, size, stride) => {
     const s = storage as Storage;
     const shape = ints(size, 'size', label);
-    const bytesView = viewBytes(s, Number(offset), shape, ints(stride, 'stride', label), label);
-    const t = new Tensor(native.fromBuffer(bytesView, s.dtype, shape, null));
+    const strides = ints(stride, 'stride', label);
+    // An expanded tensor (stride 0 along a dimension) is saved as its small storage: rebuild only
+    // the distinct elements and expand them again, so that 789 bytes on disk never become a
+    // 20000 x 20000 copy in memory. PyTorch loads it as the same kind of view.
+    const distinct = shape.map((n, d) => (strides[d] === 0 ? Math.min(n, 1) : n));
+    const bytesView = viewBytes(s, Number(offset), distinct, strides, label);
+    let t = new Tensor(native.fromBuffer(bytesView, s.dtype, distinct, null));
+    if (distinct.some((n, d) => n !== shape[d])) {
+      const expanded = t.expand(shape);
+      t.dispose();
+      t = expanded;
+    }
     created.push(t);
     return t;
   };
@@ -161,7 +173,8 @@ export function loadPth(path: string, { key }: { key?: string } = {}): Record<st
     throw new Error(`${path} does not hold a state dict (a dict of tensors): found ${keys}; ` +
       'pass { key } to pick the entry that holds it');
   }
-  const record: Record<string, Tensor> = {};
+  // No prototype: a key '__proto__' is an entry, as in the pickled dict.
+  const record: Record<string, Tensor> = Object.create(null);
   for (const [k, v] of dict as Map<string, Tensor>) record[k] = v;
   if (dict !== value) disposeTensors(value, new Set(Object.values(record)));
   return record;

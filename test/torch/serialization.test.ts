@@ -23,7 +23,7 @@ test('save/load round-trips every dtype and metadata', () => torch.tidy(() => {
     assert.deepEqual(back[k].shape, t.shape, k);
     assert.deepEqual(Buffer.from(back[k].toBuffer()), Buffer.from(t.toBuffer()), k);
   }
-  assert.deepEqual(torch.loadMetadata(path), { format: 'pt' });
+  assert.deepEqual({ ...torch.loadMetadata(path) }, { format: 'pt' });  // a null-prototype record
   // A plain header parse: 8-byte length, JSON, data aligned to 8 bytes.
   const file = readFileSync(path);
   const n = Number(file.readBigUInt64LE(0));
@@ -49,7 +49,7 @@ test('corrupt files give errors that name the file', () => {
   torch.tidy(() => torch.save(truncated, { w: torch.zeros([100]) }));
   writeFileSync(truncated, readFileSync(truncated).subarray(0, 200));
   const before = torch.memory().tensors;
-  assert.throws(() => torch.load(truncated), /truncated\.safetensors is not a valid safetensors file: tensor 'w' has bad shape or data_offsets/);
+  assert.throws(() => torch.load(truncated), /truncated\.safetensors is not a valid safetensors file: the tensors need 400 bytes of data, the file holds \d+ \(truncated\?\)/);
   assert.equal(torch.memory().tensors, before);
   assert.throws(() => torch.load(join(dir, 'nope.safetensors')), /ENOENT.*nope\.safetensors/);
 });
