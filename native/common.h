@@ -1,6 +1,6 @@
-// Shared pieces of the smoothlab addon: the tensor handle, argument conversion,
-// error translation and the registration macro. Every translation unit includes
-// this header; the libtorch headers it pulls in are what makes each unit slow to
+// Shared pieces of the smoothlab addon: the tensor handle, argument conversion, error translation
+// and the conversions of results to JS. Every translation unit includes this header (through the
+// generated bindings.gen.h); the libtorch headers it pulls in are what makes each unit slow to
 // compile, so the addon keeps its units few and large.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace smoothlab {
@@ -21,32 +22,42 @@ namespace smoothlab {
 // deterministically and uses a FinalizationRegistry only as a safety net. A stale handle (its slot
 // reused since) fails the generation check instead of touching another tensor.
 //
+// Each JS thread (the main thread, each worker_thread) has its own table, so a handle number is
+// meaningful only on the thread that made it.
+//
 // Because handles are numbers, a native never guesses whether a JS number is a tensor or a scalar:
 // ops that take either come in two overloads, as in ATen (`add` for add.Tensor, `addScalar` for
 // add.Scalar), and JS picks one.
-//
-// Live-handle accounting behind torch.memory(): main-thread only, like the JS side.
-struct LiveStats {
-  int64_t tensors = 0;
-  int64_t bytes = 0;
-};
-LiveStats& liveStats();
 
 // Wraps a tensor in a new handle (undefined tensors become null).
 Napi::Value wrap(Napi::Env env, at::Tensor tensor);
 // Wraps a list of tensors as a JS array of handles.
 Napi::Value wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors);
-// Releases a handle's tensor now; false when it was already released.
-bool release(Napi::Env env, Napi::Value handle);
-// The tensor behind a handle, or nullptr when the handle is stale or not a handle at all.
-at::Tensor* lookup(Napi::Value handle);
+// Wraps a (values, indices) pair as a JS array of two handles.
+Napi::Value wrapPair(Napi::Env env, const std::tuple<at::Tensor, at::Tensor>& pair);
+
+// Conversions of the other result types of bindings.txt.
+Napi::Value numberArray(Napi::Env env, at::IntArrayRef values);
+Napi::Value optionalString(Napi::Env env, const c10::optional<std::string>& value);
+// A new ArrayBuffer holding a copy of a CPU contiguous tensor's bytes.
+Napi::Value bytesOf(Napi::Env env, const at::Tensor& tensor);
+// A number, or a boolean for a boolean Scalar.
+Napi::Value scalarValue(Napi::Env env, const at::Scalar& value);
 
 // What the operand of a Scalar overload could have been (the Tensor overload takes a tensor), for
 // its error message.
 inline constexpr const char* kTensorLike = "a Tensor, number, boolean or bigint";
 
+// Thrown by an implementation whose argument has the right type but a wrong value (a tensor with
+// two elements for item()): its wrapper reports "op: argument <index> must be <expected>" as a
+// TypeError, like a type mismatch. `index` counts JS arguments (an Env parameter is none).
+struct BadArgument {
+  size_t index;
+  std::string expected;
+};
+
 // Builds the JS error for a libtorch failure inside `op` (a TorchError when JS registered it).
-Napi::Error torchError(Napi::Env env, const char* op, const std::string& message);
+Napi::Error torchError(Napi::Env env, const std::string& op, const std::string& message);
 
 // Typed access to the arguments of one native call; every failure names the op and argument.
 class Args {
@@ -55,8 +66,6 @@ class Args {
 
   Napi::Env env() const { return info_.Env(); }
   const char* op() const { return op_; }
-  size_t size() const { return info_.Length(); }
-  Napi::Value raw(size_t i) const { return info_[i]; }
   bool isNullish(size_t i) const {
     if (i >= info_.Length()) return true;
     napi_valuetype type = info_[i].Type();  // one N-API call instead of IsNull() + IsUndefined()
@@ -71,6 +80,7 @@ class Args {
   at::Tensor wrappedScalar(size_t i) const;
   at::Scalar scalar(size_t i) const;
   at::Scalar scalar(size_t i, const char* expected) const;  // `expected` names the type in the error
+  c10::optional<at::Scalar> optScalar(size_t i) const;
   std::vector<at::Scalar> scalarList(size_t i) const;
   double number(size_t i) const;
   double number(size_t i, double fallback) const { return isNullish(i) ? fallback : number(i); }
@@ -78,13 +88,20 @@ class Args {
   int64_t integer(size_t i, int64_t fallback) const { return isNullish(i) ? fallback : integer(i); }
   c10::optional<int64_t> optInteger(size_t i) const;
   bool boolean(size_t i, bool fallback) const;
+  c10::optional<bool> optBoolean(size_t i) const;
   std::vector<int64_t> intList(size_t i) const;
   c10::optional<std::vector<int64_t>> optIntList(size_t i) const;
   std::string string(size_t i) const;
+  c10::optional<std::string> optString(size_t i) const;
   at::ScalarType dtype(size_t i) const;
   c10::optional<at::ScalarType> optDtype(size_t i) const;
-  at::Device device(size_t i) const;
-  at::TensorOptions options(size_t dtypeIndex, size_t deviceIndex) const;
+  c10::optional<at::Device> optDevice(size_t i) const;
+  // The bytes of an ArrayBuffer or TypedArray, and the elements of an Int32Array, in place: valid
+  // while the call runs.
+  c10::ArrayRef<uint8_t> bytes(size_t i) const;
+  c10::ArrayRef<int32_t> int32s(size_t i) const;
+  int32_t handleCode(size_t i) const;
+  Napi::Function function(size_t i) const;
 
   [[noreturn]] void fail(size_t i, const std::string& expected) const;
 
@@ -93,34 +110,12 @@ class Args {
   const char* op_;
 };
 
+// Called from a wrapper's catch (...): rethrows what an implementation threw as the JS error the
+// user sees. A JS error passes through; a BadArgument becomes a TypeError; libtorch's c10::Error
+// becomes a TorchError naming the op, without the C++ backtrace.
+[[noreturn]] void rethrowAsJs(const Args& a);
+
 const char* dtypeName(at::ScalarType type);
 std::string deviceName(const at::Device& device);
 
-using Registrar = void (*)(Napi::Env, Napi::Object);
-void registerCore(Napi::Env env, Napi::Object exports);
-void registerOps(Napi::Env env, Napi::Object exports);
-void registerFunctional(Napi::Env env, Napi::Object exports);
-
 }  // namespace smoothlab
-
-// Defines one exported native function. The body sees `a` (Args) and `env`, and returns a
-// Napi::Value; libtorch's c10::Error becomes a TorchError naming the op, without the C++ backtrace.
-#define SMOOTHLAB_OP(name)                                                         \
-  static Napi::Value name##_body(const smoothlab::Args& a, Napi::Env env);         \
-  static Napi::Value name(const Napi::CallbackInfo& info) {                        \
-    smoothlab::Args a(info, #name);                                                \
-    try {                                                                          \
-      return name##_body(a, info.Env());                                           \
-    } catch (const Napi::Error&) {                                                 \
-      throw;                                                                       \
-    } catch (const c10::Error& e) {                                                \
-      throw smoothlab::torchError(info.Env(), #name, e.what_without_backtrace());  \
-    } catch (const std::exception& e) {                                            \
-      throw smoothlab::torchError(info.Env(), #name, e.what());                    \
-    }                                                                              \
-  }                                                                                \
-  static Napi::Value name##_body([[maybe_unused]] const smoothlab::Args& a,        \
-                                 [[maybe_unused]] Napi::Env env)
-
-#define SMOOTHLAB_EXPORT(exports, name) \
-  (exports).Set(#name, Napi::Function::New(env, name, #name))

@@ -1,6 +1,7 @@
 // The addon's core: handles and their accounting, argument conversion, errors, tensor
 // creation and copy-out, metadata, autograd state, random state, threads and versions.
-#include "common.h"
+#define SMOOTHLAB_UNIT_CORE  // this unit compiles the [core] wrappers of bindings.gen.h
+#include "bindings.gen.h"
 
 #include <ATen/ScalarOps.h>
 
@@ -32,14 +33,23 @@ struct Slot {
   uint32_t generation = 0;
 };
 
-// A deque keeps references to slots valid while new tensors are added during a call.
-std::deque<Slot>& slots() {
-  static std::deque<Slot> table;
-  return table;
-}
-std::vector<uint32_t>& freeSlots() {
-  static std::vector<uint32_t> list;
-  return list;
+// The handles of one JS thread and the live-handle accounting behind its torch.memory(). Node runs
+// each JS environment (the main thread, each worker_thread) on an OS thread of its own and inits the
+// addon once per environment, so a thread_local table gives each environment its own handles
+// without a lock; libtorch's own threads never touch it. A handle number is therefore meaningful
+// only on the thread that made it: posted to another thread, it is stale there or names another
+// tensor.
+struct HandleTable {
+  std::deque<Slot> slots;  // a deque keeps references to slots valid while new tensors are added during a call
+  std::vector<uint32_t> freeSlots;
+  int64_t liveTensors = 0;
+  int64_t liveBytes = 0;
+  int64_t pendingExternal = 0;  // see reportExternal
+};
+
+HandleTable& table() {
+  static thread_local HandleTable t;
+  return t;
 }
 
 // A handle is generation << kIndexBits | index, below 2^30 so that V8 keeps it a Smi on every build
@@ -54,22 +64,47 @@ int32_t encode(uint32_t index, uint32_t generation) {
 }
 
 // The slot index of a live handle's code, or -1 for a stale code or one that is no handle.
-int64_t slotIndex(int32_t code) {
+int64_t slotIndex(const HandleTable& t, int32_t code) {
   if (code < 0) return -1;
   uint32_t index = static_cast<uint32_t>(code) & (kMaxSlots - 1);
   uint32_t generation = static_cast<uint32_t>(code) >> kIndexBits;
-  if (index >= slots().size()) return -1;
-  const Slot& slot = slots()[index];
-  return (slot.generation & kGenerationMask) == generation && slot.tensor.defined() ? index : -1;
+  if (index >= t.slots.size()) return -1;
+  const Slot& slot = t.slots[index];
+  bool live = (slot.generation & kGenerationMask) == generation && slot.tensor.defined();
+  return live ? static_cast<int64_t>(index) : -1;  // not `index : -1`, whose common type is unsigned
 }
 
-// The slot index of a live handle, or -1 for a stale handle or a value that is no handle.
-int64_t slotIndex(Napi::Value handle) {
+// The tensor behind a handle, or nullptr for a stale handle or a value that is no handle.
+at::Tensor* lookup(Napi::Value handle) {
   // One N-API call: napi_get_value_int32 fails on anything that is not a number, so no separate
   // type check is needed on this path, which every tensor argument takes.
   int32_t code = -1;
-  if (handle.IsEmpty() || napi_get_value_int32(handle.Env(), handle, &code) != napi_ok) return -1;
-  return slotIndex(code);
+  if (handle.IsEmpty() || napi_get_value_int32(handle.Env(), handle, &code) != napi_ok) return nullptr;
+  HandleTable& t = table();
+  int64_t index = slotIndex(t, code);
+  return index < 0 ? nullptr : &t.slots[index].tensor;
+}
+
+// V8 hears about external memory in steps of 1 MiB: telling it about every small tensor costs more
+// than the op, and GC heuristics only care about large amounts anyway.
+void reportExternal(Napi::Env env, HandleTable& t, int64_t delta) {
+  t.pendingExternal += delta;
+  if (t.pendingExternal >= (1 << 20) || t.pendingExternal <= -(1 << 20)) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, t.pendingExternal);
+    t.pendingExternal = 0;
+  }
+}
+
+bool releaseSlot(Napi::Env env, HandleTable& t, int64_t index) {
+  if (index < 0) return false;
+  Slot& slot = t.slots[index];
+  t.liveTensors -= 1;
+  t.liveBytes -= slot.bytes;
+  reportExternal(env, t, -slot.bytes);
+  slot.tensor.reset();
+  slot.bytes = 0;
+  t.freeSlots.push_back(static_cast<uint32_t>(index));
+  return true;
 }
 
 const std::pair<const char*, at::ScalarType> kDtypes[] = {
@@ -80,45 +115,28 @@ const std::pair<const char*, at::ScalarType> kDtypes[] = {
 
 }  // namespace
 
-LiveStats& liveStats() {
-  static LiveStats stats;
-  return stats;
-}
-
-namespace {
-// V8 hears about external memory in steps of 1 MiB: telling it about every small tensor costs more
-// than the op, and GC heuristics only care about large amounts anyway.
-void reportExternal(Napi::Env env, int64_t delta) {
-  static int64_t pending = 0;
-  pending += delta;
-  if (pending >= (1 << 20) || pending <= -(1 << 20)) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, pending);
-    pending = 0;
-  }
-}
-}  // namespace
-
 Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Null();
+  HandleTable& t = table();
   uint32_t index;
-  if (freeSlots().empty()) {
-    if (slots().size() >= kMaxSlots) {
+  if (t.freeSlots.empty()) {
+    if (t.slots.size() >= kMaxSlots) {
       throw Napi::Error::New(env, "more than " + std::to_string(kMaxSlots) +
                                       " tensors are alive at once, which looks like a leak: dispose() them or work inside tidy()");
     }
-    index = static_cast<uint32_t>(slots().size());
-    slots().emplace_back();
+    index = static_cast<uint32_t>(t.slots.size());
+    t.slots.emplace_back();
   } else {
-    index = freeSlots().back();
-    freeSlots().pop_back();
+    index = t.freeSlots.back();
+    t.freeSlots.pop_back();
   }
-  Slot& slot = slots()[index];
+  Slot& slot = t.slots[index];
   slot.generation += 1;  // a new generation invalidates any handle left from the slot's last use
   slot.bytes = addressedBytes(tensor);
   slot.tensor = std::move(tensor);
-  liveStats().tensors += 1;
-  liveStats().bytes += slot.bytes;
-  reportExternal(env, slot.bytes);
+  t.liveTensors += 1;
+  t.liveBytes += slot.bytes;
+  reportExternal(env, t, slot.bytes);
   napi_value handle;
   NAPI_THROW_IF_FAILED(env, napi_create_int32(env, encode(index, slot.generation), &handle), Napi::Value());
   return Napi::Value(env, handle);
@@ -130,46 +148,57 @@ Napi::Value wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors) {
   return out;
 }
 
-at::Tensor* lookup(Napi::Value handle) {
-  int64_t index = slotIndex(handle);
-  return index < 0 ? nullptr : &slots()[index].tensor;
+Napi::Value wrapPair(Napi::Env env, const std::tuple<at::Tensor, at::Tensor>& pair) {
+  auto out = Napi::Array::New(env, 2);
+  out.Set(0u, wrap(env, std::get<0>(pair)));
+  out.Set(1u, wrap(env, std::get<1>(pair)));
+  return out;
 }
 
-namespace {
-bool releaseSlot(Napi::Env env, int64_t index) {
-  if (index < 0) return false;
-  Slot& slot = slots()[index];
-  liveStats().tensors -= 1;
-  liveStats().bytes -= slot.bytes;
-  reportExternal(env, -slot.bytes);
-  slot.tensor.reset();
-  slot.bytes = 0;
-  freeSlots().push_back(static_cast<uint32_t>(index));
-  return true;
+Napi::Value numberArray(Napi::Env env, at::IntArrayRef values) {
+  auto out = Napi::Array::New(env, values.size());
+  for (size_t i = 0; i < values.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(values[i])));
+  return out;
 }
-}  // namespace
 
-bool release(Napi::Env env, Napi::Value handle) { return releaseSlot(env, slotIndex(handle)); }
-
-namespace {
-// The op a user called, for messages: a Scalar overload's binding (`addScalar`, `mulScalar_`,
-// `whereScalarOther`) reports the op's own name (`add`, `mul_`, `where`); users never see overloads.
-std::string userOpName(const char* binding) {
-  std::string name(binding);
-  size_t at = name.rfind("Scalar");
-  if (at == std::string::npos || at == 0) return name;
-  return name.substr(0, at) + (name.back() == '_' ? "_" : "");
+Napi::Value optionalString(Napi::Env env, const c10::optional<std::string>& value) {
+  return value ? static_cast<Napi::Value>(Napi::String::New(env, *value)) : env.Null();
 }
-}  // namespace
 
-Napi::Error torchError(Napi::Env env, const char* binding, const std::string& message) {
-  const std::string op = userOpName(binding);
+Napi::Value bytesOf(Napi::Env env, const at::Tensor& tensor) {
+  size_t n = tensor.numel() * tensor.element_size();
+  auto buffer = Napi::ArrayBuffer::New(env, n);
+  if (n > 0) std::memcpy(buffer.Data(), tensor.data_ptr(), n);
+  return buffer;
+}
+
+Napi::Value scalarValue(Napi::Env env, const at::Scalar& value) {
+  if (value.isBoolean()) return Napi::Boolean::New(env, value.toBool());
+  if (value.isIntegral(false)) return Napi::Number::New(env, static_cast<double>(value.toLong()));
+  return Napi::Number::New(env, value.toDouble());
+}
+
+Napi::Error torchError(Napi::Env env, const std::string& op, const std::string& message) {
   auto* data = env.GetInstanceData<AddonData>();
   if (data != nullptr && !data->errorClass.IsEmpty()) {
     Napi::Object error = data->errorClass.New({Napi::String::New(env, message), Napi::String::New(env, op)});
     return Napi::Error(env, error);
   }
   return Napi::Error::New(env, op + ": " + message);
+}
+
+void rethrowAsJs(const Args& a) {
+  try {
+    throw;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const BadArgument& e) {
+    a.fail(e.index, e.expected);
+  } catch (const c10::Error& e) {
+    throw torchError(a.env(), a.op(), e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw torchError(a.env(), a.op(), e.what());
+  }
 }
 
 const char* dtypeName(at::ScalarType type) {
@@ -186,7 +215,7 @@ std::string deviceName(const at::Device& device) {
 // ---- Args -------------------------------------------------------------------------------
 
 void Args::fail(size_t i, const std::string& expected) const {
-  throw Napi::TypeError::New(env(), userOpName(op_) + ": argument " + std::to_string(i) + " must be " + expected);
+  throw Napi::TypeError::New(env(), std::string(op_) + ": argument " + std::to_string(i) + " must be " + expected);
 }
 
 at::Tensor& Args::tensor(size_t i) const {
@@ -235,6 +264,11 @@ at::Scalar Args::scalar(size_t i, const char* expected) const {
   fail(i, expected);
 }
 
+c10::optional<at::Scalar> Args::optScalar(size_t i) const {
+  if (isNullish(i)) return c10::nullopt;
+  return scalar(i);
+}
+
 std::vector<at::Scalar> Args::scalarList(size_t i) const {
   if (i >= info_.Length() || !info_[i].IsArray()) fail(i, "an array of numbers");
   auto array = info_[i].As<Napi::Array>();
@@ -275,6 +309,11 @@ bool Args::boolean(size_t i, bool fallback) const {
   return info_[i].As<Napi::Boolean>().Value();
 }
 
+c10::optional<bool> Args::optBoolean(size_t i) const {
+  if (isNullish(i)) return c10::nullopt;
+  return boolean(i, false);
+}
+
 std::vector<int64_t> Args::intList(size_t i) const {
   if (i < info_.Length() && info_[i].IsNumber()) return {integer(i)};
   if (i >= info_.Length() || !info_[i].IsArray()) fail(i, "an array of integers");
@@ -300,6 +339,11 @@ std::string Args::string(size_t i) const {
   return info_[i].As<Napi::String>().Utf8Value();
 }
 
+c10::optional<std::string> Args::optString(size_t i) const {
+  if (isNullish(i)) return c10::nullopt;
+  return string(i);
+}
+
 at::ScalarType Args::dtype(size_t i) const {
   std::string name = string(i);
   for (const auto& [n, t] : kDtypes)
@@ -312,8 +356,8 @@ c10::optional<at::ScalarType> Args::optDtype(size_t i) const {
   return dtype(i);
 }
 
-at::Device Args::device(size_t i) const {
-  if (isNullish(i)) return at::Device(at::kCPU);
+c10::optional<at::Device> Args::optDevice(size_t i) const {
+  if (isNullish(i)) return c10::nullopt;
   std::string name = string(i);
   try {
     return at::Device(name);
@@ -322,258 +366,202 @@ at::Device Args::device(size_t i) const {
   }
 }
 
-at::TensorOptions Args::options(size_t dtypeIndex, size_t deviceIndex) const {
-  at::TensorOptions opts = at::TensorOptions().device(device(deviceIndex));
-  if (!isNullish(dtypeIndex)) opts = opts.dtype(dtype(dtypeIndex));
-  return opts;
+c10::ArrayRef<uint8_t> Args::bytes(size_t i) const {
+  Napi::Value data = info_[i];
+  if (data.IsArrayBuffer()) {
+    auto buffer = data.As<Napi::ArrayBuffer>();
+    return {static_cast<const uint8_t*>(buffer.Data()), buffer.ByteLength()};
+  }
+  if (data.IsTypedArray()) {
+    auto view = data.As<Napi::TypedArray>();
+    return {static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset(), view.ByteLength()};
+  }
+  fail(i, "an ArrayBuffer or TypedArray");
+}
+
+c10::ArrayRef<int32_t> Args::int32s(size_t i) const {
+  Napi::Value v = info_[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    fail(i, "an Int32Array of Tensor handles");
+  auto codes = v.As<Napi::Int32Array>();
+  return {codes.Data(), codes.ElementLength()};
+}
+
+int32_t Args::handleCode(size_t i) const {
+  // Any number is accepted: a stale or foreign code is no error, release just reports false.
+  int32_t code = -1;
+  if (i >= info_.Length() || napi_get_value_int32(env(), info_[i], &code) != napi_ok) fail(i, "a Tensor handle");
+  return code;
+}
+
+Napi::Function Args::function(size_t i) const {
+  if (!info_[i].IsFunction()) fail(i, "a class");
+  return info_[i].As<Napi::Function>();
 }
 
 // ---- creation and copy-out ---------------------------------------------------------------
 
-// (data: ArrayBuffer | TypedArray, dtype, shape, device?) -> a copy in libtorch memory.
-SMOOTHLAB_OP(fromBuffer) {
-  Napi::Value data = a.raw(0);
-  const uint8_t* bytes = nullptr;
-  size_t length = 0;
-  if (data.IsArrayBuffer()) {
-    auto buffer = data.As<Napi::ArrayBuffer>();
-    bytes = static_cast<const uint8_t*>(buffer.Data());
-    length = buffer.ByteLength();
-  } else if (data.IsTypedArray()) {
-    auto view = data.As<Napi::TypedArray>();
-    bytes = static_cast<const uint8_t*>(view.ArrayBuffer().Data()) + view.ByteOffset();
-    length = view.ByteLength();
-  } else {
-    a.fail(0, "an ArrayBuffer or TypedArray");
-  }
-  at::ScalarType type = a.dtype(1);
-  std::vector<int64_t> shape = a.intList(2);
+namespace {
+at::TensorOptions options(c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::TensorOptions().dtype(dtype).device(device);
+}
+}  // namespace
+
+// A copy in libtorch memory of bytes laid out as `dtype` and `shape`.
+at::Tensor impl::fromBuffer(c10::ArrayRef<uint8_t> data, at::ScalarType dtype, at::IntArrayRef shape, c10::optional<at::Device> device) {
   int64_t numel = 1;
   for (int64_t d : shape) {
-    if (d < 0) a.fail(2, "a shape of non-negative sizes");
+    if (d < 0) throw BadArgument{2, "a shape of non-negative sizes"};
     numel *= d;
   }
-  size_t expected = static_cast<size_t>(numel) * c10::elementSize(type);
-  if (length != expected)
-    a.fail(0, std::to_string(expected) + " bytes for shape and dtype " + dtypeName(type) + ", got " + std::to_string(length));
-  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(type));
-  if (expected > 0) std::memcpy(out.data_ptr(), bytes, expected);
-  at::Device dev = a.device(3);
-  if (!dev.is_cpu()) out = out.to(dev);
-  return wrap(env, out);
+  size_t expected = static_cast<size_t>(numel) * c10::elementSize(dtype);
+  if (data.size() != expected)
+    throw BadArgument{0, std::to_string(expected) + " bytes for shape and dtype " + dtypeName(dtype) + ", got " + std::to_string(data.size())};
+  at::Tensor out = at::empty(shape, at::TensorOptions().dtype(dtype));
+  if (expected > 0) std::memcpy(out.data_ptr(), data.data(), expected);
+  if (device && !device->is_cpu()) out = out.to(*device);
+  return out;
 }
 
-SMOOTHLAB_OP(toBuffer) {
-  at::Tensor t = a.tensor(0).detach();
-  if (auto asType = a.optDtype(1)) t = t.to(*asType);
-  t = t.to(at::kCPU).contiguous();
-  size_t n = t.numel() * t.element_size();
-  auto buffer = Napi::ArrayBuffer::New(env, n);
-  if (n > 0) std::memcpy(buffer.Data(), t.data_ptr(), n);
-  return buffer;
+// The tensor whose bytes JS receives (the wrapper copies them into an ArrayBuffer).
+at::Tensor impl::toBuffer(const at::Tensor& self, c10::optional<at::ScalarType> dtype) {
+  at::Tensor t = self.detach();
+  if (dtype) t = t.to(*dtype);
+  return t.to(at::kCPU).contiguous();
 }
 
-SMOOTHLAB_OP(item) {
-  const at::Tensor& t = a.tensor(0);
-  if (t.numel() != 1) a.fail(0, "a tensor with one element (it has " + std::to_string(t.numel()) + ")");
-  at::Scalar s = t.item();
-  if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
-  if (s.isIntegral(false)) return Napi::Number::New(env, static_cast<double>(s.toLong()));
-  return Napi::Number::New(env, s.toDouble());
+at::Scalar impl::item(const at::Tensor& self) {
+  if (self.numel() != 1) throw BadArgument{0, "a tensor with one element (it has " + std::to_string(self.numel()) + ")"};
+  return self.item();
 }
 
-SMOOTHLAB_OP(zeros) { return wrap(env, at::zeros(a.intList(0), a.options(1, 2))); }
-SMOOTHLAB_OP(ones) { return wrap(env, at::ones(a.intList(0), a.options(1, 2))); }
-SMOOTHLAB_OP(empty) { return wrap(env, at::empty(a.intList(0), a.options(1, 2))); }
-SMOOTHLAB_OP(full) { return wrap(env, at::full(a.intList(0), a.scalar(1), a.options(2, 3))); }
-SMOOTHLAB_OP(arange) { return wrap(env, at::arange(a.scalar(0), a.scalar(1), a.scalar(2), a.options(3, 4))); }
-SMOOTHLAB_OP(linspace) {
-  return wrap(env, at::linspace(a.scalar(0), a.scalar(1), a.integer(2), a.options(3, 4)));
+at::Tensor impl::zeros(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::zeros(size, options(dtype, device));
 }
-SMOOTHLAB_OP(eye) { return wrap(env, at::eye(a.integer(0), a.integer(1), a.options(2, 3))); }
-SMOOTHLAB_OP(randn) { return wrap(env, at::randn(a.intList(0), a.options(1, 2))); }
-SMOOTHLAB_OP(rand) { return wrap(env, at::rand(a.intList(0), a.options(1, 2))); }
-SMOOTHLAB_OP(randint) {
-  return wrap(env, at::randint(a.integer(0), a.integer(1), a.intList(2), a.options(3, 4)));
+at::Tensor impl::ones(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::ones(size, options(dtype, device));
 }
-SMOOTHLAB_OP(randperm) { return wrap(env, at::randperm(a.integer(0), a.options(1, 2))); }
+at::Tensor impl::empty(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::empty(size, options(dtype, device));
+}
+at::Tensor impl::full(at::IntArrayRef size, const at::Scalar& fillValue, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::full(size, fillValue, options(dtype, device));
+}
+at::Tensor impl::arange(const at::Scalar& start, const at::Scalar& end, const at::Scalar& step, c10::optional<at::ScalarType> dtype,
+                        c10::optional<at::Device> device) {
+  return at::arange(start, end, step, options(dtype, device));
+}
+at::Tensor impl::linspace(const at::Scalar& start, const at::Scalar& end, int64_t steps, c10::optional<at::ScalarType> dtype,
+                          c10::optional<at::Device> device) {
+  return at::linspace(start, end, steps, options(dtype, device));
+}
+at::Tensor impl::eye(int64_t n, int64_t m, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::eye(n, m, options(dtype, device));
+}
+at::Tensor impl::randn(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::randn(size, options(dtype, device));
+}
+at::Tensor impl::rand(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::rand(size, options(dtype, device));
+}
+at::Tensor impl::randint(int64_t low, int64_t high, at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::randint(low, high, size, options(dtype, device));
+}
+at::Tensor impl::randperm(int64_t n, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::randperm(n, options(dtype, device));
+}
 
 // ---- metadata ----------------------------------------------------------------------------
 
-SMOOTHLAB_OP(shape) {
-  auto sizes = a.tensor(0).sizes();
-  auto out = Napi::Array::New(env, sizes.size());
-  for (size_t i = 0; i < sizes.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, sizes[i]));
-  return out;
-}
-SMOOTHLAB_OP(dtype) { return Napi::String::New(env, dtypeName(a.tensor(0).scalar_type())); }
-SMOOTHLAB_OP(device) { return Napi::String::New(env, deviceName(a.tensor(0).device())); }
-SMOOTHLAB_OP(isContiguous) { return Napi::Boolean::New(env, a.tensor(0).is_contiguous()); }
-SMOOTHLAB_OP(sameStorage) {
-  return Napi::Boolean::New(env, a.tensor(0).storage().is_alias_of(a.tensor(1).storage()));
-}
+at::DimVector impl::shape(const at::Tensor& self) { return at::DimVector(self.sizes().begin(), self.sizes().end()); }
+at::ScalarType impl::dtype(const at::Tensor& self) { return self.scalar_type(); }
+at::Device impl::device(const at::Tensor& self) { return self.device(); }
+bool impl::isContiguous(const at::Tensor& self) { return self.is_contiguous(); }
+bool impl::sameStorage(const at::Tensor& self, const at::Tensor& other) { return self.storage().is_alias_of(other.storage()); }
 
 // ---- memory --------------------------------------------------------------------------------
 
-SMOOTHLAB_OP(dispose) {
-  if (!a.raw(0).IsNumber()) a.fail(0, "a Tensor handle");
-  return Napi::Boolean::New(env, release(env, a.raw(0)));
+bool impl::dispose(Napi::Env env, int32_t handle) {
+  HandleTable& t = table();
+  return releaseSlot(env, t, slotIndex(t, handle));
 }
 
-// (handles, count): releases the first `count` handles of an Int32Array in one call (tidy() ends a
-// scope with it). The codes are read straight from the array's memory, not element by element
-// through N-API, and JS reuses the array from scope to scope.
-SMOOTHLAB_OP(disposeAll) {
-  Napi::Value v = a.raw(0);
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
-    a.fail(0, "an Int32Array of Tensor handles");
-  auto codes = v.As<Napi::Int32Array>();
-  int64_t count = a.integer(1);
-  if (count < 0 || static_cast<size_t>(count) > codes.ElementLength()) a.fail(1, "a count within the array");
-  for (size_t i = 0; i < static_cast<size_t>(count); ++i) releaseSlot(env, slotIndex(codes[i]));
-  return env.Undefined();
+// Releases the first `count` handles of an Int32Array in one call (tidy() ends a scope with it).
+// The codes are read straight from the array's memory, not element by element through N-API, and
+// JS reuses the array from scope to scope.
+void impl::disposeAll(Napi::Env env, c10::ArrayRef<int32_t> handles, int64_t count) {
+  if (count < 0 || static_cast<size_t>(count) > handles.size()) throw BadArgument{1, "a count within the array"};
+  HandleTable& t = table();
+  for (size_t i = 0; i < static_cast<size_t>(count); ++i) releaseSlot(env, t, slotIndex(t, handles[i]));
 }
 
-SMOOTHLAB_OP(memory) {
-  auto out = Napi::Object::New(env);
-  out.Set("tensors", Napi::Number::New(env, static_cast<double>(liveStats().tensors)));
-  out.Set("bytes", Napi::Number::New(env, static_cast<double>(liveStats().bytes)));
-  return out;
+// [tensors, bytes] of the calling JS thread (torch.memory() names them).
+at::DimVector impl::memory() {
+  const HandleTable& t = table();
+  return at::DimVector({t.liveTensors, t.liveBytes});
 }
 
 // ---- autograd ------------------------------------------------------------------------------
 
-SMOOTHLAB_OP(requiresGrad) { return Napi::Boolean::New(env, a.tensor(0).requires_grad()); }
-SMOOTHLAB_OP(setRequiresGrad) {
-  a.tensor(0).requires_grad_(a.boolean(1, true));
-  return env.Undefined();
+bool impl::requiresGrad(const at::Tensor& self) { return self.requires_grad(); }
+void impl::setRequiresGrad(const at::Tensor& self, bool requiresGrad) { self.requires_grad_(requiresGrad); }
+bool impl::isLeaf(const at::Tensor& self) { return self.is_leaf(); }
+c10::optional<std::string> impl::gradFn(const at::Tensor& self) {
+  const auto& fn = self.grad_fn();
+  return fn ? c10::optional<std::string>(fn->name()) : c10::nullopt;
 }
-SMOOTHLAB_OP(isLeaf) { return Napi::Boolean::New(env, a.tensor(0).is_leaf()); }
-SMOOTHLAB_OP(gradFn) {
-  const auto& fn = a.tensor(0).grad_fn();
-  return fn ? static_cast<Napi::Value>(Napi::String::New(env, fn->name())) : env.Null();
-}
-SMOOTHLAB_OP(grad) { return wrap(env, a.tensor(0).grad()); }
-SMOOTHLAB_OP(setGrad) {
-  a.tensor(0).mutable_grad() = a.optTensor(1);
-  return env.Undefined();
-}
+at::Tensor impl::grad(const at::Tensor& self) { return self.grad(); }
+void impl::setGrad(const at::Tensor& self, const at::Tensor& grad) { self.mutable_grad() = grad; }
+void impl::retainGrad(const at::Tensor& self) { self.retain_grad(); }
 // p.data = src: swaps the tensor's storage and layout, keeping its identity and autograd leaf status.
-SMOOTHLAB_OP(setData) {
-  a.tensor(0).set_data(a.tensor(1));
-  return env.Undefined();
+void impl::setData(const at::Tensor& self, const at::Tensor& src) { self.set_data(src); }
+void impl::backward(const at::Tensor& self, const at::Tensor& gradient, c10::optional<bool> retainGraph, bool createGraph) {
+  self.backward(gradient, retainGraph, createGraph);
 }
-SMOOTHLAB_OP(retainGrad) {
-  a.tensor(0).retain_grad();
-  return env.Undefined();
-}
-// (tensor, gradient?, retainGraph?, createGraph?)
-SMOOTHLAB_OP(backward) {
-  bool createGraph = a.boolean(3, false);
-  c10::optional<bool> retainGraph;
-  if (!a.isNullish(2)) retainGraph = a.boolean(2, false);
-  a.tensor(0).backward(a.optTensor(1), retainGraph, createGraph);
-  return env.Undefined();
-}
-SMOOTHLAB_OP(setGradEnabled) {
+bool impl::setGradEnabled(bool enabled) {
   bool previous = at::GradMode::is_enabled();
-  at::GradMode::set_enabled(a.boolean(0, true));
-  return Napi::Boolean::New(env, previous);
+  at::GradMode::set_enabled(enabled);
+  return previous;
 }
-SMOOTHLAB_OP(isGradEnabled) { return Napi::Boolean::New(env, at::GradMode::is_enabled()); }
+bool impl::isGradEnabled() { return at::GradMode::is_enabled(); }
 
 // ---- random state, threads, versions ---------------------------------------------------------
 
-SMOOTHLAB_OP(manualSeed) {
-  at::Scalar seed = a.scalar(0);
-  torch::manual_seed(static_cast<uint64_t>(seed.toLong()));
-  return env.Undefined();
-}
-SMOOTHLAB_OP(getRngState) {
+void impl::manualSeed(const at::Scalar& seed) { torch::manual_seed(static_cast<uint64_t>(seed.toLong())); }
+at::Tensor impl::getRngState() {
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
-  return wrap(env, gen.get_state());
+  return gen.get_state();
 }
-SMOOTHLAB_OP(setRngState) {
+void impl::setRngState(const at::Tensor& state) {
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
-  gen.set_state(a.tensor(0));
-  return env.Undefined();
+  gen.set_state(state);
 }
-SMOOTHLAB_OP(setNumThreads) {
-  int64_t n = a.integer(0);
-  if (n < 1) a.fail(0, "a positive integer");
+void impl::setNumThreads(int64_t n) {
+  if (n < 1) throw BadArgument{0, "a positive integer"};
   at::set_num_threads(static_cast<int>(n));
-  return env.Undefined();
 }
-SMOOTHLAB_OP(getNumThreads) { return Napi::Number::New(env, at::get_num_threads()); }
-SMOOTHLAB_OP(cudaAvailable) { return Napi::Boolean::New(env, torch::cuda::is_available()); }
-SMOOTHLAB_OP(cudaDeviceCount) { return Napi::Number::New(env, static_cast<double>(torch::cuda::device_count())); }
+int64_t impl::getNumThreads() { return at::get_num_threads(); }
+bool impl::cudaAvailable() { return torch::cuda::is_available(); }
+int64_t impl::cudaDeviceCount() { return static_cast<int64_t>(torch::cuda::device_count()); }
 
 // Hands over the JS TorchError class, so that libtorch failures arrive as its instances.
-SMOOTHLAB_OP(setErrorClass) {
-  if (!a.raw(0).IsFunction()) a.fail(0, "a class");
-  env.GetInstanceData<AddonData>()->errorClass = Napi::Persistent(a.raw(0).As<Napi::Function>());
-  return env.Undefined();
+void impl::setErrorClass(Napi::Env env, const Napi::Function& errorClass) {
+  env.GetInstanceData<AddonData>()->errorClass = Napi::Persistent(errorClass);
 }
 
-void registerCore(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData<AddonData>(new AddonData());
-  SMOOTHLAB_EXPORT(exports, fromBuffer);
-  SMOOTHLAB_EXPORT(exports, toBuffer);
-  SMOOTHLAB_EXPORT(exports, item);
-  SMOOTHLAB_EXPORT(exports, zeros);
-  SMOOTHLAB_EXPORT(exports, ones);
-  SMOOTHLAB_EXPORT(exports, empty);
-  SMOOTHLAB_EXPORT(exports, full);
-  SMOOTHLAB_EXPORT(exports, arange);
-  SMOOTHLAB_EXPORT(exports, linspace);
-  SMOOTHLAB_EXPORT(exports, eye);
-  SMOOTHLAB_EXPORT(exports, randn);
-  SMOOTHLAB_EXPORT(exports, rand);
-  SMOOTHLAB_EXPORT(exports, randint);
-  SMOOTHLAB_EXPORT(exports, randperm);
-  SMOOTHLAB_EXPORT(exports, shape);
-  SMOOTHLAB_EXPORT(exports, dtype);
-  SMOOTHLAB_EXPORT(exports, device);
-  SMOOTHLAB_EXPORT(exports, isContiguous);
-  SMOOTHLAB_EXPORT(exports, sameStorage);
-  SMOOTHLAB_EXPORT(exports, dispose);
-  SMOOTHLAB_EXPORT(exports, disposeAll);
-  SMOOTHLAB_EXPORT(exports, memory);
-  SMOOTHLAB_EXPORT(exports, requiresGrad);
-  SMOOTHLAB_EXPORT(exports, setRequiresGrad);
-  SMOOTHLAB_EXPORT(exports, isLeaf);
-  SMOOTHLAB_EXPORT(exports, gradFn);
-  SMOOTHLAB_EXPORT(exports, grad);
-  SMOOTHLAB_EXPORT(exports, setGrad);
-  SMOOTHLAB_EXPORT(exports, retainGrad);
-  SMOOTHLAB_EXPORT(exports, setData);
-  SMOOTHLAB_EXPORT(exports, backward);
-  SMOOTHLAB_EXPORT(exports, setGradEnabled);
-  SMOOTHLAB_EXPORT(exports, isGradEnabled);
-  SMOOTHLAB_EXPORT(exports, manualSeed);
-  SMOOTHLAB_EXPORT(exports, getRngState);
-  SMOOTHLAB_EXPORT(exports, setRngState);
-  SMOOTHLAB_EXPORT(exports, setNumThreads);
-  SMOOTHLAB_EXPORT(exports, getNumThreads);
-  SMOOTHLAB_EXPORT(exports, cudaAvailable);
-  SMOOTHLAB_EXPORT(exports, cudaDeviceCount);
-  SMOOTHLAB_EXPORT(exports, setErrorClass);
+}  // namespace smoothlab
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<smoothlab::AddonData>(new smoothlab::AddonData());
+  smoothlab::bindings::registerAll(env, exports);
   exports.Set("version", Napi::String::New(env, SMOOTHLAB_LIBTORCH_VERSION));
 #ifdef SMOOTHLAB_WITH_CUDA
   exports.Set("builtWithCuda", Napi::Boolean::New(env, true));
 #else
   exports.Set("builtWithCuda", Napi::Boolean::New(env, false));
 #endif
-}
-
-}  // namespace smoothlab
-
-static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  smoothlab::registerCore(env, exports);
-  smoothlab::registerOps(env, exports);
-  smoothlab::registerFunctional(env, exports);
   return exports;
 }
 

@@ -1,110 +1,75 @@
 // nn.functional kernels and the _foreach_ updates optimizers use (src/nn/functional.ts and
 // src/torch/foreach.ts are their JS faces). Argument order follows PyTorch's Python signatures.
-#include "common.h"
+#define SMOOTHLAB_UNIT_FUNCTIONAL  // this unit compiles the [functional] wrappers of bindings.gen.h
+#include "bindings.gen.h"
 
 namespace smoothlab {
 namespace {
 
-// PyTorch's at::Reduction enum from the JS names.
-int64_t reduction(const Args& a, size_t i) {
-  if (a.isNullish(i)) return at::Reduction::Mean;
-  std::string name = a.string(i);
-  if (name == "mean") return at::Reduction::Mean;
-  if (name == "sum") return at::Reduction::Sum;
-  if (name == "none") return at::Reduction::None;
-  a.fail(i, "'mean', 'sum' or 'none', got '" + name + "'");
-}
-
-// (x, weight, bias?, stride, padding, dilation, groups)
-SMOOTHLAB_OP(conv2d) {
-  return wrap(env, at::conv2d(a.tensor(0), a.tensor(1), a.optTensor(2), a.intList(3), a.intList(4), a.intList(5), a.integer(6, 1)));
-}
-// (x, weight, bias?)
-SMOOTHLAB_OP(linear) { return wrap(env, at::linear(a.tensor(0), a.tensor(1), a.optTensor(2))); }
-// (x, runningMean?, runningVar?, weight?, bias?, training, momentum, eps): running stats update
-// in place when training, with the unbiased batch variance, as torch.nn.functional.batch_norm.
-SMOOTHLAB_OP(batchNorm) {
-  return wrap(env, at::batch_norm(a.tensor(0), a.optTensor(3), a.optTensor(4), a.optTensor(1), a.optTensor(2),
-                                  a.boolean(5, false), a.number(6, 0.1), a.number(7, 1e-5), at::globalContext().userEnabledCuDNN()));
-}
-// (x, kernel, stride, padding, dilation, ceilMode)
-SMOOTHLAB_OP(maxPool2d) {
-  return wrap(env, at::max_pool2d(a.tensor(0), a.intList(1), a.intList(2), a.intList(3), a.intList(4), a.boolean(5, false)));
-}
-// (x, kernel, stride, padding, ceilMode, countIncludePad, divisorOverride?)
-SMOOTHLAB_OP(avgPool2d) {
-  return wrap(env, at::avg_pool2d(a.tensor(0), a.intList(1), a.intList(2), a.intList(3), a.boolean(4, false),
-                                  a.boolean(5, true), a.optInteger(6)));
-}
-SMOOTHLAB_OP(adaptiveAvgPool2d) { return wrap(env, at::adaptive_avg_pool2d(a.tensor(0), a.intList(1))); }
-// (x, p, training)
-SMOOTHLAB_OP(dropout) { return wrap(env, at::dropout(a.tensor(0), a.number(1), a.boolean(2, true))); }
-// Dropout2d zeroes whole channels: ATen's feature_dropout, as torch.nn.functional.dropout2d.
-SMOOTHLAB_OP(dropout2d) { return wrap(env, at::feature_dropout(a.tensor(0), a.number(1), a.boolean(2, true))); }
-// (logits, target, weight?, reduction, ignoreIndex, labelSmoothing): class-index or probability targets.
-SMOOTHLAB_OP(crossEntropy) {
-  return wrap(env, at::cross_entropy_loss(a.tensor(0), a.tensor(1), a.optTensor(2), reduction(a, 3),
-                                          a.integer(4, -100), a.number(5, 0.0)));
-}
-// (logProbs, target, weight?, reduction, ignoreIndex)
-SMOOTHLAB_OP(nllLoss) {
-  return wrap(env, at::nll_loss_nd(a.tensor(0), a.tensor(1), a.optTensor(2), reduction(a, 3), a.integer(4, -100)));
-}
-SMOOTHLAB_OP(oneHot) { return wrap(env, at::one_hot(a.tensor(0), a.integer(1, -1))); }
-
-// ---- _foreach_: one call updates a whole parameter list ----
-// (self[], other[] | scalar, alpha)
-SMOOTHLAB_OP(foreachAdd_) {
-  auto self = a.tensorList(0);
-  if (a.raw(1).IsArray()) at::_foreach_add_(self, a.tensorList(1), a.scalar(2));
-  else at::_foreach_add_(self, a.scalar(1));
-  return env.Undefined();
-}
-SMOOTHLAB_OP(foreachMul_) {
-  auto self = a.tensorList(0);
-  if (a.raw(1).IsArray()) at::_foreach_mul_(self, a.tensorList(1));
-  else at::_foreach_mul_(self, a.scalar(1));
-  return env.Undefined();
-}
-SMOOTHLAB_OP(foreachDiv_) {
-  auto self = a.tensorList(0);
-  if (a.raw(1).IsArray()) at::_foreach_div_(self, a.tensorList(1));
-  else at::_foreach_div_(self, a.scalar(1));
-  return env.Undefined();
-}
-SMOOTHLAB_OP(foreachAddcmul_) {
-  auto self = a.tensorList(0);
-  at::_foreach_addcmul_(self, a.tensorList(1), a.tensorList(2), a.scalar(3));
-  return env.Undefined();
-}
-// (self[], t1[], t2[], value | values[])
-SMOOTHLAB_OP(foreachAddcdiv_) {
-  auto self = a.tensorList(0);
-  if (a.raw(3).IsArray()) at::_foreach_addcdiv_(self, a.tensorList(1), a.tensorList(2), a.scalarList(3));
-  else at::_foreach_addcdiv_(self, a.tensorList(1), a.tensorList(2), a.scalar(3));
-  return env.Undefined();
-}
-SMOOTHLAB_OP(foreachZero_) {
-  auto self = a.tensorList(0);
-  at::_foreach_zero_(self);
-  return env.Undefined();
-}
-SMOOTHLAB_OP(foreachSqrt) { return wrapList(env, at::_foreach_sqrt(a.tensorList(0))); }
-SMOOTHLAB_OP(foreachMaximum_) {
-  auto self = a.tensorList(0);
-  at::_foreach_maximum_(self, a.tensorList(1));
-  return env.Undefined();
+// PyTorch's at::Reduction enum from the JS names; `index` is the argument's, for the error.
+int64_t reductionEnum(const c10::optional<std::string>& name, size_t index) {
+  if (!name || *name == "mean") return at::Reduction::Mean;
+  if (*name == "sum") return at::Reduction::Sum;
+  if (*name == "none") return at::Reduction::None;
+  throw BadArgument{index, "'mean', 'sum' or 'none', got '" + *name + "'"};
 }
 
 }  // namespace
 
-void registerFunctional(Napi::Env env, Napi::Object exports) {
-#define X(name) SMOOTHLAB_EXPORT(exports, name);
-  X(conv2d) X(linear) X(batchNorm) X(maxPool2d) X(avgPool2d) X(adaptiveAvgPool2d) X(dropout)
-  X(dropout2d) X(crossEntropy) X(nllLoss) X(oneHot)
-  X(foreachAdd_) X(foreachMul_) X(foreachDiv_) X(foreachAddcmul_) X(foreachAddcdiv_) X(foreachZero_)
-  X(foreachSqrt) X(foreachMaximum_)
-#undef X
+at::Tensor impl::conv2d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, at::IntArrayRef stride,
+                        at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups) {
+  return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
 }
+at::Tensor impl::linear(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias) { return at::linear(input, weight, bias); }
+// Running stats update in place when training, with the unbiased batch variance, as
+// torch.nn.functional.batch_norm.
+at::Tensor impl::batchNorm(const at::Tensor& input, const at::Tensor& runningMean, const at::Tensor& runningVar, const at::Tensor& weight,
+                           const at::Tensor& bias, bool training, double momentum, double eps) {
+  return at::batch_norm(input, weight, bias, runningMean, runningVar, training, momentum, eps, at::globalContext().userEnabledCuDNN());
+}
+at::Tensor impl::maxPool2d(const at::Tensor& input, at::IntArrayRef kernelSize, at::IntArrayRef stride, at::IntArrayRef padding,
+                           at::IntArrayRef dilation, bool ceilMode) {
+  return at::max_pool2d(input, kernelSize, stride, padding, dilation, ceilMode);
+}
+at::Tensor impl::avgPool2d(const at::Tensor& input, at::IntArrayRef kernelSize, at::IntArrayRef stride, at::IntArrayRef padding,
+                           bool ceilMode, bool countIncludePad, c10::optional<int64_t> divisorOverride) {
+  return at::avg_pool2d(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+}
+at::Tensor impl::adaptiveAvgPool2d(const at::Tensor& input, at::IntArrayRef outputSize) { return at::adaptive_avg_pool2d(input, outputSize); }
+at::Tensor impl::dropout(const at::Tensor& input, double p, bool training) { return at::dropout(input, p, training); }
+// Dropout2d zeroes whole channels: ATen's feature_dropout, as torch.nn.functional.dropout2d.
+at::Tensor impl::dropout2d(const at::Tensor& input, double p, bool training) { return at::feature_dropout(input, p, training); }
+// Class-index or probability targets.
+at::Tensor impl::crossEntropy(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight,
+                              const c10::optional<std::string>& reduction, int64_t ignoreIndex, double labelSmoothing) {
+  return at::cross_entropy_loss(input, target, weight, reductionEnum(reduction, 3), ignoreIndex, labelSmoothing);
+}
+at::Tensor impl::nllLoss(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight,
+                         const c10::optional<std::string>& reduction, int64_t ignoreIndex) {
+  return at::nll_loss_nd(input, target, weight, reductionEnum(reduction, 3), ignoreIndex);
+}
+at::Tensor impl::oneHot(const at::Tensor& self, int64_t numClasses) { return at::one_hot(self, numClasses); }
+
+// ---- _foreach_: one call updates a whole parameter list ----
+// A list operand and a scalar operand are separate bindings (the .Scalar / .ScalarList overloads),
+// as in ATen; JS picks one by the argument's type.
+void impl::foreachAdd_(at::TensorList self, at::TensorList other, const at::Scalar& alpha) { at::_foreach_add_(self, other, alpha); }
+void impl::foreachAddScalar_(at::TensorList self, const at::Scalar& scalar) { at::_foreach_add_(self, scalar); }
+void impl::foreachMul_(at::TensorList self, at::TensorList other) { at::_foreach_mul_(self, other); }
+void impl::foreachMulScalar_(at::TensorList self, const at::Scalar& scalar) { at::_foreach_mul_(self, scalar); }
+void impl::foreachDiv_(at::TensorList self, at::TensorList other) { at::_foreach_div_(self, other); }
+void impl::foreachDivScalar_(at::TensorList self, const at::Scalar& scalar) { at::_foreach_div_(self, scalar); }
+void impl::foreachAddcmul_(at::TensorList self, at::TensorList tensor1, at::TensorList tensor2, const at::Scalar& value) {
+  at::_foreach_addcmul_(self, tensor1, tensor2, value);
+}
+void impl::foreachAddcdiv_(at::TensorList self, at::TensorList tensor1, at::TensorList tensor2, const at::Scalar& value) {
+  at::_foreach_addcdiv_(self, tensor1, tensor2, value);
+}
+void impl::foreachAddcdivScalarList_(at::TensorList self, at::TensorList tensor1, at::TensorList tensor2, at::ArrayRef<at::Scalar> scalars) {
+  at::_foreach_addcdiv_(self, tensor1, tensor2, scalars);
+}
+void impl::foreachZero_(at::TensorList self) { at::_foreach_zero_(self); }
+std::vector<at::Tensor> impl::foreachSqrt(at::TensorList self) { return at::_foreach_sqrt(self); }
+void impl::foreachMaximum_(at::TensorList self, at::TensorList other) { at::_foreach_maximum_(self, other); }
 
 }  // namespace smoothlab

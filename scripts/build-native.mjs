@@ -3,7 +3,7 @@
 // each unit costs ~25 s of libtorch headers. Units compile two at a time (this machine has 2 cores).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,8 @@ function mtime(file) {
   return existsSync(file) ? statSync(file).mtimeMs : 0;
 }
 
-async function main() {
+/** The compiler and flags that build native/*.cc (the C++ drift test reuses them); paths are relative to the package root. */
+export function nativeFlags() {
   const torch = findLibtorch();
   const napiInclude = require('node-addon-api').include_dir;
   const defines = [
@@ -63,6 +64,15 @@ async function main() {
     ...torch.libDirs.flatMap((dir) => [`-L${dir}`, `-Wl,-rpath,${dir}`]),
     ...cudaLibs, '-ltorch', '-ltorch_cpu', '-lc10',
   ];
+  return { torch, compiler: process.env.CXX || 'g++', compileFlags, linkFlags };
+}
+
+async function main() {
+  // The bindings come from native/bindings.txt; a published package ships the generated files
+  // without the generator, and builds them as they are.
+  const generator = join(root, 'scripts', 'gen-bindings.mjs');
+  if (existsSync(generator)) await run(process.execPath, [generator]);
+  const { torch, compiler, compileFlags, linkFlags } = nativeFlags();
   const flagsHash = createHash('sha256').update(JSON.stringify([compileFlags, linkFlags])).digest('hex').slice(0, 16);
   // Objects built with other flags (another libtorch, another ABI) are discarded up front, so that a
   // failed build keeps the units that did compile with the current flags.
@@ -79,7 +89,6 @@ async function main() {
     return mtime(obj) < Math.max(mtime(join(nativeDir, src)), newestHeader);
   });
 
-  const compiler = process.env.CXX || 'g++';
   const queue = [...stale];
   const worker = async () => {
     for (let src = queue.shift(); src; src = queue.shift()) {
@@ -100,7 +109,10 @@ async function main() {
   writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
 }
 
-main().catch((error) => {
-  console.error(`[smoothlab] native build failed: ${error.message}`);
-  process.exit(1);
-});
+// Run, not imported (the drift test imports it); realpath: npm may reach the package through a symlink.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(`[smoothlab] native build failed: ${error.message}`);
+    process.exit(1);
+  });
+}

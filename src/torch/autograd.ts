@@ -1,9 +1,9 @@
-// Grad mode: whether libtorch records operations for backward(). The state is global (one JS
-// thread), and both helpers restore it in `finally`, also when fn throws.
+// Grad mode: whether libtorch records operations for backward(). libtorch keeps it per thread (a
+// worker_thread has its own), and both helpers restore it in `finally`, also when fn throws.
 import { native } from './native.js';
 
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const previous = native.setGradEnabled(enabled) as boolean;
+  const previous = native.setGradEnabled(enabled);
   try {
     return fn();
   } finally {
@@ -23,5 +23,5 @@ export function enableGrad<T>(fn: () => T): T {
 
 /** Whether operations are being recorded now. */
 export function isGradEnabled(): boolean {
-  return native.isGradEnabled() as boolean;
+  return native.isGradEnabled();
 }

@@ -139,7 +139,8 @@ export function dispose(value: unknown): void {
   for (const t of found) (t as Disposable).dispose();
 }
 
-/** Live tensors right now: how many handles JS holds, and the bytes they address. */
+/** Live tensors right now: how many handles this JS thread holds, and the bytes they address (each worker_thread counts its own). */
 export function memory(): { tensors: number; bytes: number } {
-  return native.memory() as { tensors: number; bytes: number };
+  const [tensors, bytes] = native.memory();
+  return { tensors, bytes };
 }

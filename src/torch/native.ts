@@ -4,14 +4,21 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { TorchError } from './errors.js';
+import type { NativeBindings } from './native.gen.js';
 
-/** An opaque reference to a libtorch tensor, owned by exactly one `Tensor`: a small integer naming a slot of the addon's table. */
+/**
+ * An opaque reference to a libtorch tensor, owned by exactly one `Tensor`: a small integer naming a
+ * slot of the addon's table. Each JS thread (main, each worker_thread) has its own table, so a handle
+ * means something only on the thread that made it.
+ */
 export type Handle = number & { readonly __tensorHandle: unique symbol };
 
-// The addon's functions are typed where they are wrapped (tensor.ts, creation.ts, ...); here they
-// are one loose record so that this file does not restate ~150 signatures.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type NativeAddon = Record<string, (...args: any[]) => any> & { version: string; builtWithCuda: boolean };
+/**
+ * The loaded addon: one function per binding of native/bindings.txt (typed by the generated
+ * native.gen.ts, so a call whose arguments disagree with the manifest fails to compile), plus facts
+ * about the build.
+ */
+export type NativeAddon = NativeBindings & { version: string; builtWithCuda: boolean };
 
 // dist/src/torch/native.js -> the package root is three folders up.
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));

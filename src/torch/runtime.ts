@@ -9,12 +9,12 @@ export const builtWithCuda: boolean = native.builtWithCuda;
 
 /** Whether a CUDA device can be used now. */
 export function cudaAvailable(): boolean {
-  return native.cudaAvailable() as boolean;
+  return native.cudaAvailable();
 }
 
 /** Number of visible CUDA devices (0 without CUDA). */
 export function cudaDeviceCount(): number {
-  return native.cudaDeviceCount() as number;
+  return native.cudaDeviceCount();
 }
 
 /** Sets libtorch's intra-op thread count (torch.set_num_threads). */
@@ -25,5 +25,5 @@ export function setNumThreads(n: number): void {
 
 /** libtorch's intra-op thread count. */
 export function getNumThreads(): number {
-  return native.getNumThreads() as number;
+  return native.getNumThreads();
 }

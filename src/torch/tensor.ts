@@ -3,7 +3,7 @@
 import { DisposedTensorError } from './errors.js';
 import { type DType, type Device, type TypedArrayOf, checkDType, typedArrayFromBuffer } from './dtype.js';
 import { track, untrack } from './memory.js';
-import { type Handle, type NativeAddon, native } from './native.js';
+import { type Handle, native } from './native.js';
 
 /** A tensor or a plain number / boolean, which acts like a Python scalar in arithmetic. */
 export type TensorLike = Tensor | number | boolean | bigint;
@@ -19,23 +19,26 @@ export interface ValuesIndices {
   indices: Tensor;
 }
 
-type Binding = NativeAddon[string];
+/** The Tensor overload of a binary binding (mul: mul.Tensor). */
+type TensorOverload = (self: Handle, other: Handle) => Handle;
+/** The Scalar overload of a binary binding (mulScalar: mul.Scalar). */
+type ScalarOverload = (self: Handle, other: number | boolean | bigint) => Handle;
 
 /**
  * Calls the Tensor or the Scalar overload of a binary binding (`mul` or `mulScalar`, like ATen's
  * mul.Tensor and mul.Scalar): handles are plain numbers, so the addon cannot tell a tensor operand
  * from a scalar by itself.
  */
-function binary(self: Tensor, other: TensorLike, tensorOp: Binding, scalarOp: Binding): Handle {
+function binary(self: Tensor, other: TensorLike, tensorOp: TensorOverload, scalarOp: ScalarOverload): Handle {
   return other instanceof Tensor ? tensorOp(self.handle, other.handle) : scalarOp(self.handle, other);
 }
 
-function dims(dim: number | number[] | undefined): number[] | undefined {
-  return dim === undefined ? undefined : typeof dim === 'number' ? [dim] : dim;
+function isDevice(target: DType | Device): target is Device {
+  return target === 'cpu' || target.startsWith('cuda');
 }
 
-function pair(list: Handle[]): ValuesIndices {
-  return { values: new Tensor(list[0]), indices: new Tensor(list[1]) };
+function pair([values, indices]: [Handle, Handle]): ValuesIndices {
+  return { values: new Tensor(values), indices: new Tensor(indices) };
 }
 
 /** A multi-dimensional array in libtorch memory, with autograd. Release it with dispose() or tidy(). */
@@ -89,30 +92,30 @@ export class Tensor {
 
   /** Sizes of each dimension (a fresh copy). */
   get shape(): number[] {
-    this.#shape ??= Object.freeze(native.shape(this.handle) as number[]);
+    this.#shape ??= Object.freeze(native.shape(this.handle));
     return [...this.#shape];
   }
 
   /** Element type. */
   get dtype(): DType {
-    this.#dtype ??= native.dtype(this.handle) as DType;
+    this.#dtype ??= native.dtype(this.handle);
     return this.#dtype;
   }
 
   /** 'cpu' or 'cuda:N'. */
   get device(): Device {
-    return native.device(this.handle) as Device;
+    return native.device(this.handle);
   }
 
   /** Number of dimensions. */
   get ndim(): number {
-    this.#shape ??= Object.freeze(native.shape(this.handle) as number[]);
+    this.#shape ??= Object.freeze(native.shape(this.handle));
     return this.#shape.length;
   }
 
   /** Number of elements. */
   numel(): number {
-    this.#shape ??= Object.freeze(native.shape(this.handle) as number[]);
+    this.#shape ??= Object.freeze(native.shape(this.handle));
     return this.#shape.reduce((a, b) => a * b, 1);
   }
 
@@ -127,7 +130,7 @@ export class Tensor {
 
   /** True when the elements are laid out densely in row-major order. */
   isContiguous(): boolean {
-    return native.isContiguous(this.handle) as boolean;
+    return native.isContiguous(this.handle);
   }
 
   // ---- copy out ----
@@ -136,12 +139,12 @@ export class Tensor {
   toTypedArray<D extends DType = DType>(): TypedArrayOf[D] {
     const dtype = this.dtype;
     const wide = dtype === 'float16' || dtype === 'bfloat16' ? 'float32' : undefined;
-    return typedArrayFromBuffer(native.toBuffer(this.handle, wide) as ArrayBuffer, dtype as D);
+    return typedArrayFromBuffer(native.toBuffer(this.handle, wide), dtype as D);
   }
 
   /** The raw little-endian bytes of the elements in row-major order (as stored: no widening). */
   toBuffer(): ArrayBuffer {
-    return native.toBuffer(this.handle) as ArrayBuffer;
+    return native.toBuffer(this.handle);
   }
 
   /** The elements as nested JS arrays (numbers, or booleans for bool tensors). */
@@ -164,7 +167,7 @@ export class Tensor {
   item(): number;
   item<T extends number | boolean>(): T;
   item(): number | boolean {
-    return native.item(this.handle) as number | boolean;
+    return native.item(this.handle);
   }
 
   /** A short description with the values of small tensors. */
@@ -181,8 +184,7 @@ export class Tensor {
   /** Converts to a dtype and/or device (a no-op view when nothing changes, unless `copy`). */
   to(target: DType | Device | { dtype?: DType; device?: Device; copy?: boolean }): Tensor {
     if (typeof target === 'string') {
-      const isDevice = target === 'cpu' || target.startsWith('cuda');
-      return new Tensor(native.to(this.handle, isDevice ? null : checkDType(target, 'to'), isDevice ? target : null));
+      return new Tensor(isDevice(target) ? native.to(this.handle, null, target) : native.to(this.handle, checkDType(target, 'to'), null));
     }
     const dtype = target.dtype === undefined ? null : checkDType(target.dtype, 'to');
     return new Tensor(native.to(this.handle, dtype, target.device ?? null, target.copy ?? false));
@@ -228,7 +230,7 @@ export class Tensor {
 
   /** Whether autograd records operations on this tensor. */
   get requiresGrad(): boolean {
-    return native.requiresGrad(this.handle) as boolean;
+    return native.requiresGrad(this.handle);
   }
   set requiresGrad(value: boolean) {
     native.setRequiresGrad(this.handle, value);
@@ -243,7 +245,7 @@ export class Tensor {
    * (dispose it, or read it inside tidy()); writing null clears it, as `p.grad = None` does.
    */
   get grad(): Tensor | null {
-    const h = native.grad(this.handle) as Handle | null;
+    const h = native.grad(this.handle);
     return h === null ? null : new Tensor(h);
   }
   set grad(value: Tensor | null) {
@@ -251,11 +253,11 @@ export class Tensor {
   }
   /** True for tensors created by the user rather than by a recorded operation. */
   get isLeaf(): boolean {
-    return native.isLeaf(this.handle) as boolean;
+    return native.isLeaf(this.handle);
   }
   /** The name of the autograd node that created this tensor, e.g. 'AddBackward0', or null. */
   get gradFn(): string | null {
-    return native.gradFn(this.handle) as string | null;
+    return native.gradFn(this.handle);
   }
   /** Replaces this tensor's data with `src`'s (PyTorch's `p.data = src`): same object, new storage and layout. */
   setData_(src: Tensor): this {
@@ -483,7 +485,7 @@ export class Tensor {
   }
   /** |this - other| <= atol + rtol * |other| everywhere (torch.allclose). */
   allclose(other: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false } = {}): boolean {
-    return native.allclose(this.handle, other.handle, rtol, atol, equalNan) as boolean;
+    return native.allclose(this.handle, other.handle, rtol, atol, equalNan);
   }
 
   // ---- in place (optimizers, initialization); each returns this ----
@@ -635,11 +637,12 @@ export class Tensor {
   }
   /** Splits into parts of `size` (a number) or of the given sizes (an array) along `dim`. */
   split(size: number | number[], dim = 0): Tensor[] {
-    return (native.split(this.handle, size, dim) as Handle[]).map((h) => new Tensor(h));
+    const parts = typeof size === 'number' ? native.split(this.handle, size, dim) : native.splitWithSizes(this.handle, size, dim);
+    return parts.map((h) => new Tensor(h));
   }
   /** Splits into `chunks` nearly equal parts along `dim`. */
   chunk(chunks: number, dim = 0): Tensor[] {
-    return (native.chunk(this.handle, chunks, dim) as Handle[]).map((h) => new Tensor(h));
+    return native.chunk(this.handle, chunks, dim).map((h) => new Tensor(h));
   }
   /** Picks entries along `dim` at the int64 `index` positions. */
   indexSelect(dim: number, index: Tensor): Tensor {
@@ -678,11 +681,11 @@ export class Tensor {
 
   /** Sum of all elements, or over `dim`. */
   sum(dim?: number | number[], { keepdim = false, dtype }: ReduceOptions & { dtype?: DType } = {}): Tensor {
-    return new Tensor(native.sum(this.handle, dims(dim) ?? null, keepdim, dtype ?? null));
+    return new Tensor(native.sum(this.handle, dim ?? null, keepdim, dtype ?? null));
   }
   /** Mean of all elements, or over `dim`. */
   mean(dim?: number | number[], { keepdim = false }: ReduceOptions = {}): Tensor {
-    return new Tensor(native.mean(this.handle, dims(dim) ?? null, keepdim));
+    return new Tensor(native.mean(this.handle, dim ?? null, keepdim));
   }
   /** Product of all elements, or over one `dim`. */
   prod(dim?: number, { keepdim = false }: ReduceOptions = {}): Tensor {
@@ -690,33 +693,33 @@ export class Tensor {
   }
   /** Standard deviation (unbiased unless correction is 0). */
   std(dim?: number | number[], { keepdim = false, correction = 1 }: ReduceOptions & { correction?: 0 | 1 } = {}): Tensor {
-    return new Tensor(native.stdDev(this.handle, dims(dim) ?? null, keepdim, correction === 1));
+    return new Tensor(native.stdDev(this.handle, dim ?? null, keepdim, correction === 1));
   }
   /** Variance (unbiased unless correction is 0). */
   var(dim?: number | number[], { keepdim = false, correction = 1 }: ReduceOptions & { correction?: 0 | 1 } = {}): Tensor {
-    return new Tensor(native.variance(this.handle, dims(dim) ?? null, keepdim, correction === 1));
+    return new Tensor(native.variance(this.handle, dim ?? null, keepdim, correction === 1));
   }
   /** log(sum(exp(this))) over `dim`, computed stably. */
   logsumexp(dim: number | number[], { keepdim = false }: ReduceOptions = {}): Tensor {
-    return new Tensor(native.logsumexp(this.handle, dims(dim), keepdim));
+    return new Tensor(native.logsumexp(this.handle, dim, keepdim));
   }
   /** The p-norm of all elements, or over `dim`. */
   norm(p = 2, dim?: number | number[], { keepdim = false }: ReduceOptions = {}): Tensor {
-    return new Tensor(native.norm(this.handle, p, dims(dim) ?? null, keepdim));
+    return new Tensor(native.norm(this.handle, p, dim ?? null, keepdim));
   }
   /** The largest element; with `dim`, the largest values and their indices along it. */
   max(): Tensor;
   max(dim: number, options?: ReduceOptions): ValuesIndices;
   max(dim?: number, { keepdim = false }: ReduceOptions = {}): Tensor | ValuesIndices {
     if (dim === undefined) return new Tensor(native.max(this.handle));
-    return pair(native.max(this.handle, dim, keepdim) as Handle[]);
+    return pair(native.maxDim(this.handle, dim, keepdim));
   }
   /** The smallest element; with `dim`, the smallest values and their indices along it. */
   min(): Tensor;
   min(dim: number, options?: ReduceOptions): ValuesIndices;
   min(dim?: number, { keepdim = false }: ReduceOptions = {}): Tensor | ValuesIndices {
     if (dim === undefined) return new Tensor(native.min(this.handle));
-    return pair(native.min(this.handle, dim, keepdim) as Handle[]);
+    return pair(native.minDim(this.handle, dim, keepdim));
   }
   /** Index of the largest element (of the flattened tensor, or along `dim`). */
   argmax(dim?: number, { keepdim = false }: ReduceOptions = {}): Tensor {
@@ -740,11 +743,11 @@ export class Tensor {
   }
   /** The k largest (or smallest) values along `dim` and their indices. */
   topk(k: number, { dim = -1, largest = true, sorted = true } = {}): ValuesIndices {
-    return pair(native.topk(this.handle, k, dim, largest, sorted) as Handle[]);
+    return pair(native.topk(this.handle, k, dim, largest, sorted));
   }
   /** Sorted values along `dim` and the permutation that sorts them. */
   sort(dim = -1, { descending = false } = {}): ValuesIndices {
-    return pair(native.sort(this.handle, dim, descending) as Handle[]);
+    return pair(native.sort(this.handle, dim, descending));
   }
   /** Counts of each non-negative integer value (at least `minlength` bins). */
   bincount({ weights, minlength = 0 }: { weights?: Tensor; minlength?: number } = {}): Tensor {
