@@ -15,3 +15,4 @@ export { loadStateDictFile } from './weights_file.js';
 export { summary, ModelSummary, type SummaryLayer, type SummaryOptions, type SummaryColumn, type SummaryRowSetting } from './summary.js';
 export { CrossEntropyLoss } from './losses.js';
 export { smoothLabels, smoothedProbabilities, labelSmoothingLossFloor, type SmoothingConvention } from './label_smoothing.js';
+export * as utils from './utils/index.js';

@@ -23,12 +23,16 @@ interface Golden {
 /** The fixture. */
 export const golden = fixture<Golden>('optim.json');
 
-/** What a run needs: the optimizer, an optional scheduler, and how gradients are cleared. */
+/** A scheduler of a run: stepped after each optimizer step (ReduceLROnPlateau with the step's loss). */
+export type Scheduler = optim.lrScheduler.LRScheduler | optim.lrScheduler.ReduceLROnPlateau;
+
+/** What a run needs: the optimizer, an optional scheduler, how gradients are cleared, and what runs between backward and step. */
 export interface Setup {
   optimizer: (p: Weights) => optim.Optimizer;
-  scheduler?: (o: optim.Optimizer) => optim.lrScheduler.LRScheduler;
+  scheduler?: (o: optim.Optimizer) => Scheduler;
   setToNone?: boolean;
   dropW2GradOnEvenSteps?: boolean;
+  beforeStep?: (p: Weights) => void;
 }
 
 const all = (p: Weights) => [p.w1, p.b1, p.w2, p.b2];
@@ -71,7 +75,7 @@ export function lossOf(p: Weights, x: T, y: T): T {
 }
 
 /** Trains steps [from, to) of a setup, returning the losses. */
-export function trainSteps(setup: Setup, p: Weights, opt: optim.Optimizer, sched: optim.lrScheduler.LRScheduler | undefined,
+export function trainSteps(setup: Setup, p: Weights, opt: optim.Optimizer, sched: Scheduler | undefined,
   from: number, to: number): number[] {
   const losses: number[] = [];
   for (let step = from; step < to; step++) {
@@ -81,8 +85,10 @@ export function trainSteps(setup: Setup, p: Weights, opt: optim.Optimizer, sched
       const loss = lossOf(p, decode(x), decode(y));
       loss.backward();
       if (setup.dropW2GradOnEvenSteps && step % 2 === 0) p.w2.grad = null;
+      setup.beforeStep?.(p);
       opt.step();
-      sched?.step();
+      if (sched instanceof optim.lrScheduler.ReduceLROnPlateau) sched.step(loss.item());
+      else sched?.step();
       losses.push(loss.item());
     });
   }

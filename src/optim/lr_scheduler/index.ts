@@ -6,3 +6,6 @@ export { StepLR, type StepLROptions } from './step.js';
 export { MultiStepLR, type MultiStepLROptions } from './multi_step.js';
 export { LinearLR, type LinearLROptions } from './linear.js';
 export { SequentialLR, type SequentialLROptions } from './sequential.js';
+export { ExponentialLR, type ExponentialLROptions } from './exponential.js';
+export { LambdaLR, type LambdaLROptions, type LrLambda } from './lambda.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce_on_plateau.js';

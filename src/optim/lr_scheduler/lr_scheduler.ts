@@ -19,8 +19,8 @@ export interface SchedulerOptions {
 /** A scheduler's state: its own fields (JSON-serializable), as torch's scheduler state_dict(). */
 export type SchedulerStateDict = Record<string, unknown>;
 
-// Python's '{:.4e}': the exponent has a sign and at least two digits.
-function formatLr(lr: number): string {
+/** A learning rate as Python's '{:.4e}' prints it (the exponent has a sign and at least two digits). */
+export function formatLr(lr: number): string {
   return lr.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
