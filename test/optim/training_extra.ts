@@ -12,7 +12,7 @@ export interface ExtraRun {
   losses: number[];
   lr: number[][];
   final: Record<string, Encoded>;
-  state: Record<string, Record<string, Encoded | number>>;
+  state: Record<string, Record<string, Encoded | number | null>>;
 }
 
 /** The part of optim_extra.json the training runs use. */
@@ -54,17 +54,18 @@ export const extraSetups: Record<string, Setup> = {
 /** PyTorch's state key as smoothlab names it: square_avg -> squareAvg. */
 export const camel = (key: string): string => key.replace(/^_+/, '').replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-/** Asserts an optimizer's state dict against PyTorch's final state: the same entries (smoothlab's null ones aside), every value exact. */
+/** Asserts an optimizer's state dict against PyTorch's final state: the same non-null entries, every value exact. */
 export function assertState(opt: optim.Optimizer, expected: ExtraRun['state'], what: string): void {
   const { state } = opt.stateDict();
   assert.deepEqual(Object.keys(state).sort(), Object.keys(expected).sort(), `${what}: parameters with state`);
   for (const [index, entries] of Object.entries(expected)) {
     const ours = state[Number(index)];
     const present = Object.keys(ours).filter((k) => ours[k] !== null).sort();
-    assert.deepEqual(present, Object.keys(entries).map(camel).sort(), `${what}: state keys of parameter ${index}`);
+    assert.deepEqual(present, Object.keys(entries).filter((k) => entries[k] !== null).map(camel).sort(), `${what}: state keys of parameter ${index}`);
     for (const [key, value] of Object.entries(entries)) {
       const mine = ours[camel(key)];
-      if (typeof value === 'number') assert.equal(mine, value, `${what}: ${key} of parameter ${index}`);
+      if (value === null) assert.equal(mine, null, `${what}: ${key} of parameter ${index}`);
+      else if (typeof value === 'number') assert.equal(mine, value, `${what}: ${key} of parameter ${index}`);
       else if (mine instanceof torch.Tensor) assertClose(mine, value, { rtol: 0, atol: 0, what: `${what}: ${key} of parameter ${index}` });
       else assert.equal(mine, value.data[0], `${what}: ${key} of parameter ${index} (a tensor in PyTorch, a number here)`);
     }
