@@ -192,14 +192,17 @@ export function cppSections(bindings) {
   const out = [];
   const shared = (text) => out.push({ binding: null, text });
   shared(`// ${HEADER}.
-// Every unit includes this file; the unit that defines ${units.map(unitMacro).join(' / ')} first
-// also compiles the N-API wrappers of its bindings (the other units only see the declarations).
+// Every unit includes this file; a unit that defines SMOOTHLAB_UNIT_<NAME> before including it also
+// compiles the N-API wrappers of its [name] bindings (the other units see only the declarations).
 #pragma once
 
 #include "common.h"
 
 // The implementations, written by hand in native/<unit>.cc as \`T smoothlab::impl::name(...) { ... }\`:
-// a qualified definition whose parameters differ from these is a compile error.
+// a qualified definition whose parameters differ from these is a compile error. Hidden visibility
+// makes a missing one a link error ("hidden symbol ... isn't defined") rather than an addon that
+// fails to load.
+#pragma GCC visibility push(hidden)
 namespace smoothlab::impl {
 `);
   for (const unit of units) {
@@ -207,6 +210,7 @@ namespace smoothlab::impl {
     for (const b of bindings.filter((x) => x.unit === unit)) out.push({ binding: b.name, text: `${implDeclaration(b)}\n` });
   }
   shared(`\n}  // namespace smoothlab::impl
+#pragma GCC visibility pop
 
 namespace smoothlab::bindings {
 
