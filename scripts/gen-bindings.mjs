@@ -141,6 +141,7 @@ export function parseManifest(text, file = 'native/bindings.txt') {
       if (names.has(p.name)) throw new ManifestError(`${where}: parameter '${p.name}' appears twice`);
       names.add(p.name);
     }
+    if (params.filter((p) => p.spec.hidden).length > 1) throw new ManifestError(`${where}: at most one Env parameter`);
     const ret = retText.trim();
     if (!RETURN_TYPES[ret]) throw new ManifestError(`${where}: unknown return type '${ret}' (known: ${Object.keys(RETURN_TYPES).join(', ')})`);
     let jsIndex = 0;
