@@ -95,7 +95,7 @@ export class RandomCrop implements Transform<Image, Image> {
     this.paddingMode = paddingMode;
   }
 
-  /** Pads, then crops at (randint(0, h - th + 1), randint(0, w - tw + 1)), no draw when sizes match. */
+  /** Pads (padding, then padIfNeeded: width, then height), then crops where getParams says. */
   forward(img: Image, generator: Generator = defaultGenerator): Image {
     checkImage(img, 'RandomCrop');
     const opts = { fill: this.fill, paddingMode: this.paddingMode };
@@ -103,12 +103,22 @@ export class RandomCrop implements Transform<Image, Image> {
     const [th, tw] = this.size;
     if (this.padIfNeeded && x.width < tw) x = pad(x, [tw - x.width, 0], opts);
     if (this.padIfNeeded && x.height < th) x = pad(x, [0, th - x.height], opts);
-    const { height: h, width: w } = x;
+    const [i, j, h, w] = RandomCrop.getParams(x, this.size, generator);
+    return h === x.height && w === x.width ? x : crop(x, i, j, h, w);
+  }
+
+  /**
+   * torchvision's get_params on the padded image: [top, left, height, width] with top drawn by
+   * randint(0, h - th + 1), then left; no draw when the image already has the crop's size.
+   */
+  static getParams(img: Image, outputSize: readonly [number, number], generator: Generator): [number, number, number, number] {
+    const { height: h, width: w } = img;
+    const [th, tw] = outputSize;
     if (h < th || w < tw) throw new RangeError(`RandomCrop: crop size ${th} x ${tw} is larger than the (padded) image ${h} x ${w}`);
-    if (h === th && w === tw) return x;
+    if (h === th && w === tw) return [0, 0, h, w];
     const i = generator.randint(0, h - th + 1);
     const j = generator.randint(0, w - tw + 1);
-    return crop(x, i, j, th, tw);
+    return [i, j, th, tw];
   }
 
   /** Rebuilt in workers from size and options. */

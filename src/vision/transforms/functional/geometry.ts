@@ -156,3 +156,30 @@ export function crop<I extends Image>(img: I, top: number, left: number, height:
   }
   return out;
 }
+
+// Python's round() of a float64: half to even.
+const pyRound = (x: number): number => {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/**
+ * The centre height x width window (a number for a square); an image smaller than the crop is
+ * first padded with zeros, the odd pixel going right and bottom. torchvision's F.center_crop.
+ */
+export function centerCrop<I extends Image>(img: I, outputSize: number | readonly [number] | readonly [number, number]): I {
+  checkImage(img, 'centerCrop');
+  const s = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize.length === 1 ? [outputSize[0], outputSize[0]] : [...outputSize];
+  if (s.length !== 2 || !s.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new TypeError(`centerCrop: outputSize must be a positive integer or [height, width], got ${JSON.stringify(outputSize)}`);
+  }
+  const [ch, cw] = s;
+  let x: I = img;
+  if (cw > x.width || ch > x.height) {
+    const dw = Math.max(cw - x.width, 0);
+    const dh = Math.max(ch - x.height, 0);
+    x = pad(x, [dw >> 1, dh >> 1, (dw + 1) >> 1, (dh + 1) >> 1]);
+    if (x.width === cw && x.height === ch) return x;
+  }
+  return crop(x, pyRound((x.height - ch) / 2), pyRound((x.width - cw) / 2), ch, cw);
+}

@@ -21,3 +21,69 @@ export function clampTruncU8(x: number): number {
 export function clampUnit(x: number): number {
   return x <= 0 ? 0 : x >= 1 ? 1 : x;
 }
+
+/**
+ * f32(a * b + c) with one rounding: the fused multiply-add GCC contracts libtorch's AVX2 kernels
+ * into. a * b of two float32 values is exact in float64; the float64 sum can round once more,
+ * which changes the float32 result only if it lands exactly on a float32 midpoint (about 2^-29
+ * of the time), so this is the FMA for every input the transforms meet.
+ */
+export function fmaf(a: number, b: number, c: number): number {
+  return f32(a * b + c);
+}
+
+// Sleef's expf constants (sleefsimdsp.c): ln 2 split into a high and a low part, and the
+// minimax polynomial, all float32.
+const R_LN2F = f32(1.442695040888963407359924681001892137426645954152985934135449406931);
+const L2UF = f32(0.693145751953125);
+const L2LF = f32(1.428606765330187045e-6);
+const EXP_POLY = [0.000198527617612853646278381, 0.00139304355252534151077271, 0.00833336077630519866943359, 0.0416664853692054748535156, 0.166666671633720397949219, 0.5].map(f32);
+
+/**
+ * torch.exp of a float32 on the CPU: Sleef_expf8_u10, the vectorized exp libtorch's AVX2 build
+ * calls for every element (not correctly rounded: it differs from f32(Math.exp) on ~6% of inputs).
+ */
+export function expf(x: number): number {
+  const d = f32(x);
+  if (d < -104) return 0;
+  if (d > 100) return Infinity;
+  const q = roundHalfEven(f32(d * R_LN2F));
+  let s = fmaf(q, -L2UF, d);
+  s = fmaf(q, -L2LF, s);
+  let u = EXP_POLY[0];
+  for (let k = 1; k < EXP_POLY.length; k++) u = fmaf(u, s, EXP_POLY[k]);
+  u = f32(1 + fmaf(f32(s * s), u, s));
+  // Sleef's ldexp2: two power-of-two steps, so that q near the exponent limits does not overflow.
+  const half = q >> 1;
+  return f32(f32(u * 2 ** half) * 2 ** (q - half));
+}
+
+/**
+ * torch.sum of a contiguous float32 vector as libtorch 1.13's AVX2 cascade_sum adds it: 8-lane
+ * vectors summed with 4 interleaved accumulators, the scalar tail first, then the lanes in order;
+ * below 8 values, 4 interleaved scalar accumulators. Exact for up to 63 vectors (no cascade level).
+ */
+export function sumF32(x: ArrayLike<number>): number {
+  const n = x.length;
+  if (n >= 8) {
+    const vectors = n >> 3;
+    const acc = rowSum(x, vectors, 8);
+    let total = 0;
+    for (let k = vectors * 8; k < n; k++) total = f32(total + x[k]);
+    for (let l = 0; l < 8; l++) total = f32(total + acc[l]);
+    return total;
+  }
+  return rowSum(x, n, 1)[0];
+}
+
+// libtorch's row_sum over `rows` elements of `lanes` values each (lanes 8: one AVX2 vector).
+function rowSum(x: ArrayLike<number>, rows: number, lanes: number): Float64Array {
+  const groups = rows >> 2;
+  const acc = new Float64Array(4 * lanes);
+  for (let g = 0; g < groups; g++) {
+    for (let k = 0; k < 4; k++) for (let l = 0; l < lanes; l++) acc[k * lanes + l] = f32(acc[k * lanes + l] + x[(4 * g + k) * lanes + l]);
+  }
+  for (let r = groups * 4; r < rows; r++) for (let l = 0; l < lanes; l++) acc[l] = f32(acc[l] + x[r * lanes + l]);
+  for (let k = 1; k < 4; k++) for (let l = 0; l < lanes; l++) acc[l] = f32(acc[l] + acc[k * lanes + l]);
+  return acc.subarray(0, lanes);
+}
