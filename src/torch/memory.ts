@@ -71,6 +71,13 @@ export function keep<T extends Trackable>(tensor: T): T {
   return tensor;
 }
 
+// torch.load returns null-prototype records (any tensor name, `__proto__` too, is a plain key):
+// dispose() and tidy() look into them as into {} objects.
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 function collect(value: unknown, into: Set<unknown>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 8) return;
   if ('dispose' in value && 'guarded' in value) {
@@ -79,7 +86,7 @@ function collect(value: unknown, into: Set<unknown>, depth = 0): void {
   }
   if (Array.isArray(value)) for (const v of value) collect(v, into, depth + 1);
   else if (value instanceof Map) for (const v of value.values()) collect(v, into, depth + 1);
-  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, into, depth + 1);
+  else if (isPlainObject(value)) for (const v of Object.values(value)) collect(v, into, depth + 1);
 }
 
 /**
