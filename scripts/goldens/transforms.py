@@ -6,11 +6,13 @@
 What it records:
 - the functional kernels (resize nearest and bilinear with and without max_size, center_crop
   with and without padding, resized_crop, pad in every mode and padding form, adjust_hue,
-  gaussian_blur) on small fixed images of odd sizes, 1 and 3 channels, uint8 and float32;
+  gaussian_blur, and ColorJitter's brightness, contrast and saturation) on small fixed images of
+  odd sizes, 1 and 3 channels, uint8 and float32;
 - torchvision's 1-D Gaussian kernels (_get_gaussian_kernel1d) for several sizes and sigmas;
 - the random classes (RandomCrop with every padding form and mode, RandomResizedCrop including
   its fallback, ColorJitter, GaussianBlur, and a Compose of them) after torch.manual_seed(seed)
-  for several seeds, one call per image of a sequence, with the parameters each call drew.
+  for several seeds, one call per image of a sequence (uint8, and float32 for one configuration
+  of each), with the parameters each call drew.
 uint8 kernel outputs are stored as bytes (concatenated, zlib-compressed, base64), float32 ones and
 random-transform outputs as SHA-256 digests (the parameters of each call locate a difference).
 """
@@ -82,11 +84,12 @@ def functional_cases(blob):
                     add("resize", name, dtype, {"size": size, "interpolation": mode, "maxSize": max_size}, out)
 
     for name in SEQUENCE:
-        for dtype in ["uint8", "float32"] if name == "noise9x13" else ["uint8"]:
+        # A float32 crop is a view whose strides pick libtorch's bilinear kernel: 1 channel covers both.
+        for dtype in ["uint8", "float32"] if name in ("noise9x13", "gray11x7") else ["uint8"]:
             img = as_dtype(name, dtype)
             for size in [5, [8, 3], [13, 11], [16, 14], [20, 6], [4, 12], [1], [10, 17]]:
                 add("centerCrop", name, dtype, {"size": size}, F.center_crop(img, size))
-            for top, left, h, w, size in [(2, 1, 7, 6, [9, 9]), (0, 0, 5, 7, [5, 7]), (-2, -1, 8, 9, [5, 7]), (3, 2, 6, 4, 8), (1, 1, 4, 5, [11, 3]), (4, 5, 1, 1, [3, 2])]:
+            for top, left, h, w, size in [(2, 1, 7, 6, [9, 9]), (0, 0, 5, 7, [5, 7]), (-2, -1, 8, 9, [5, 7]), (3, 2, 6, 4, 8), (1, 1, 4, 5, [11, 3]), (4, 5, 1, 1, [3, 2]), (2, 0, 6, 7, [9, 5])]:
                 for mode in MODES:
                     out = F.resized_crop(img, top, left, h, w, size, MODES[mode])
                     add("resizedCrop", name, dtype, {"top": top, "left": left, "height": h, "width": w, "size": size, "interpolation": mode}, out)
@@ -108,6 +111,15 @@ def functional_cases(blob):
             img = as_dtype(name, dtype)
             for factor in [-0.5, -0.37, -0.1, 0.0, 0.02, 0.25, 0.4999, 0.5]:
                 add("adjustHue", name, dtype, {"factor": factor}, F.adjust_hue(img, factor))
+
+    # ColorJitter's other kernels, here for float32 (augment.py has them on uint8 only).
+    for name in SEQUENCE:
+        for dtype in ["uint8", "float32"]:
+            img = as_dtype(name, dtype)
+            for fn, kernel, factors in [("adjustBrightness", F.adjust_brightness, [0.0, 0.37, 1.6]), ("adjustContrast", F.adjust_contrast, [0.0, 0.5, 1.7]),
+                                        ("adjustSaturation", F.adjust_saturation, [0.0, 0.4, 1.9])]:
+                for factor in factors:
+                    add(fn, name, dtype, {"factor": factor}, kernel(img, factor))
 
     blurs = [(3, None), (5, None), ([3, 5], [0.8, 1.7]), ([7, 3], [2.0, 0.5]), (5, [0.1, 0.1]), ([1, 5], [1.0, 1.0]), (9, [3.0, 3.0]), (5, [0.63, 0.63])]
     for name in IMAGES:
@@ -183,23 +195,29 @@ def _padded(t, img):
 SEEDS = [0, 1, 2, 3, 7, 42]
 
 
+FLOAT_RUNS = {("ColorJitter", 0), ("RandomResizedCrop", 0), ("GaussianBlur", 1), ("RandomCrop", 3)}
+
+
 def random_cases():
     cases = []
+    counts = {}
     for name, args, transform, replay in random_specs():
-        for seed in SEEDS:
-            torch.manual_seed(seed)
-            outs = [transform(IMAGES[i]) for i in SEQUENCE]
-            torch.manual_seed(seed)
-            draw = replay(transform)
-            params = [draw(IMAGES[i]) for i in SEQUENCE]
-            outputs = [{"shape": list(o.shape), **digest(o)} for o in outs]
-            cases.append({"name": name, "args": args, "seed": seed, "inputs": SEQUENCE, "params": params, "outputs": outputs})
+        k = counts[name] = counts.get(name, -1) + 1
+        for dtype in ["uint8", "float32"] if (name, k) in FLOAT_RUNS else ["uint8"]:
+            for seed in SEEDS:
+                torch.manual_seed(seed)
+                outs = [transform(as_dtype(i, dtype)) for i in SEQUENCE]
+                torch.manual_seed(seed)
+                draw = replay(transform)
+                params = [draw(as_dtype(i, dtype)) for i in SEQUENCE]
+                outputs = [{"shape": list(o.shape), **digest(o)} for o in outs]
+                cases.append({"name": name, "args": args, "dtype": dtype, "seed": seed, "inputs": SEQUENCE, "params": params, "outputs": outputs})
     # A whole pipeline: the draws of each step must interleave as in torchvision.
     pipeline = T.Compose([T.RandomResizedCrop(8), T.RandomHorizontalFlip(), T.ColorJitter(0.4, 0.4, 0.4, 0.1)])
     for seed in SEEDS:
         torch.manual_seed(seed)
         outs = [pipeline(IMAGES[i]) for i in SEQUENCE * 2]
-        cases.append({"name": "Compose", "args": [], "seed": seed, "inputs": SEQUENCE * 2, "params": None,
+        cases.append({"name": "Compose", "args": [], "dtype": "uint8", "seed": seed, "inputs": SEQUENCE * 2, "params": None,
                       "outputs": [{"shape": list(o.shape), **digest(o)} for o in outs]})
     return cases
 

@@ -10,7 +10,7 @@ import type { Ref } from './goldens.js';
 
 /** One functional kernel applied by torchvision. */
 export interface KernelCase {
-  fn: 'resize' | 'centerCrop' | 'resizedCrop' | 'pad' | 'adjustHue' | 'gaussianBlur';
+  fn: 'resize' | 'centerCrop' | 'resizedCrop' | 'pad' | 'adjustHue' | 'gaussianBlur' | 'adjustBrightness' | 'adjustContrast' | 'adjustSaturation';
   image: string;
   dtype: 'uint8' | 'float32';
   args: Record<string, unknown>;
@@ -32,6 +32,7 @@ export interface RandomOutput {
 export interface RandomCase {
   name: string;
   args: unknown[];
+  dtype: 'uint8' | 'float32';
   seed: number;
   inputs: string[];
   params: unknown[] | null;

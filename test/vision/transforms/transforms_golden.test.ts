@@ -1,12 +1,13 @@
-// Resize, crops, Pad, ColorJitter and GaussianBlur against torchvision 0.14 on uint8 and float32
-// tensors (test/fixtures/transforms.json, written by scripts/goldens/transforms.py).
+// Resize, crops, Pad, ColorJitter (and its brightness, contrast and saturation kernels) and
+// GaussianBlur against torchvision 0.14 on uint8 and float32 tensors (test/fixtures/transforms.json, written by scripts/goldens/transforms.py).
 //
 // Tolerance: none, for every kernel and dtype (uint8 bytes and float32 bits). Crops, pads and
 // nearest resizing copy values. Bilinear resizing replays libtorch's float64 source index and
 // float32 weights, and its two kernels: the NCHW one (each pair of taps t0 * w0 + t1 * w1 one FMA,
 // as GCC contracts it in the AVX2 build) and the channels-last one that 1-channel images take
 // (four float32 weights, the sum in float64); uint8 results are then torch.round-ed (half to
-// even). adjust_hue is one float32 rounding per tensor op of _rgb2hsv / _hsv2rgb. gaussian_blur
+// even). adjust_hue is one float32 rounding per tensor op of _rgb2hsv / _hsv2rgb; a float32
+// image's contrast mean adds its lumas in libtorch's cascade order. gaussian_blur
 // replays Sleef's expf and libtorch's summation order for the 1-D kernels, and for the 2-D
 // convolution the row-major float32 accumulation of oneDNN (FMAs) or of the native path (none),
 // chosen by libtorch's own rule. A tolerance would hide a wrong rounding rule, so there is none;
@@ -43,6 +44,9 @@ function runKernel(c: KernelCase): Image {
     case 'pad': return F.pad(img, a.padding, { fill: a.fill, paddingMode: a.paddingMode });
     case 'adjustHue': return F.adjustHue(img, a.factor);
     case 'gaussianBlur': return F.gaussianBlur(img, a.kernelSize, a.sigma);
+    case 'adjustBrightness': return F.adjustBrightness(img, a.factor);
+    case 'adjustContrast': return F.adjustContrast(img, a.factor);
+    case 'adjustSaturation': return F.adjustSaturation(img, a.factor);
   }
 }
 
@@ -50,7 +54,7 @@ function checkShape(out: Image, shape: [number, number, number], what: string): 
   assert.deepEqual([out.channels, out.height, out.width], shape, `${what}: shape`);
 }
 
-for (const fn of ['resize', 'centerCrop', 'resizedCrop', 'pad', 'adjustHue', 'gaussianBlur'] as const) {
+for (const fn of ['resize', 'centerCrop', 'resizedCrop', 'pad', 'adjustHue', 'gaussianBlur', 'adjustBrightness', 'adjustContrast', 'adjustSaturation'] as const) {
   test(`${fn}: every case equals torchvision exactly (uint8 bytes, float32 bits)`, () => {
     const cases = fixture.functional.filter((c) => c.fn === fn);
     assert.ok(cases.length >= 20, `${cases.length} cases`);
@@ -103,19 +107,20 @@ test('seeded random transforms draw torchvision\'s parameters and give its outpu
   const names = new Set<string>();
   for (const c of fixture.random) {
     names.add(c.name);
-    const what = `${c.name}(${JSON.stringify(c.args)}) seed ${c.seed}`;
+    const what = `${c.name}(${JSON.stringify(c.args)}) ${c.dtype} seed ${c.seed}`;
     const t = randomTransform(c.name, c.args);
     if (c.params !== null) {
       const g = new Generator(c.seed);
-      c.inputs.forEach((input, k) => assert.deepEqual(replayParams(t, fixtureImage(input), g), c.params![k], `${what} #${k} on ${input}: parameters`));
+      c.inputs.forEach((input, k) => assert.deepEqual(replayParams(t, fixtureImage(input, c.dtype), g), c.params![k], `${what} #${k} on ${input}: parameters`));
     }
     // torch.manual_seed(s) then one call per image; our Generator(s) draws the same numbers.
     const g = new Generator(c.seed);
     c.inputs.forEach((input, k) => {
-      const out = t.forward(fixtureImage(input), g);
+      const out = t.forward(fixtureImage(input, c.dtype), g);
       checkShape(out, c.outputs[k].shape, `${what} #${k}`);
       assert.equal(sha256(out.data), c.outputs[k].sha256, `${what} #${k} on ${input}: output differs from torchvision's`);
     });
   }
   assert.deepEqual([...names].sort(), ['ColorJitter', 'Compose', 'GaussianBlur', 'RandomCrop', 'RandomResizedCrop']);
+  assert.ok(fixture.random.filter((c) => c.dtype === 'float32').length >= 24, 'float32 runs');
 });

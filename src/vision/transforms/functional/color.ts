@@ -3,7 +3,7 @@
 // float32, clamped to the type's bound and (for uint8) truncated. The float32 steps are replayed
 // with fround so that uint8 results equal torchvision's exactly.
 import { type Image, allocBytes, allocFloats, checkImage, emptyLike, isUint8 } from '../image.js';
-import { clampTruncU8, clampUnit, f32 } from './numeric.js';
+import { clampTruncU8, clampUnit, f32, sumF32 } from './numeric.js';
 import { blendTables, mapBytes } from './bytes.js';
 
 // ITU-R 601-2 luma weights as torchvision writes them (0.2989, not 0.299), rounded to float32.
@@ -158,10 +158,12 @@ export function adjustContrast<I extends Image>(img: I, factor: number): I {
   checkFactor('adjustContrast', factor);
   checkColorChannels(img, 'adjustContrast');
   const gray = img.channels === 3 ? rgbToGrayscale(img).data : img.data;
-  // torch sums in float32: exact for uint8 images below 65,793 pixels (the sum stays under 2^24),
-  // which covers CIFAR and 224 x 224 crops; beyond that libtorch's summation order would matter.
+  // torch.mean is a float32 sum over n: integer lumas add exactly in any order while the sum stays
+  // under 2^24 (uint8 images below 65,793 pixels: CIFAR, 224 x 224 crops); float lumas need
+  // libtorch's own summation order.
   let sum = 0;
-  for (let i = 0; i < gray.length; i++) sum += gray[i];
+  if (isUint8(img) && gray.length * 255 < 2 ** 24) for (let i = 0; i < gray.length; i++) sum += gray[i];
+  else sum = sumF32(gray);
   const mean = f32(f32(sum) / gray.length);
   return blend(img, mean, factor);
 }

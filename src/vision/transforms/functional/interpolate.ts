@@ -52,8 +52,27 @@ export function linearAxis(inSize: number, outSize: number): LinearAxis {
   return axis;
 }
 
-/** Resamples every channel to outHeight x outWidth; returns float32 values (the input may be uint8). */
-export function interpolate(img: Image, outHeight: number, outWidth: number, mode: ResizeInterpolation = 'bilinear'): Image<Float32Array> {
+/**
+ * Whether an N=1 NCHW tensor of these sizes and strides is channels-last contiguous (libtorch's
+ * compute_channels_last_contiguous_2d: size-1 dimensions are skipped), which picks libtorch's
+ * channels-last bilinear kernel.
+ */
+export function isChannelsLastContiguous(sizes: readonly [number, number, number, number], strides: readonly [number, number, number, number]): boolean {
+  let expected = 1;
+  for (const d of [1, 3, 2, 0]) {
+    if (sizes[d] === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= sizes[d];
+  }
+  return true;
+}
+
+/**
+ * Resamples every channel to outHeight x outWidth; returns float32 values (the input may be
+ * uint8). `channelsLast` says whether libtorch would see the input as channels-last contiguous;
+ * by default it is judged for a contiguous tensor (true for 1 channel or a 1 x 1 image).
+ */
+export function interpolate(img: Image, outHeight: number, outWidth: number, mode: ResizeInterpolation = 'bilinear', channelsLast?: boolean): Image<Float32Array> {
   checkImage(img, 'interpolate');
   if (![outHeight, outWidth].every((v) => Number.isInteger(v) && v > 0)) {
     throw new RangeError(`interpolate: output size must be positive integers, got ${outHeight} x ${outWidth}`);
@@ -76,9 +95,10 @@ export function interpolate(img: Image, outHeight: number, outWidth: number, mod
   }
   const ya = linearAxis(h, outHeight);
   const xa = linearAxis(w, outWidth);
-  // A 1-channel (or 1 x 1) NCHW tensor is also channels-last contiguous, and libtorch then takes
-  // its channels-last kernel: float32 weights h * w, the four taps summed in float64.
-  if (c === 1 || (h === 1 && w === 1)) return bilinearChannelsLast(img, ya, xa, outHeight, outWidth);
+  // A contiguous 1-channel (or 1 x 1) NCHW tensor is also channels-last contiguous, and libtorch
+  // then takes its channels-last kernel: float32 weights h * w, the four taps summed in float64.
+  const cl = channelsLast ?? isChannelsLastContiguous([1, c, h, w], [c * h * w, h * w, w, 1]);
+  if (cl) return bilinearChannelsLast(img, ya, xa, outHeight, outWidth);
   let o = 0;
   for (let ch = 0; ch < c; ch++) {
     const plane = ch * h * w;

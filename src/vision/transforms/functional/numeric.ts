@@ -60,30 +60,58 @@ export function expf(x: number): number {
 
 /**
  * torch.sum of a contiguous float32 vector as libtorch 1.13's AVX2 cascade_sum adds it: 8-lane
- * vectors summed with 4 interleaved accumulators, the scalar tail first, then the lanes in order;
- * below 8 values, 4 interleaved scalar accumulators. Exact for up to 63 vectors (no cascade level).
+ * vectors through row_sum (4 interleaved accumulators, cascaded every 16 steps), the scalar tail,
+ * then the lanes in order; below 8 values, the same row_sum over scalars. Exact below 32768
+ * values, where libtorch sums in one thread (above, its split depends on the thread count).
  */
 export function sumF32(x: ArrayLike<number>): number {
   const n = x.length;
-  if (n >= 8) {
-    const vectors = n >> 3;
-    const acc = rowSum(x, vectors, 8);
-    let total = 0;
-    for (let k = vectors * 8; k < n; k++) total = f32(total + x[k]);
-    for (let l = 0; l < 8; l++) total = f32(total + acc[l]);
-    return total;
-  }
-  return rowSum(x, n, 1)[0];
+  if (n < 8) return rowSum(x, n, 1)[0];
+  const vectors = n >> 3;
+  const lanes = rowSum(x, vectors, 8);
+  let total = 0;
+  for (let k = vectors * 8; k < n; k++) total = f32(total + x[k]);
+  for (let l = 0; l < 8; l++) total = f32(total + lanes[l]);
+  return total;
 }
 
-// libtorch's row_sum over `rows` elements of `lanes` values each (lanes 8: one AVX2 vector).
+// libtorch's row_sum over `rows` elements of `lanes` values each (lanes 8: one AVX2 vector):
+// element 4g + k goes to accumulator k, the last rows % 4 to accumulator 0, then 1..3 into 0.
 function rowSum(x: ArrayLike<number>, rows: number, lanes: number): Float64Array {
   const groups = rows >> 2;
-  const acc = new Float64Array(4 * lanes);
-  for (let g = 0; g < groups; g++) {
-    for (let k = 0; k < 4; k++) for (let l = 0; l < lanes; l++) acc[k * lanes + l] = f32(acc[k * lanes + l] + x[(4 * g + k) * lanes + l]);
-  }
+  const acc = multiRowSum(x, groups, lanes);
   for (let r = groups * 4; r < rows; r++) for (let l = 0; l < lanes; l++) acc[l] = f32(acc[l] + x[r * lanes + l]);
   for (let k = 1; k < 4; k++) for (let l = 0; l < lanes; l++) acc[l] = f32(acc[l] + acc[k * lanes + l]);
   return acc.subarray(0, lanes);
+}
+
+// libtorch's multi_row_sum: `size` steps of 4 * lanes values into level 0, each level carried
+// into the next every 2^levelPower steps (4 levels), the levels added up at the end.
+function multiRowSum(x: ArrayLike<number>, size: number, lanes: number): Float64Array {
+  const width = 4 * lanes;
+  const ceilLog2 = size <= 2 ? 1 : Math.floor(Math.log2(size - 1)) + 1;
+  const levelPower = Math.max(4, Math.floor(ceilLog2 / 4));
+  const levelStep = 2 ** levelPower;
+  const levelMask = levelStep - 1;
+  const acc = [0, 1, 2, 3].map(() => new Float64Array(width));
+  const load = (step: number) => {
+    const base = step * width;
+    const a = acc[0];
+    for (let m = 0; m < width; m++) a[m] = f32(a[m] + x[base + m]);
+  };
+  let i = 0;
+  while (i + levelStep <= size) {
+    for (let j = 0; j < levelStep; j++, i++) load(i);
+    for (let j = 1; j < 4; j++) {
+      const [lo, hi] = [acc[j - 1], acc[j]];
+      for (let m = 0; m < width; m++) {
+        hi[m] = f32(hi[m] + lo[m]);
+        lo[m] = 0;
+      }
+      if ((i & (levelMask * 2 ** (j * levelPower))) !== 0) break;
+    }
+  }
+  for (; i < size; i++) load(i);
+  for (let j = 1; j < 4; j++) for (let m = 0; m < width; m++) acc[0][m] = f32(acc[0][m] + acc[j][m]);
+  return acc[0];
 }

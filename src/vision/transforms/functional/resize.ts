@@ -2,7 +2,7 @@
 // (_compute_resized_output_size: a number is the smaller edge, maxSize caps the longer one), then
 // interpolate on float32 values, and for uint8 images torch.round (half to even) and a cast back.
 import { type Image, allocBytes, checkImage, isUint8 } from '../image.js';
-import { type ResizeInterpolation, interpolate } from './interpolate.js';
+import { type ResizeInterpolation, interpolate, isChannelsLastContiguous } from './interpolate.js';
 import { crop } from './geometry.js';
 import { roundHalfEven } from './numeric.js';
 
@@ -69,9 +69,13 @@ export function resize<I extends Image>(img: I, size: ResizeSize, options: Resiz
   const s = checkResizeSize(size, 'resize');
   checkResizeOptions(s, options, 'resize');
   const { interpolation = 'bilinear', maxSize = null } = options;
-  const [oh, ow] = resizedOutputSize(img.height, img.width, size, maxSize);
+  return resizeTo(img, resizedOutputSize(img.height, img.width, size, maxSize), interpolation);
+}
+
+// F_t.resize to [oh, ow]; `channelsLast` as interpolate() takes it.
+function resizeTo<I extends Image>(img: I, [oh, ow]: [number, number], interpolation: ResizeInterpolation, channelsLast?: boolean): I {
   if (oh === img.height && ow === img.width) return img;
-  const values = interpolate(img, oh, ow, interpolation);
+  const values = interpolate(img, oh, ow, interpolation, channelsLast);
   if (!isUint8(img)) return values as Image as I;
   // torchvision rounds before the cast ("it is better to round before cast"); bilinear stays within 0..255.
   const out = allocBytes(values.data.length);
@@ -81,9 +85,17 @@ export function resize<I extends Image>(img: I, size: ResizeSize, options: Resiz
 }
 
 /** Crops the height x width window at (top, left), then resizes it to `size`; torchvision's F.resized_crop. */
-export function resizedCrop<I extends Image>(img: I, top: number, left: number, height: number, width: number, size: ResizeSize, options: ResizeOptions = {}): I {
+export function resizedCrop<I extends Image>(img: I, top: number, left: number, height: number, width: number, size: ResizeSize, options: Omit<ResizeOptions, 'maxSize'> = {}): I {
   checkImage(img, 'resizedCrop');
   const s = checkResizeSize(size, 'resizedCrop');
   checkResizeOptions(s, options, 'resizedCrop');
-  return resize(crop(img, top, left, height, width), size, options);
+  const { interpolation = 'bilinear' } = options;
+  const cropped = crop(img, top, left, height, width);
+  // torchvision's crop is a view of the image when it lies inside it. A uint8 view is copied to
+  // float32 (contiguous) before interpolating; a float32 view keeps the image's strides, and
+  // they decide which bilinear kernel libtorch runs.
+  const { channels: c, height: H, width: W } = img;
+  const view = !isUint8(img) && top >= 0 && left >= 0 && top + height <= H && left + width <= W;
+  const channelsLast = view ? isChannelsLastContiguous([1, c, height, width], [c * H * W, H * W, W, 1]) : undefined;
+  return resizeTo(cropped, resizedOutputSize(height, width, size), interpolation, channelsLast);
 }
