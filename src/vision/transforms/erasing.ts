@@ -3,7 +3,7 @@
 import type { Generator } from '../../data/generator.js';
 import { type Image, checkImage } from './image.js';
 import { erase } from './functional/convert.js';
-import { f32 } from './functional/numeric.js';
+import { expf, f32 } from './functional/numeric.js';
 import { type Transform, type TransformSpec, defaultGenerator } from './transform.js';
 
 /** Options of RandomErasing (torchvision's defaults). */
@@ -70,7 +70,7 @@ export class RandomErasing implements Transform<Image, Image> {
     const logRatio = [f32(Math.log(f32(ratio[0]))), f32(Math.log(f32(ratio[1])))];
     for (let attempt = 0; attempt < 10; attempt++) {
       const eraseArea = area * generator.uniform(scale[0], scale[1]);
-      const aspect = f32(Math.exp(generator.uniform(logRatio[0], logRatio[1])));
+      const aspect = expf(generator.uniform(logRatio[0], logRatio[1]));
       const h = pyRound(Math.sqrt(eraseArea * aspect));
       const w = pyRound(Math.sqrt(eraseArea / aspect));
       if (!(h < H && w < W)) continue;
