@@ -68,6 +68,7 @@ export class TensorBoardWriter {
   /** The event file being written. */
   readonly path: string;
   #fd: number | null;
+  readonly #children = new Map<string, TensorBoardWriter>();
 
   constructor(readonly logdir: string, { filenameSuffix = '' }: { filenameSuffix?: string } = {}) {
     mkdirSync(logdir, { recursive: true });
@@ -80,6 +81,23 @@ export class TensorBoardWriter {
   /** Logs one number under `tag` at `step`. */
   addScalar(tag: string, value: number, step: number, wallTime?: number): void {
     this.#summary(step, wallTime, message(bytesField(VALUE.tag, tag), floatField(VALUE.simpleValue, value)));
+  }
+
+  /**
+   * Logs several numbers under one chart, as PyTorch's add_scalars: each key gets its own writer in
+   * `logdir/MAINTAG_KEY` (slashes in the main tag become underscores) logging under `mainTag`, so
+   * TensorBoard draws them as runs on one chart.
+   */
+  addScalars(mainTag: string, values: Record<string, number>, step: number, wallTime?: number): void {
+    for (const [key, value] of Object.entries(values)) {
+      const folder = join(this.logdir, `${mainTag.replace(/\//g, '_')}_${key}`);
+      let child = this.#children.get(folder);
+      if (!child) {
+        child = new TensorBoardWriter(folder);
+        this.#children.set(folder, child);
+      }
+      child.addScalar(mainTag, value, step, wallTime);
+    }
   }
 
   /** Logs the distribution of `values` (TensorBoard's default exponential bins). */
@@ -114,10 +132,12 @@ export class TensorBoardWriter {
   /** Forces written events to disk. */
   flush(): void {
     if (this.#fd !== null) fsyncSync(this.#fd);
+    for (const child of this.#children.values()) child.flush();
   }
 
   /** Flushes and closes the file; later writes throw. */
   close(): void {
+    for (const child of this.#children.values()) child.close();
     if (this.#fd === null) return;
     fsyncSync(this.#fd);
     closeSync(this.#fd);

@@ -1,6 +1,11 @@
 // The training loop: the course notebook's TrainModel / TrainModelSch done properly. Per epoch it
 // trains, evaluates, logs, keeps the best model, and writes a checkpoint atomically, so that an
 // interrupted run resumes to the same end state as an uninterrupted one.
+//
+// Commit order: last.safetensors is the commit point of an epoch; best.safetensors and the history
+// files follow it. A kill between them leaves them one epoch behind, and resuming repairs them from
+// the committed checkpoint (whose model is the best one exactly when its epoch is the best epoch),
+// so best and history are never ahead of last, and never stale for good.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnyModule } from '../nn/module.js';
@@ -11,7 +16,8 @@ import type { TensorBoardWriter } from '../log/tensorboard.js';
 import type { Device } from '../torch/dtype.js';
 import { dispose, tidy } from '../torch/memory.js';
 import { getRngState, setRngState } from '../torch/random.js';
-import { save } from '../torch/serialization.js';
+import { loadMetadata, save } from '../torch/serialization.js';
+import { isFloatingPoint } from '../torch/dtype.js';
 import type { Tensor } from '../torch/tensor.js';
 import { type BatchSource, type Metric, releaseBatch, sampleCount } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -24,6 +30,15 @@ export class NonFiniteLossError extends Error {
     super(`training stopped: the loss became ${loss} at epoch ${epoch}, step ${step} (learning rate ${lr}); ` +
       'the learning rate is probably too high. The last good checkpoint was kept.');
     this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Thrown when the validation loss, a weight or a BatchNorm statistic becomes NaN or infinite; that epoch is not checkpointed. */
+export class NonFiniteStateError extends Error {
+  constructor(readonly epoch: number, readonly what: string) {
+    super(`training stopped: ${what} became non-finite at epoch ${epoch}; the learning rate is probably too high. ` +
+      'That epoch was not checkpointed; the last good checkpoint was kept.');
+    this.name = 'NonFiniteStateError';
   }
 }
 
@@ -74,18 +89,45 @@ function firstLr(optimizer: FitOptions['optimizer']): number {
   return optimizer.paramGroups[0].lr as number;
 }
 
-// Restores model, optimizer, scheduler, RNG and history from the last checkpoint; returns the epoch to start at.
+function bestEpochOnDisk(dir: string): number | null {
+  const path = join(dir, BEST);
+  if (!existsSync(path)) return null;
+  try {
+    const epoch = Number(loadMetadata(path).epoch);
+    return Number.isInteger(epoch) ? epoch : null;
+  } catch {
+    return null; // unreadable: rewritten below when the committed checkpoint holds the best model
+  }
+}
+
+// Restores model, optimizer, scheduler, RNG and history from the last checkpoint, repairs best and
+// history when a kill fell between the commit and them, and returns the epoch to start at.
 function restore(options: FitOptions, dir: string): { startEpoch: number; history: History } {
   const ckpt = loadCheckpoint(join(dir, LAST));
   try {
-    options.model.loadStateDict(ckpt.model as Record<string, Tensor>);
+    const model = ckpt.model as Record<string, Tensor>;
+    const epoch = ckpt.epoch as number;
+    const history = ckpt.history as History;
+    options.model.loadStateDict(model);
     options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
-    return { startEpoch: (ckpt.epoch as number) + 1, history: ckpt.history as History };
+    if (history.bestEpoch === epoch && bestEpochOnDisk(dir) !== epoch) save(join(dir, BEST), model, { epoch: String(epoch) });
+    writeHistory(dir, history);
+    return { startEpoch: epoch + 1, history };
   } finally {
     dispose(ckpt);
   }
+}
+
+// The first non-finite floating tensor of the model's state (weights, BatchNorm statistics), or null.
+function nonFiniteState(model: AnyModule): string | null {
+  return tidy(() => {
+    for (const [key, t] of Object.entries(model.stateDict())) {
+      if (isFloatingPoint(t.dtype) && !t.isfinite().all().item()) return key;
+    }
+    return null;
+  });
 }
 
 function checkpoint(options: FitOptions, dir: string, epoch: number, history: History, isBest: boolean): void {
@@ -130,9 +172,11 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     const progress = new Progress({ total: sampleCount(trainLoader), label: `epoch ${epoch + 1}/${epochs}`, quiet: options.quiet });
     let lossSum = 0;
     let samples = 0;
+    let epochLr = firstLr(optimizer);
     for await (const batch of trainLoader) {
       let loss: number;
       const lr = firstLr(optimizer);
+      epochLr = lr;
       const n = batch.input.shape[0];
       try {
         loss = tidy(() => {
@@ -170,11 +214,16 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     const trainScore = metric.compute();
     progress.done({ loss: trainLoss, score: trainScore });
     const val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, label: 'validation', quiet: options.quiet }) : null;
+    // Checked before anything of this epoch is kept: a NaN BatchNorm statistic or validation loss
+    // would otherwise become the checkpoint (and, scoring NaN, silently never the best one).
+    if (val && !Number.isFinite(val.loss)) throw new NonFiniteStateError(epoch, `the validation loss (${val.loss})`);
+    const badState = nonFiniteState(model);
+    if (badState !== null) throw new NonFiniteStateError(epoch, `the model's ${badState}`);
     if (scheduler && schedulerStep === 'epoch') scheduler.step();
 
     const record: EpochRecord = {
       epoch, trainLoss, trainScore, valLoss: val?.loss ?? null, valScore: val?.score ?? null,
-      lr: firstLr(optimizer), seconds, imagesPerSecond: samples / seconds,
+      lr: epochLr, seconds, imagesPerSecond: samples / seconds,
     };
     history.epochs.push(record);
     const score = record.valScore ?? record.trainScore;
@@ -189,6 +238,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       logger?.addScalar('loss/validation', val.loss, epoch);
       logger?.addScalar('score/validation', val.score, epoch);
     }
+    // The course's TrainModel tags, so its TensorBoard layouts work unchanged.
+    logger?.addScalars('Loss (Epoch)', { Train: trainLoss, ...(val ? { Validation: val.loss } : {}) }, epoch);
+    logger?.addScalars('Score (Epoch)', { Train: trainScore, ...(val ? { Validation: val.score } : {}) }, epoch);
+    logger?.addScalar('Learning Rate', record.lr, epoch);
     logger?.flush();
     if (dir) checkpoint(options, dir, epoch, history, isBest);
     callbacks?.onEpochEnd?.(record, history);

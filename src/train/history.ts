@@ -10,7 +10,10 @@ export interface EpochRecord {
   trainScore: number;
   valLoss: number | null;
   valScore: number | null;
-  /** The learning rate of the first parameter group at the end of the epoch. */
+  /**
+   * The learning rate the epoch trained with (first parameter group, its last step): the notebook's
+   * lLearnRate, read before the scheduler steps; with a per-step schedule, the rate of its last batch.
+   */
   lr: number;
   seconds: number;
   /** Training images per second, data loading included. */

@@ -1,5 +1,5 @@
 // smoothlab/train: the training loop, evaluation, history and checkpoints.
-export { fit, NonFiniteLossError, type FitOptions, type FitResult, type FitCallbacks } from './fit.js';
+export { fit, NonFiniteLossError, NonFiniteStateError, type FitOptions, type FitResult, type FitCallbacks } from './fit.js';
 export { evaluate, type EvaluateOptions, type LossFn } from './evaluate.js';
 export { type Batch, type BatchSource, type Metric, type ImageBatchLoader, fromDataLoader } from './batches.js';
 export { type History, type EpochRecord, emptyHistory, historyToCsv, writeHistory } from './history.js';

@@ -123,3 +123,21 @@ test('a closed writer refuses more events', () => {
   assert.throws(() => writer.addScalar('x', 1, 0), /is closed/);
   assert.throws(() => new log.TensorBoardWriter('/dev/null/x'), /ENOTDIR|EEXIST/);
 });
+
+test('addScalars writes one run per key under the main tag, as PyTorch\'s SummaryWriter.add_scalars', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smoothlab-tb-'));
+  const writer = new log.TensorBoardWriter(dir);
+  writer.addScalars('Loss (Epoch)', { Train: 0.75, Validation: 0.5 }, 0);
+  writer.addScalars('Loss (Epoch)', { Train: 0.5, Validation: 0.25 }, 1);
+  writer.addScalars('a/b', { x: 1 }, 0);
+  writer.close();
+  assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('events.')).sort(), ['Loss (Epoch)_Train', 'Loss (Epoch)_Validation', 'a_b_x']);
+  const value = (e: Fields) => decode(decode(e.get(5)![0] as Uint8Array).get(1)![0] as Uint8Array);
+  const scalars = (folder: string) => {
+    const [file] = readdirSync(join(dir, folder));
+    return records(join(dir, folder, file)).slice(1).map(decode).map((e) => [Number(e.get(2)![0]), text(value(e).get(1)![0]), value(e).get(2)![0]]);
+  };
+  assert.deepEqual(scalars('Loss (Epoch)_Train'), [[0, 'Loss (Epoch)', 0.75], [1, 'Loss (Epoch)', 0.5]]);
+  assert.deepEqual(scalars('Loss (Epoch)_Validation'), [[0, 'Loss (Epoch)', 0.5], [1, 'Loss (Epoch)', 0.25]]);
+  assert.deepEqual(scalars('a_b_x'), [[0, 'a/b', 1]]);
+});
