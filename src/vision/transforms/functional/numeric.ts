@@ -22,14 +22,27 @@ export function clampUnit(x: number): number {
   return x <= 0 ? 0 : x >= 1 ? 1 : x;
 }
 
+// The bits of a float64, for fmaf's midpoint test.
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
 /**
- * f32(a * b + c) with one rounding: the fused multiply-add GCC contracts libtorch's AVX2 kernels
- * into. a * b of two float32 values is exact in float64; the float64 sum can round once more,
- * which changes the float32 result only if it lands exactly on a float32 midpoint (about 2^-29
- * of the time), so this is the FMA for every input the transforms meet.
+ * fma(a, b, c) of float32 values, rounded once to float32: the fused multiply-add GCC contracts
+ * libtorch's AVX2 kernels into. a * b is exact in float64; the float64 sum may round, and
+ * rounding that again to float32 differs from one rounding only when it lands exactly halfway
+ * between two float32 values, so that case is settled with the sum's exact error (TwoSum).
  */
 export function fmaf(a: number, b: number, c: number): number {
-  return f32(a * b + c);
+  const p = a * b;
+  const s = p + c;
+  const r = f32(s);
+  const v = s - p;
+  const e = p - (s - v) + (c - v);
+  if (e === 0 || r === s) return r;
+  F64[0] = s;
+  // Halfway: of the 29 mantissa bits float32 drops, only the top one is set (little-endian low word).
+  if ((U32[0] & 0x1fffffff) !== 0x10000000 || Math.abs(s) < 2 ** -126) return r;
+  return e > 0 === r > s ? r : 2 * s - r;
 }
 
 // Sleef's expf constants (sleefsimdsp.c): ln 2 split into a high and a low part, and the
