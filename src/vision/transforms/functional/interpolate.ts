@@ -1,8 +1,10 @@
 // torch.nn.functional.interpolate on CHW images, as libtorch 1.13's CPU kernels compute it:
 // 'nearest' (the legacy rule, floor(i * in / out) in float32) and 'bilinear' with
-// align_corners=False (source index in float64, float32 weights, and each pair of taps summed
-// as GCC's FMA contraction of t0 * w0 + t1 * w1 in the AVX2 kernel). The values come out in
-// float32; torchvision's resize decides how they go back to bytes.
+// align_corners=False (source index in float64, float32 weights). Bilinear has two kernels: the
+// NCHW one sums each pair of taps as GCC's FMA contraction of t0 * w0 + t1 * w1 in the AVX2
+// build; the channels-last one, which libtorch also picks for 1-channel images, sums four
+// weighted taps in float64 (its vector loop, for 8 or more channels of a 1 x 1 image, is not
+// replayed). The values come out in float32; torchvision's resize decides how they become bytes.
 import { type Image, allocFloats, checkImage } from '../image.js';
 import { f32, fmaf } from './numeric.js';
 

@@ -42,7 +42,7 @@ export function fmaf(a: number, b: number, c: number): number {
   F64[0] = s;
   // Halfway: of the 29 mantissa bits float32 drops, only the top one is set (little-endian low word).
   if ((U32[0] & 0x1fffffff) !== 0x10000000 || Math.abs(s) < 2 ** -126) return r;
-  return e > 0 === r > s ? r : 2 * s - r;
+  return (e > 0) === (r > s) ? r : 2 * s - r;
 }
 
 // Sleef's expf constants (sleefsimdsp.c): ln 2 split into a high and a low part, and the
