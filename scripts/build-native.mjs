@@ -109,9 +109,49 @@ async function main() {
   writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
 }
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+// One build at a time per package folder: two at once (an `npm rebuild` beside a setup, or two
+// terminals) would race on build/obj. A lock left by a killed build is taken over.
+async function withBuildLock(fn) {
+  mkdirSync(buildDir, { recursive: true });
+  const lock = join(buildDir, '.build.lock');
+  let told = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const text = readFileSync(lock, 'utf8');
+      const holder = Number.parseInt(text, 10);
+      // An empty lock is one being written this instant, not a stale one.
+      if (text !== '' && (!Number.isInteger(holder) || !alive(holder))) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (!told) console.log(`[smoothlab] waiting for the native build of pid ${holder} to finish`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 // Run, not imported (the drift test imports it); realpath: npm may reach the package through a symlink.
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
+  withBuildLock(main).catch((error) => {
     console.error(`[smoothlab] native build failed: ${error.message}`);
     process.exit(1);
   });
