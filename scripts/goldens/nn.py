@@ -91,47 +91,88 @@ class StemResNet(ResNet):
                     nn.init.constant_(m.bn2.weight, 0)
 
 
+def shared_relu_net():
+    """A residual net whose blocks call one ReLU twice, for summary()'s shared-module rows
+    (test/nn/shared_relu_net.ts); its classes keep the names the committed torchinfo table shows."""
+
+    class ResidualBlock(nn.Module):
+        """A residual block that calls one ReLU twice, for summary()'s shared-module rows (test/nn/shared_relu_net.ts)."""
+
+        def __init__(self, in_channels, out_channels, stride=1, dropout=0.2):
+            super().__init__()
+            self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(out_channels)
+            self.relu = nn.ReLU(inplace=True)
+            self.dropout = nn.Dropout2d(dropout)
+            self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
+            self.bn2 = nn.BatchNorm2d(out_channels)
+            if stride != 1 or in_channels != out_channels:
+                self.shortcut = nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels))
+            else:
+                self.shortcut = nn.Sequential()
+
+        def forward(self, x):
+            out = self.dropout(self.relu(self.bn1(self.conv1(x))))
+            out = self.bn2(self.conv2(out))
+            out += self.shortcut(x)
+            return self.relu(out)
+
+
+    class CourseNet(nn.Module):
+        def __init__(self, num_classes=10, in_channels=3, dropout=0.2):
+            super().__init__()
+            self.stem = nn.Sequential(nn.Conv2d(in_channels, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True))
+            self.blocks = nn.Sequential(
+                ResidualBlock(32, 32, dropout=dropout), ResidualBlock(32, 64, 2, dropout), ResidualBlock(64, 64, dropout=dropout),
+                ResidualBlock(64, 128, 2, dropout), ResidualBlock(128, 128, dropout=dropout))
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(128, num_classes)
+            for m in self.modules():
+                if isinstance(m, nn.Conv2d):
+                    nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+                elif isinstance(m, nn.BatchNorm2d):
+                    nn.init.constant_(m.weight, 1)
+                    nn.init.constant_(m.bias, 0)
+
+        def forward(self, x):
+            return self.fc(torch.flatten(self.pool(self.blocks(self.stem(x))), 1))
+
+    return CourseNet()
+
+
 class ResidualBlock(nn.Module):
-    """The course notebook's block, as smoothlab's vision/models/course_net.ts defines it."""
+    """The course's ResidualBlock(numChnl), as its DeepLearningPyTorch.py defines it."""
 
-    def __init__(self, in_channels, out_channels, stride=1, dropout=0.2):
+    def __init__(self, numChnl):
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(out_channels)
-        self.relu = nn.ReLU(inplace=True)
-        self.dropout = nn.Dropout2d(dropout)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
-        self.bn2 = nn.BatchNorm2d(out_channels)
-        if stride != 1 or in_channels != out_channels:
-            self.shortcut = nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels))
-        else:
-            self.shortcut = nn.Sequential()
+        self.oConv2D1 = nn.Conv2d(numChnl, numChnl, kernel_size=3, padding=1, bias=False)
+        self.oBatchNorm1 = nn.BatchNorm2d(numChnl)
+        self.oReLU1 = nn.ReLU(inplace=True)
+        self.oConv2D2 = nn.Conv2d(numChnl, numChnl, kernel_size=3, padding=1, bias=False)
+        self.oBatchNorm2 = nn.BatchNorm2d(numChnl)
+        self.oReLU2 = nn.ReLU(inplace=True)
 
-    def forward(self, x):
-        out = self.dropout(self.relu(self.bn1(self.conv1(x))))
-        out = self.bn2(self.conv2(out))
-        out += self.shortcut(x)
-        return self.relu(out)
+    def forward(self, tX):
+        tY = self.oReLU1(self.oBatchNorm1(self.oConv2D1(tX)))
+        tY = self.oBatchNorm2(self.oConv2D2(tY))
+        tY += tX
+        return self.oReLU2(tY)
 
 
-class CourseNet(nn.Module):
-    def __init__(self, num_classes=10, in_channels=3, dropout=0.2):
-        super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU(inplace=True))
-        self.blocks = nn.Sequential(
-            ResidualBlock(32, 32, dropout=dropout), ResidualBlock(32, 64, 2, dropout), ResidualBlock(64, 64, dropout=dropout),
-            ResidualBlock(64, 128, 2, dropout), ResidualBlock(128, 128, dropout=dropout))
-        self.pool = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(128, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-            elif isinstance(m, nn.BatchNorm2d):
-                nn.init.constant_(m.weight, 1)
-                nn.init.constant_(m.bias, 0)
+def InitWeightsKaiNorm(oLayer):
+    if isinstance(oLayer, (nn.Linear, nn.Conv2d)):
+        nn.init.kaiming_normal_(oLayer.weight.data)
 
-    def forward(self, x):
-        return self.fc(torch.flatten(self.pool(self.blocks(self.stem(x))), 1))
+
+def BuildModel(numChnl=128, numCls=10, inChnl=3, dropP=0.2):
+    """The notebook's commented-out BuildModel(numChnl) (smoothlab's vision/models/course_net.ts)."""
+    oModel = nn.Sequential(
+        nn.Conv2d(inChnl, numChnl, 3, padding=1, bias=False), nn.BatchNorm2d(numChnl), nn.ReLU(inplace=True), nn.Dropout2d(dropP),
+        nn.Conv2d(numChnl, numChnl, 3, padding=1, bias=False), nn.BatchNorm2d(numChnl), nn.ReLU(inplace=True), nn.MaxPool2d(2), nn.Dropout2d(dropP),
+        *[layer for _ in range(5) for layer in (ResidualBlock(numChnl), nn.Dropout2d(dropP))],
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(numChnl, numCls))
+    oModel.apply(InitWeightsKaiNorm)
+    return oModel
 
 
 # The model specs both sides build: name -> (constructor, smoothlab call described in the test).
@@ -141,7 +182,7 @@ MODELS = {
     "resnet18_gray_zero_init": lambda: StemResNet(BasicBlock, [2, 2, 2, 2], num_classes=10, in_channels=1, zero_init_residual=True),
     "resnet34": lambda: tv.resnet34(),
     "resnet50": lambda: tv.resnet50(),
-    "course_net": lambda: CourseNet(),
+    "course_net": lambda: BuildModel(128),
 }
 
 
@@ -379,7 +420,7 @@ def summaries():
         "resnet18_torchinfo_defaults": table(tv.resnet18(num_classes=10), (256, 3, 32, 32)),
         "resnet18_smoothlab_defaults": table(tv.resnet18(num_classes=10), (256, 3, 32, 32),
                                              col_names=("kernel_size", "output_size", "num_params"), row_settings=("var_names", "depth")),
-        "course_net_all_columns": table(CourseNet(), (2, 3, 32, 32), depth=4,
+        "shared_relu_net_all_columns": table(shared_relu_net(), (2, 3, 32, 32), depth=4,
                                         col_names=("input_size", "output_size", "num_params", "params_percent", "kernel_size", "mult_adds", "trainable")),
         "resnet18_frozen_depth1": table(frozen, (4, 3, 32, 32), depth=1, col_names=("num_params", "trainable", "mult_adds")),
     }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nn, torch, vision } from '../../src/index.js';
 import { fixture } from '../helpers.js';
+import { CourseNet as SharedReluNet } from './shared_relu_net.js';
 
 const tables = fixture<Record<string, string>>('nn_summary.json');
 
@@ -32,10 +33,10 @@ test('summary(resnet18({ numClasses: 10 }), [256, 3, 32, 32]): 11,181,642 parame
   model.dispose();
 });
 
-test('every column, deeper rows, and the course net\'s shared ReLU rows match torchinfo', () => {
-  const model = vision.models.courseNet();
+test('every column, deeper rows, and a shared ReLU\'s rows match torchinfo', () => {
+  const model = new SharedReluNet();
   const columns: nn.SummaryColumn[] = ['inputSize', 'outputSize', 'numParams', 'paramsPercent', 'kernelSize', 'multAdds', 'trainable'];
-  assertSameText(String(nn.summary(model, [2, 3, 32, 32], { depth: 4, columns, rowSettings: ['depth'] })), tables.course_net_all_columns);
+  assertSameText(String(nn.summary(model, [2, 3, 32, 32], { depth: 4, columns, rowSettings: ['depth'] })), tables.shared_relu_net_all_columns);
   model.dispose();
 });
 

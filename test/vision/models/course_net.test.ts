@@ -1,17 +1,38 @@
-// The course's residual network (its PyTorch twin lives in scripts/goldens/nn.py; initial weights
-// and training steps are compared in resnet.test.ts and training_step.test.ts).
+// The course notebook's BuildModel(128) (its PyTorch twin lives in scripts/goldens/nn.py; initial
+// weights and training steps are compared in resnet.test.ts and training_step.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nn, torch, vision } from '../../../src/index.js';
 
-test('structure: stem, five ResidualBlocks with Dropout2d(0.2), pooling, linear head', () => {
+test('structure: BuildModel(128) layer by layer, the notebook\'s keys, 1,629,834 parameters', () => {
   const model = vision.models.courseNet();
-  assert.deepEqual(model.namedChildren().map(([k]) => k), ['stem', 'blocks', 'pool', 'fc']);
-  const blocks = [...model.blocks] as vision.models.ResidualBlock[];
-  assert.equal(blocks.length, 5);
-  assert.ok(blocks.every((b) => b.dropout instanceof nn.Dropout2d && b.dropout.p === 0.2));
-  assert.deepEqual(blocks.map((b) => b.shortcut.length), [0, 2, 0, 2, 0], 'projections where the shape changes');
-  assert.equal(model.numParameters(), 678_058);
+  const kinds = model.children().map((m) => m.constructor.name);
+  assert.deepEqual(kinds, [
+    'Conv2d', 'BatchNorm2d', 'ReLU', 'Dropout2d', 'Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'Dropout2d',
+    ...Array.from({ length: 5 }, () => ['ResidualBlock', 'Dropout2d']).flat(),
+    'AdaptiveAvgPool2d', 'Flatten', 'Linear',
+  ]);
+  assert.ok(model.children().filter((m) => m instanceof nn.Dropout2d).every((d) => (d as nn.Dropout2d).p === 0.2));
+  assert.equal(model.numParameters(), 1_629_834);
+  const keys = Object.keys(torch.tidy(() => model.stateDict()));
+  assert.ok(keys.includes('9.oConv2D1.weight') && keys.includes('17.oBatchNorm2.running_var') && keys.includes('21.bias'));
+  assert.ok(!keys.some((k) => k.startsWith('0.bias') || k.startsWith('4.bias')), 'convs without bias');
+  assert.equal(model.fc, model.at(21));
+  model.dispose();
+});
+
+test('InitWeightsKaiNorm: kaiming_normal_ (fan_in, gain sqrt 2) on conv and linear weights, biases as constructed', () => {
+  torch.manualSeed(0);
+  const model = vision.models.courseNet();
+  torch.tidy(() => {
+    const w = model.at(4) as nn.Conv2d;
+    const std = w.weight.std().item();
+    const expected = Math.sqrt(2 / (128 * 9));
+    assert.ok(Math.abs(std - expected) / expected < 0.02, `conv std ${std} vs ${expected}`);
+    const fcStd = model.fc.weight.std().item();
+    assert.ok(Math.abs(fcStd - Math.sqrt(2 / 128)) / Math.sqrt(2 / 128) < 0.1, `fc std ${fcStd}`);
+    assert.ok(model.fc.bias!.abs().max().item() <= 1 / Math.sqrt(128), 'the bias keeps Linear\'s default U(-1/sqrt(fan_in), 1/sqrt(fan_in))');
+  });
   model.dispose();
 });
 
