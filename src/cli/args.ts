@@ -21,6 +21,10 @@ export interface OptionSpec {
   min?: number;
   max?: number;
   short?: string;
+  /** A boolean that also takes --no-FLAG (to turn off what a preset turns on). */
+  negatable?: boolean;
+  /** Placeholder of the value in the help (FILE, URL, ...). */
+  metavar?: string;
 }
 
 /** The options of a command by flag name (kebab-case, as typed). */
@@ -40,10 +44,10 @@ function toNumber(flag: string, text: string, spec: OptionSpec): number {
 
 /** Parses argv against `specs`; returns the option values and the positional arguments. */
 export function parseOptions(command: string, argv: string[], specs: OptionSpecs, maxPositionals = 0): { values: OptionValues; positionals: string[] } {
-  const options = Object.fromEntries(Object.entries(specs).map(([flag, spec]) => [flag, {
+  const options: Record<string, { type: 'boolean' | 'string'; short?: string }> = Object.fromEntries(Object.entries(specs).flatMap(([flag, spec]) => [[flag, {
     type: spec.type === 'boolean' ? 'boolean' as const : 'string' as const,
     ...(spec.short ? { short: spec.short } : {}),
-  }]));
+  }], ...(spec.negatable ? [[`no-${flag}`, { type: 'boolean' as const }]] : [])]));
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -54,9 +58,15 @@ export function parseOptions(command: string, argv: string[], specs: OptionSpecs
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`, command);
   }
-  const values: OptionValues = { help: parsed.values.help as boolean | undefined };
+  const values: OptionValues = { help: (parsed.values as Record<string, unknown>).help as boolean | undefined };
   for (const [flag, spec] of Object.entries(specs)) {
-    const raw = (parsed.values as Record<string, string | boolean | undefined>)[flag];
+    const given = parsed.values as Record<string, string | boolean | undefined>;
+    const raw = given[flag];
+    if (spec.negatable && given[`no-${flag}`]) {
+      if (raw !== undefined) throw new UsageError(`--${flag} and --no-${flag} contradict each other`, command);
+      values[flag] = false;
+      continue;
+    }
     if (raw === undefined) continue;
     try {
       if (spec.type === 'boolean') values[flag] = raw as boolean;
@@ -79,8 +89,8 @@ export function parseOptions(command: string, argv: string[], specs: OptionSpecs
 /** The help text of a command: usage line, summary, and one line per option. */
 export function helpText(command: string, usage: string, summary: string, specs: OptionSpecs): string {
   const rows = Object.entries(specs).map(([flag, spec]) => {
-    const value = spec.type === 'boolean' ? '' : spec.choices ? ` ${spec.choices.join('|')}` : spec.type === 'numbers' ? ' N,N,...' : spec.type === 'string' ? ' VALUE' : ' N';
-    const left = `  ${spec.short ? `-${spec.short}, ` : ''}--${flag}${value}`;
+    const value = spec.type === 'boolean' ? '' : spec.metavar ? ` ${spec.metavar}` : spec.choices ? ` ${spec.choices.join('|')}` : spec.type === 'numbers' ? ' N,N,...' : spec.type === 'string' ? ' VALUE' : ' N';
+    const left = `  ${spec.short ? `-${spec.short}, ` : ''}--${spec.negatable ? '[no-]' : ''}${flag}${value}`;
     return [left, `${spec.description}${spec.defaultText ? ` (default: ${spec.defaultText})` : ''}`];
   });
   const width = Math.max(...rows.map(([l]) => l.length), 14) + 2;

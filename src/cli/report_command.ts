@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportData } from '../report/data.js';
+import { parseReportData } from '../report/data_file.js';
 import { writeReport } from '../report/write.js';
 import { type OptionSpecs, UsageError, helpText, parseOptions } from './args.js';
 
@@ -22,7 +23,7 @@ export function readReportData(dir: string): ReportData {
   if (!existsSync(dir)) throw new UsageError(`run folder ${dir} does not exist`, 'report');
   if (!existsSync(path)) throw new UsageError(`${path} is missing: is ${dir} a smoothlab study folder (smoothlab study --out ${dir})?`, 'report');
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ReportData;
+    return parseReportData(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new Error(`${path} is not valid JSON (${(error as Error).message}); re-run the study to rewrite it`);
   }

@@ -1,36 +1,40 @@
 // `smoothlab study`: the label-smoothing study from a preset, with any field overridden by a flag.
-// Ctrl-C stops after the current step (the last epoch's checkpoint stays); re-running the same
-// command resumes.
+// The flags, their checks and the help come from the config's schema (study/schema.ts). Ctrl-C
+// stops after the current step (the last epoch's checkpoint stays); re-running the same command
+// resumes.
 import { join } from 'node:path';
-import { summaryTable, toMarkdown } from '../report/tables.js';
-import type { StudyConfig } from '../study/config.js';
+import { type Field, type StudyConfig, type StudyField, schemaFields } from '../study/schema.js';
 import { PRESETS, type PresetName } from '../study/presets.js';
-import { type OptionSpecs, type OptionValues, UsageError, helpText, parseOptions } from './args.js';
+import { type OptionSpec, type OptionSpecs, type OptionValues, UsageError, helpText, parseOptions } from './args.js';
+
+// How a preset's value reads in the help.
+const shown = (v: unknown) => (Array.isArray(v) ? v.join(',') : String(v));
+
+function defaultText(key: StudyField, spec: Field<unknown>): string | undefined {
+  if (key === 'name') return 'the preset name';
+  if (spec.optional || key === 'out') return undefined;
+  const values = Object.entries(PRESETS).map(([preset, p]) => [preset, shown((p as Record<string, unknown>)[key])]);
+  return new Set(values.map(([, v]) => v)).size === 1 ? values[0][1] : values.map(([preset, v]) => `${preset} ${v}`).join(', ');
+}
+
+function optionOf(key: StudyField, spec: Field<unknown>): OptionSpec {
+  const type = spec.kind === 'choice' ? 'string' : spec.kind === 'pair' ? 'numbers' : spec.kind;
+  return {
+    type, description: spec.description, defaultText: defaultText(key, spec),
+    ...(spec.choices ? { choices: spec.choices } : {}),
+    ...(spec.min !== undefined ? { min: spec.min } : {}),
+    ...(spec.max !== undefined ? { max: spec.max } : {}),
+    ...(spec.metavar ? { metavar: spec.metavar } : {}),
+    ...(spec.kind === 'boolean' ? { negatable: true } : {}),
+  };
+}
+
+const FIELD_OF_FLAG = new Map(schemaFields().map(([key, spec]) => [spec.flag, key]));
+const FLAG_OF_FIELD = new Map(schemaFields().map(([key, spec]) => [key, spec.flag]));
 
 const SPECS: OptionSpecs = {
   preset: { type: 'string', choices: Object.keys(PRESETS), description: "starting point: 'seed' is the notebook's recipe (CIFAR-10), 'quick' the embedded default (Fashion-MNIST, minutes)", defaultText: 'quick' },
-  name: { type: 'string', description: 'study name (report title)', defaultText: 'the preset name' },
-  dataset: { type: 'string', choices: ['cifar10', 'cifar100', 'fashion-mnist', 'mnist'], description: 'dataset' },
-  'data-root': { type: 'string', description: 'dataset folder (default: the dataset\'s own, e.g. Debian\'s for Fashion-MNIST)' },
-  download: { type: 'boolean', description: 'download CIFAR / MNIST when missing (official address, MD5-checked)' },
-  model: { type: 'string', choices: ['resnet18', 'resnet34', 'coursenet'], description: 'model' },
-  stem: { type: 'string', choices: ['imagenet', 'cifar'], description: 'ResNet stem: ImageNet 7x7/2 + max-pool, or CIFAR 3x3/1' },
-  epsilons: { type: 'numbers', min: 0, max: 0.99, description: 'label-smoothing strengths, comma-separated' },
-  convention: { type: 'string', choices: ['uniform', 'others'], description: 'smoothing convention: eps/C on every class (PyTorch) or eps/(C-1) off the true class' },
-  seeds: { type: 'integer', min: 1, description: 'number of seeds (0..N-1); mean and spread are reported' },
-  'label-noise': { type: 'number', min: 0, max: 1, description: 'fraction of training labels replaced by a random other class' },
-  epochs: { type: 'integer', min: 1, description: 'epochs per run' },
-  'batch-size': { type: 'integer', min: 1, description: 'training batch size' },
-  'max-lr': { type: 'number', min: 0, description: 'OneCycleLR peak learning rate' },
-  schedule: { type: 'string', choices: ['epoch', 'step'], description: 'OneCycleLR steps per epoch (the notebook) or per batch' },
-  augment: { type: 'string', choices: ['autoaugment', 'flip', 'none'], description: 'training augmentation' },
-  workers: { type: 'integer', min: 0, description: 'data-loading worker threads' },
-  'memory-format': { type: 'string', choices: ['contiguous', 'channels-last'], description: 'layout of conv weights and activations (channels-last: oneDNN NHWC)' },
-  threads: { type: 'integer', min: 0, description: 'libtorch threads (0: one per core)' },
-  device: { type: 'string', description: "'cpu', 'cuda' or 'cuda:N'" },
-  out: { type: 'string', description: 'run folder', defaultText: 'runs/NAME' },
-  'train-limit': { type: 'integer', min: 0, description: 'use only the first N training images (0: all)' },
-  'val-limit': { type: 'integer', min: 0, description: 'use only the first N test images (0: all)' },
+  ...Object.fromEntries(schemaFields().map(([key, spec]) => [spec.flag, optionOf(key, spec)])),
   resume: { type: 'boolean', description: 'require an existing run folder to continue (re-running the same command resumes anyway)' },
   quiet: { type: 'boolean', short: 'q', description: 'no progress bars' },
 };
@@ -38,25 +42,28 @@ const SPECS: OptionSpecs = {
 /** Help of the study command. */
 export const STUDY_HELP = helpText('study', '[options]', 'Train every epsilon (and seed) from the same initial weights, then analyse calibration and write report.html.', SPECS);
 
-const FLAG_TO_FIELD: Record<string, keyof StudyConfig> = {
-  name: 'name', dataset: 'dataset', 'data-root': 'dataRoot', download: 'download', model: 'model', stem: 'stem',
-  epsilons: 'epsilons', convention: 'convention', 'label-noise': 'labelNoise', epochs: 'epochs', 'batch-size': 'batchSize',
-  'max-lr': 'maxLr', schedule: 'schedule', augment: 'augment', workers: 'workers', threads: 'threads', device: 'device', 'memory-format': 'memoryFormat',
-  out: 'out', 'train-limit': 'trainLimit', 'val-limit': 'valLimit',
-};
-
-/** The study config a command line asks for: the preset, then each given flag. */
+/** The study config a command line asks for: the preset, then each given flag (not yet validated). */
 export function configFromFlags(values: OptionValues): StudyConfig {
   const preset = ((values.preset as string | undefined) ?? 'quick') as PresetName;
   const name = (values.name as string | undefined) ?? preset;
-  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name may only use letters, digits, '.', '_' and '-', got '${name}'`, 'study');
   const config: StudyConfig = { ...PRESETS[preset], name, out: join('runs', name) };
   const fields = config as unknown as Record<string, unknown>;
-  for (const [flag, field] of Object.entries(FLAG_TO_FIELD)) if (values[flag] !== undefined) fields[field] = values[flag];
-  if (values.seeds !== undefined) config.seeds = Array.from({ length: values.seeds as number }, (_, i) => i);
-  const device = config.device;
-  if (!/^(cpu|cuda(:\d+)?)$/.test(device)) throw new UsageError(`--device must be 'cpu', 'cuda' or 'cuda:N', got '${device}'`, 'study');
+  for (const [flag, value] of Object.entries(values)) {
+    const field = FIELD_OF_FLAG.get(flag);
+    if (field !== undefined && value !== undefined) fields[field] = value;
+  }
   return config;
+}
+
+/** validateConfig with its field names turned into the flags a command-line user typed. */
+export async function validateFlags(config: StudyConfig): Promise<StudyConfig> {
+  const { ConfigError, validateConfig } = await import('../study/config.js');
+  try {
+    return validateConfig(config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new UsageError(error.message.replace(error.field, `--${FLAG_OF_FIELD.get(error.field)}`), 'study');
+  }
 }
 
 /** Runs `smoothlab study`. */
@@ -66,20 +73,13 @@ export async function studyCommand(argv: string[]): Promise<void> {
     console.log(STUDY_HELP);
     return;
   }
-  const config = configFromFlags(values);
+  const config = await validateFlags(configFromFlags(values));
   const { existsSync } = await import('node:fs');
   if (values.resume && !existsSync(join(config.out, 'config.json'))) {
     throw new UsageError(`--resume: ${config.out} holds no study to resume (no config.json)`, 'study');
   }
-  const { validateConfig } = await import('../study/config.js');
-  try {
-    validateConfig(config);
-  } catch (error) {
-    // validateConfig names config fields; a command-line user wants the flag.
-    const flagOf = Object.fromEntries(Object.entries(FLAG_TO_FIELD).map(([flag, field]) => [field, `--${flag}`]));
-    throw new UsageError((error as Error).message.replace(/^(\w+)/, (field) => flagOf[field] ?? field), 'study');
-  }
   const { runStudy } = await import('../study/runner.js');
+  const { summaryTable, toMarkdown } = await import('../report/tables.js');
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
@@ -93,7 +93,7 @@ export async function studyCommand(argv: string[]): Promise<void> {
       process.exitCode = 130;
       return;
     }
-    console.log(`\nResults (test set; mean ± spread over seeds; ECE with 15 bins; T = fitted temperature):\n`);
+    console.log(`\nResults (test set; mean ± spread over seeds; ECE with 15 bins; T = temperature cross-fitted on the test set):\n`);
     console.log(toMarkdown(summaryTable(outcome.data.results)));
     console.log(`\nreport: ${outcome.reportPath}`);
   } finally {

@@ -96,6 +96,11 @@ export interface ReportData {
     /** Fraction of training labels replaced at random, when the study injects label noise. */
     labelNoise?: number;
   };
+  /**
+   * Per-channel standardization of the study ([0, 1] pixel scale): mean and std from the training
+   * images, and the std of the validation images, which the notebook uses by mistake.
+   */
+  standardization?: { mean: number[]; std: number[]; stdValidation?: number[] };
   /** One history per trained run. */
   runs: RunHistory[];
   /** One result row per trained run (test metrics). */

@@ -1,75 +1,83 @@
-// The study's configuration: one typed object (airbench-style), units in comments, saved with every
-// run together with the git revision and the versions that produced it.
+// The study's configuration: one typed object (airbench-style), saved with every run together with
+// the git revision and the versions that produced it. Its fields, units and rules are those of
+// STUDY_SCHEMA (schema.ts); this file checks a config against them and their relations.
+import { type Field, type StudyConfig, type StudyField, DATASETS, MODELS, schemaFields } from './schema.js';
 
+export type { StudyConfig, StudyField } from './schema.js';
 /** Datasets the study can train on. */
-export type DatasetName = 'cifar10' | 'cifar100' | 'fashion-mnist' | 'mnist';
+export type DatasetName = (typeof DATASETS)[number];
 /** Models the study can train. */
-export type ModelName = 'resnet18' | 'resnet34' | 'coursenet';
+export type ModelName = (typeof MODELS)[number];
 
-/** Everything that determines a study's results. */
-export interface StudyConfig {
-  /** Run folder name under runs/, also the report's title. */
-  name: string;
-  dataset: DatasetName;
-  /** Dataset folder; undefined means the dataset's default (Debian's for Fashion-MNIST). */
-  dataRoot?: string;
-  /** Download CIFAR / MNIST when missing. */
-  download: boolean;
-  model: ModelName;
-  /** 'imagenet': 7x7 stride-2 conv + max-pool (torchvision, the notebook); 'cifar': 3x3 stride-1, no pool. */
-  stem: 'imagenet' | 'cifar';
-  /** Label-smoothing strengths; every one trains from the same initial weights. */
-  epsilons: number[];
-  /** 'uniform': eps / C on every class (PyTorch); 'others': eps / (C - 1) off the true class. */
-  convention: 'uniform' | 'others';
-  /** Seeds; each gives new initial weights and data order, shared by all epsilons. */
-  seeds: number[];
-  /** Fraction of training labels replaced by a uniformly drawn wrong class (0..1). */
-  labelNoise: number;
-  epochs: number;
-  /** Images per training batch. */
-  batchSize: number;
-  /** Augmentation of training images. */
-  augment: 'autoaugment' | 'flip' | 'none';
-  /** AdamW. */
-  lr: number;
-  betas: [number, number];
-  weightDecay: number;
-  /** OneCycleLR peak learning rate. */
-  maxLr: number;
-  /** 'epoch': OneCycleLR over epochs (the notebook); 'step': over every batch. */
-  schedule: 'epoch' | 'step';
-  /** Data-loading worker threads. */
-  workers: number;
-  device: string;
-  /** Use only the first N training / validation images (smoke runs); 0 means all. */
-  trainLimit: number;
-  valLimit: number;
-  /** How conv weights and activations are laid out: NCHW, or NHWC for oneDNN (same math, other speed). */
-  memoryFormat: 'contiguous' | 'channels-last';
-  /** libtorch intra-op threads; 0 means one per core. */
-  threads: number;
-  /** Output folder of the run. */
-  out: string;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+// What is wrong with one number of a field, or null.
+function rangeRule(spec: Field<unknown>, v: unknown, integer: boolean): string | null {
+  if (!isNumber(v)) return integer ? 'must be an integer' : 'must be a number';
+  if (integer && !Number.isInteger(v)) return 'must be an integer';
+  if (spec.min !== undefined && spec.below !== undefined && !(v >= spec.min && v < spec.below)) return `must be in [${spec.min}, ${spec.below})`;
+  if (spec.min !== undefined && v < spec.min) return `must be >= ${spec.min}`;
+  if (spec.max !== undefined && v > spec.max) return `must be <= ${spec.max}`;
+  if (spec.below !== undefined && v >= spec.below) return `must be < ${spec.below}`;
+  return null;
 }
 
-/** Checks ranges and relations that flags alone cannot; throws RangeError naming the field. */
+// What is wrong with a field's value by its kind, or null; `bad` receives the offending element.
+function kindRule(spec: Field<unknown>, value: unknown, bad: (v: unknown) => void): string | null {
+  switch (spec.kind) {
+    case 'string': return typeof value === 'string' && value !== '' ? null : 'must be a non-empty string';
+    case 'choice': return spec.choices!.includes(value as string) ? null : `must be one of ${spec.choices!.join(', ')}`;
+    case 'boolean': return typeof value === 'boolean' ? null : 'must be true or false';
+    case 'number': return rangeRule(spec, value, false);
+    case 'integer': return rangeRule(spec, value, true);
+    case 'numbers':
+    case 'pair': {
+      if (!Array.isArray(value)) return 'must be a list of numbers';
+      if (spec.kind === 'pair' && value.length !== 2) return 'must be two numbers';
+      for (const v of value) {
+        const rule = rangeRule(spec, v, false);
+        if (rule) {
+          bad(v);
+          return rule;
+        }
+      }
+      return null;
+    }
+  }
+}
+
+/** Thrown by validateConfig; `field` is the config field at fault. */
+export class ConfigError extends RangeError {
+  constructor(readonly field: StudyField, rule: string, value: unknown) {
+    super(`${field} ${rule}, got ${JSON.stringify(value)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Checks every field against the schema and the relations between fields; throws ConfigError naming the field. */
 export function validateConfig(c: StudyConfig): StudyConfig {
-  const fail = (field: string, rule: string, value: unknown) => {
-    throw new RangeError(`${field} ${rule}, got ${JSON.stringify(value)}`);
+  const values = c as unknown as Record<string, unknown>;
+  for (const [key, spec] of schemaFields()) {
+    const value = values[key];
+    if (value === undefined) {
+      if (spec.optional) continue;
+      throw new ConfigError(key, 'is required', value);
+    }
+    let shown: unknown = value;
+    const rule = kindRule(spec, value, (v) => (shown = v)) ?? spec.check?.(value) ?? null;
+    if (rule) throw new ConfigError(key, rule, shown);
+  }
+  const fail = (field: StudyField, rule: string) => {
+    throw new ConfigError(field, rule, values[field]);
   };
-  if (c.epsilons.length === 0) fail('epsilons', 'must list at least one value', c.epsilons);
-  for (const e of c.epsilons) if (!(e >= 0 && e < 1)) fail('epsilons', 'must be in [0, 1)', e);
-  if (new Set(c.epsilons).size !== c.epsilons.length) fail('epsilons', 'must not repeat', c.epsilons);
-  if (c.seeds.length === 0 || c.seeds.some((s) => !Number.isInteger(s) || s < 0)) fail('seeds', 'must be non-negative integers', c.seeds);
-  if (!(c.labelNoise >= 0 && c.labelNoise <= 1)) fail('labelNoise', 'must be in [0, 1]', c.labelNoise);
-  if (!Number.isInteger(c.epochs) || c.epochs < 1) fail('epochs', 'must be a positive integer', c.epochs);
-  if (!Number.isInteger(c.batchSize) || c.batchSize < 1) fail('batchSize', 'must be a positive integer', c.batchSize);
-  if (!(c.lr > 0)) fail('lr', 'must be positive', c.lr);
-  if (!(c.maxLr > 0)) fail('maxLr', 'must be positive', c.maxLr);
-  // Temperature scaling fits on one half of the test images and scores the other half.
-  if (c.valLimit === 1) fail('valLimit', 'must be 0 (all) or at least 2', c.valLimit);
-  if (!Number.isInteger(c.workers) || c.workers < 0) fail('workers', 'must be a non-negative integer', c.workers);
-  if (c.model === 'coursenet' && c.stem !== 'imagenet') fail('stem', "applies to resnets only; coursenet has its own stem", c.stem);
+  if (c.model === 'coursenet' && c.stem !== 'imagenet') fail('stem', 'applies to resnets only; coursenet has its own stem');
+  if (c.freezeBackbone && c.pretrained === undefined) fail('freezeBackbone', 'needs pretrained weights to keep (pretrained)');
+  if (c.dataUrl !== undefined && !c.dataset.startsWith('cifar')) fail('dataUrl', 'applies to cifar10 and cifar100 only');
+  if (c.dataMd5 !== undefined && c.dataUrl === undefined) fail('dataMd5', 'checks a dataUrl archive; give dataUrl too');
   return c;
+}
+
+/** The seeds a study runs: seed, seed + 1, ..., seed + seeds - 1. */
+export function seedList(c: Pick<StudyConfig, 'seed' | 'seeds'>): number[] {
+  return Array.from({ length: c.seeds }, (_, i) => c.seed + i);
 }

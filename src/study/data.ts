@@ -1,7 +1,7 @@
 // The study's data: the chosen dataset's splits, optionally cut to a limit and with label noise,
 // the per-channel statistics for standardization, and the transforms of the notebook.
 import { Generator, deriveSeed } from '../data/generator.js';
-import { CIFAR10, CIFAR100 } from '../vision/datasets/cifar.js';
+import { CIFAR10, CIFAR100, CIFAR_RESOURCES } from '../vision/datasets/cifar.js';
 import { FashionMNIST, MNIST } from '../vision/datasets/mnist.js';
 import { ImageArrayDataset } from '../vision/datasets/array.js';
 import { type ChannelStats, channelStats } from '../vision/datasets/stats.js';
@@ -18,13 +18,18 @@ export interface StudySplits {
   test: ImageClassificationDataset;
 }
 
+// A mirror serves the official archive, so its MD5 is the official one unless the user says otherwise.
+function cifarSource(config: StudyConfig, spec: typeof CIFAR_RESOURCES.CIFAR10) {
+  return config.dataUrl === undefined ? {} : { source: { url: config.dataUrl, md5: config.dataMd5 ?? spec.python.resource.md5 } };
+}
+
 async function loadSplit(config: StudyConfig, train: boolean): Promise<ImageClassificationDataset> {
   const options = { train, download: config.download, ...(config.dataRoot ? { root: config.dataRoot } : {}) };
   switch (config.dataset) {
     case 'cifar10':
-      return CIFAR10.load(options);
+      return CIFAR10.load({ ...options, ...cifarSource(config, CIFAR_RESOURCES.CIFAR10) });
     case 'cifar100':
-      return CIFAR100.load(options);
+      return CIFAR100.load({ ...options, ...cifarSource(config, CIFAR_RESOURCES.CIFAR100) });
     case 'mnist':
       return MNIST.load(options);
     case 'fashion-mnist':
@@ -64,17 +69,30 @@ export function withLabelNoise(ds: ImageClassificationDataset, fraction: number,
   return new ImageArrayDataset({ images: ds.images, labels, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes });
 }
 
+/** Throws unless both splits hold images of one size and the same classes (a model cannot take both otherwise). */
+export function checkSameShape(train: ImageClassificationDataset, test: ImageClassificationDataset): void {
+  const size = (d: ImageClassificationDataset) => `${d.height}x${d.width}x${d.channels}`;
+  if (size(train) !== size(test)) {
+    throw new Error(`the training images are ${size(train)} but the test images ${size(test)}; both splits must come from one dataset (check --data-root)`);
+  }
+  if (train.classes.join('\n') !== test.classes.join('\n')) {
+    throw new Error(`the training split has ${train.classes.length} classes (${train.classes.slice(0, 3).join(', ')}, ...) but the test split ${test.classes.length} (${test.classes.slice(0, 3).join(', ')}, ...); both must come from one dataset`);
+  }
+}
+
 /** Loads both splits, limited as the config says (label noise is per seed: see withLabelNoise). */
-export async function loadSplits(config: StudyConfig): Promise<StudySplits> {
+export async function loadSplits(config: Pick<StudyConfig, 'dataset' | 'dataRoot' | 'download' | 'dataUrl' | 'dataMd5' | 'trainLimit' | 'valLimit'>): Promise<StudySplits> {
   // One after the other: CIFAR's splits come from one archive, which the first load downloads.
-  const train = await loadSplit(config, true);
-  const test = await loadSplit(config, false);
+  const train = await loadSplit(config as StudyConfig, true);
+  const test = await loadSplit(config as StudyConfig, false);
+  checkSameShape(train, test);
   return { train: firstExamples(train, config.trainLimit), test: firstExamples(test, config.valLimit) };
 }
 
 /**
  * Per-channel mean and std for standardization, from the training split. (The notebook takes the
- * std from the validation set by mistake; both come from the training images here.)
+ * std from the validation set by mistake; both come from the training images here, and the report
+ * shows both values of σ.)
  */
 export function standardization(train: ImageClassificationDataset): ChannelStats {
   return channelStats(train);

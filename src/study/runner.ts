@@ -2,7 +2,7 @@
 // from those weights (as the notebook's copy.deepcopy); then the test-set analysis of each run and
 // the report. Every run checkpoints each epoch, and finished runs are kept, so re-running the same
 // command after Ctrl-C resumes where it stopped.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DataLoader } from '../data/dataloader.js';
@@ -14,6 +14,7 @@ import { smoothLabels } from '../nn/label_smoothing.js';
 import { AdamW } from '../optim/adamw.js';
 import { OneCycleLR } from '../optim/lr_scheduler/one_cycle.js';
 import type { ReportData, RunHistory, SampleImage } from '../report/data.js';
+import { stringifyReportData } from '../report/data_file.js';
 import { writeFileAtomic, writeReport } from '../report/write.js';
 import { manualSeed } from '../torch/random.js';
 import { setNumThreads } from '../torch/runtime.js';
@@ -23,16 +24,18 @@ import { fromDataLoader } from '../train/batches.js';
 import { fit } from '../train/fit.js';
 import type { History } from '../train/history.js';
 import { stringifyState } from '../utils/state_json.js';
-import { type ChannelStats, labelHistogram } from '../vision/datasets/stats.js';
+import { type ChannelStats, channelStats, labelHistogram } from '../vision/datasets/stats.js';
 import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
-import { type StudyConfig, validateConfig } from './config.js';
+import { type StudyConfig, seedList, validateConfig } from './config.js';
 import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { type FeatureModel, type RunEvaluation, evaluateRun } from './evaluate_run.js';
-import { buildModel } from './model.js';
-import { readJson } from './read_json.js';
-import { prepareRunFolder } from './run_folder.js';
+import { resolveDevice } from './device.js';
+import { type FeatureModel, evaluateRun } from './evaluate_run.js';
+import { type FinishedRun, readFinishedRun } from './finished_run.js';
+import { lockRunFolder, notWritableError } from './lock.js';
+import { buildModel, freezeBackbone } from './model.js';
+import { checkRunFolder, prepareRunFolder } from './run_folder.js';
 
 /** How the study reports progress and can be stopped. */
 export interface StudyOptions {
@@ -50,12 +53,6 @@ export interface StudyOutcome {
   /** report.html, when the study completed. */
   reportPath?: string;
   data?: ReportData;
-}
-
-/** A finished run as kept in its folder (evaluation.json). */
-interface FinishedRun {
-  history: RunHistory;
-  evaluation: RunEvaluation;
 }
 
 /** The folder name of one run, e.g. 'eps0.1-seed0'. */
@@ -81,25 +78,26 @@ function historyOf(name: string, epsilon: number, seed: number, labelNoise: numb
   };
 }
 
-function loaders(config: StudyConfig, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
-  const device = config.device as Device;
+function loaders(config: StudyConfig, device: Device, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
   const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, device };
   return {
-    train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
+    train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, dropLast: config.dropLast, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
     // Evaluation batches are larger: no gradients to keep, and fewer calls per image.
     test: new DataLoader({ ...common, dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) }),
   };
 }
 
 // One run: train from the shared initial weights (resuming if interrupted), then analyse it.
-async function trainRun(config: StudyConfig, dir: string, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
+async function trainRun(config: StudyConfig, device: Device, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
   stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | null> {
+  const dir = config.out;
   const name = runName(epsilon, seed);
   const runDir = join(dir, 'runs', name);
   const numClasses = train.classes.length;
-  const model = initial.clone();
-  const data = loaders(config, train, test, stats, seed);
-  const optimizer = new AdamW(model.parameters(), { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
+  const model = initial.clone().to(device);
+  const data = loaders(config, device, train, test, stats, seed);
+  const trainable = config.freezeBackbone ? freezeBackbone(model) : model.parameters();
+  const optimizer = new AdamW(trainable, { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
   const scheduler = config.schedule === 'epoch'
     ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
     : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
@@ -109,11 +107,11 @@ async function trainRun(config: StudyConfig, dir: string, initial: FeatureModel,
     const { history, completed } = await fit({
       model, trainLoader: fromDataLoader(data.train), valLoader: fromDataLoader(data.test), optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs, lossFn: lossFor(config, epsilon, numClasses),
-      metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device: config.device as Device,
+      metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
     if (!completed || options.signal?.aborted) return null;
-    const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, config.device as Device);
+    const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device);
     const finished = { history: historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), evaluation };
     // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
     writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
@@ -147,22 +145,58 @@ function sampleImages(train: ImageClassificationDataset, transform: Transform, s
   return { samples, augmented };
 }
 
-/** Runs the whole study of `config` into config.out and writes its report. */
+// Removes the run folder again when this start created it and left nothing in it.
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // best effort: an empty folder blocks nothing
+  }
+}
+
+/**
+ * Runs the whole study of `config` into config.out and writes its report. The folder is locked for
+ * the duration; nothing is written to it before the data has loaded and the device is known good,
+ * so a start that fails early leaves nothing that blocks the corrected command.
+ */
 export async function runStudy(config: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
-  const print = options.print ?? ((line: string) => console.log(line));
   validateConfig(config);
+  const device = resolveDevice(config.device);
+  const lock = lockRunFolder(config.out);
+  let failed = true;
+  try {
+    checkRunFolder(config);
+    const outcome = await lockedStudy(config, device, options);
+    failed = false;
+    return outcome;
+  } finally {
+    lock.release();
+    if (failed && lock.createdFolder) removeIfEmpty(config.out);
+  }
+}
+
+async function lockedStudy(config: StudyConfig, device: Device, options: StudyOptions): Promise<StudyOutcome> {
+  const print = options.print ?? ((line: string) => console.log(line));
   const dir = config.out;
-  const savedConfig = prepareRunFolder(config);
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
   setNumThreads(config.threads > 0 ? config.threads : availableParallelism());
   const splits = await loadSplits(config);
   if (options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
+  // The notebook's σ comes from the validation images; shown beside ours in the report.
+  const notebookStd = channelStats(splits.test).std;
+  const seeds = seedList(config);
+  let savedConfig: Record<string, unknown>;
+  try {
+    savedConfig = prepareRunFolder(config, { resolvedDevice: device, standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd } });
+  } catch (error) {
+    throw notWritableError(dir, error);
+  }
   print(`smoothlab study '${config.name}': ${config.dataset} (${splits.train.length} train / ${splits.test.length} test images), ` +
-    `${config.model}, epsilons ${config.epsilons.join(', ')}, seeds ${config.seeds.join(', ')} -> ${dir}`);
+    `${config.model} on ${device}, epsilons ${config.epsilons.join(', ')}, seeds ${seeds.join(', ')} -> ${dir}`);
 
   const finished: FinishedRun[] = [];
-  for (const seed of config.seeds) {
+  for (const seed of seeds) {
     const train = withLabelNoise(splits.train, config.labelNoise, seed);
     manualSeed(seed);
     const initial = buildModel(config, train.classes.length, train.channels);
@@ -171,10 +205,10 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
         const kept = join(dir, 'runs', runName(epsilon, seed), 'evaluation.json');
         if (existsSync(kept)) {
           print(`== ${runName(epsilon, seed)}: finished earlier, kept`);
-          finished.push(readJson(kept, 'delete it to train that run again') as FinishedRun);
+          finished.push(readFinishedRun(kept));
           continue;
         }
-        const run = await trainRun({ ...config, out: dir }, dir, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
+        const run = await trainRun(config, device, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
         if (run === null) {
           print(`\nstopped: the last finished epoch of each run is checkpointed in ${dir}; run the same command again to resume.`);
           return { dir, completed: false };
@@ -186,13 +220,14 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
     }
   }
 
-  const noisy = config.labelNoise > 0 ? withLabelNoise(splits.train, config.labelNoise, config.seeds[0]) : null;
+  const noisy = config.labelNoise > 0 ? withLabelNoise(splits.train, config.labelNoise, seeds[0]) : null;
   const data: ReportData = {
     title: config.name,
     createdAt: new Date().toISOString(),
     config: savedConfig,
     dataset: { name: config.dataset, classNames: [...splits.train.classes] },
     smoothing: { epsilons: config.epsilons, convention: config.convention, labelNoise: config.labelNoise },
+    standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd },
     runs: finished.map((r) => r.history),
     results: finished.map((r) => r.evaluation.result),
     calibration: finished.map((r) => r.evaluation.calibration),
@@ -205,8 +240,7 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
     ],
     ...sampleImages(splits.train, trainTransform(config, stats), stats),
   };
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'report-data.json'), JSON.stringify(data, (_, v) => (v instanceof Uint8Array ? Array.from(v) : v)));
+  writeFileAtomic(join(dir, 'report-data.json'), stringifyReportData(data));
   const written = await writeReport(dir, data);
   return { dir, completed: true, reportPath: written.html, data };
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ImageArrayDataset, sharedBytes } from './array.js';
 import { type CifarBatch, CIFAR_IMAGE_BYTES, readBinaryBatch, readNameLines, readPickledNames, readPythonBatch, transposeInto } from './cifar_files.js';
-import { type DownloadOptions, type Resource, downloadAndExtract } from './download.js';
+import { type DownloadOptions, type Resource, downloadAndExtract, localPath, md5File } from './download.js';
 
 /** The two official versions of the CIFAR files. */
 export type CifarFormat = 'python' | 'binary';
@@ -25,7 +25,10 @@ export interface CifarOptions {
 export interface CifarLoadOptions extends CifarOptions, DownloadOptions {
   /** Download and extract the official archive into `root` when the files are missing. */
   download?: boolean;
-  /** Where to download from instead of the official address, with that archive's MD5 (a mirror). */
+  /**
+   * Where to get the archive instead of the official address, with its MD5: a mirror's URL, or a
+   * local archive file (a path or file: URL), which is extracted without `download`.
+   */
   source?: Resource;
 }
 
@@ -118,6 +121,7 @@ function missingError(spec: CifarSpec, root: string, format: 'auto' | CifarForma
   });
   return new Error(`${spec.name}: no complete copy in ${root} (${missing.join('; ')}). ` +
     `Download it with \`await vision.datasets.${spec.name}.load({ root: ${JSON.stringify(root)}, download: true })\`, ` +
+    `place the official ${spec.python.archive} in ${root}, ` +
     `or pass { root } naming the folder that holds ${spec.python.folder} (torchvision's download) or ${spec.binary.folder}.`);
 }
 
@@ -162,14 +166,28 @@ export class CifarDataset extends ImageArrayDataset {
     extra(batches, allLabels, classNames);
   }
 
-  /** Downloads (when asked and needed) and extracts the official archive of `spec`'s version into root. */
+  /**
+   * Makes the files of `spec`'s version when they are missing: from a local source archive, from
+   * the archive placed in root (either only when its MD5 matches), or, with `download`, from the
+   * source URL or the official address.
+   */
   protected static async fetchFiles(spec: CifarSpec, options: CifarLoadOptions): Promise<void> {
     const { root, train, format } = checkOptions(spec.name, options);
-    if (!options.download || pickFormat(spec, root, format, train) !== null) return;
+    if (pickFormat(spec, root, format, train) !== null) return;
     // The python version is the default download: it is torchvision's, so both can share a root.
     const version = format === 'binary' ? 'binary' : 'python';
     const v = spec[version];
-    await downloadAndExtract(options.source ?? v.resource, root, v.archive, v.folder, options);
+    const resource = options.source ?? v.resource;
+    const placed = join(root, v.archive);
+    if (!options.download && localPath(resource.url) === null) {
+      if (!existsSync(placed)) return; // the constructor names what is missing
+      const actual = await md5File(placed);
+      if (actual !== resource.md5.toLowerCase()) {
+        throw new Error(`${spec.name}: ${placed} has MD5 ${actual}, expected ${resource.md5.toLowerCase()} (the official archive's); ` +
+          'delete it, or download again with `download: true` (smoothlab study --download)');
+      }
+    }
+    await downloadAndExtract(resource, root, v.archive, v.folder, options);
     if (pickFormat(spec, root, version, train) === null) throw missingError(spec, root, version, train);
   }
 }

@@ -9,7 +9,8 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { removeStaleTemporaries, temporaryPath } from '../../utils/temporary.js';
@@ -136,6 +137,12 @@ export async function checkMd5(path: string, md5: string): Promise<boolean> {
   return (await md5File(path)) === md5.toLowerCase();
 }
 
+/** The file a resource URL names when it is local (a path or a file: URL), or null for http(s). */
+export function localPath(url: string): string | null {
+  if (url.startsWith('file:')) return fileURLToPath(url);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? null : resolve(url);
+}
+
 /** Options of downloadAndExtract. */
 export interface ExtractOptions extends DownloadOptions {
   /** Keep the verified archive in `root` after extraction (as torchvision does), so a deleted folder can be re-extracted offline. */
@@ -143,9 +150,10 @@ export interface ExtractOptions extends DownloadOptions {
 }
 
 /**
- * Makes `root/folder` from a .tar.gz archive that holds `folder` at its top: reuses
- * `root/archiveName` when its MD5 is right, downloads it otherwise, extracts into a temporary
- * folder inside `root`, and renames `folder` into place. Throws without leaving anything behind
+ * Makes `root/folder` from a .tar.gz archive that holds `folder` at its top: a local resource (a
+ * path or file: URL) is used where it lies once its MD5 is right; otherwise `root/archiveName` is
+ * reused when its MD5 is right and downloaded when not. The archive is extracted into a temporary
+ * folder inside `root`, and `folder` renamed into place. Throws without leaving anything behind
  * (but an archive that was already there) on any failure.
  */
 export async function downloadAndExtract(resource: Resource, root: string, archiveName: string, folder: string, options: ExtractOptions = {}): Promise<string> {
@@ -153,8 +161,14 @@ export async function downloadAndExtract(resource: Resource, root: string, archi
   const target = join(root, folder);
   if (existsSync(target)) throw new Error(`${target} already exists; delete it to download and extract ${archiveName} again`);
   await mkdir(root, { recursive: true });
-  const archive = join(root, archiveName);
-  const hadArchive = await checkMd5(archive, resource.md5);
+  const local = localPath(resource.url);
+  const archive = local ?? join(root, archiveName);
+  if (local !== null) {
+    if (!existsSync(local)) throw new Error(`${local} does not exist (the archive to extract ${folder} from)`);
+    const actual = await md5File(local);
+    if (actual !== resource.md5.toLowerCase()) throw new Error(`${local} has MD5 ${actual}, expected ${resource.md5.toLowerCase()}: not the archive of ${folder}`);
+  }
+  const hadArchive = local !== null || await checkMd5(archive, resource.md5);
   if (!hadArchive) await downloadFile(resource, archive, options);
   removeStaleTemporaries(target);
   const staging = temporaryPath(target, 'extract');
