@@ -80,6 +80,7 @@ export async function studyCommand(argv: string[]): Promise<void> {
   }
   const { runStudy } = await import('../study/runner.js');
   const { summaryTable, toMarkdown } = await import('../report/tables.js');
+  const { flagWarnings } = await import('../report/results.js');
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
@@ -95,6 +96,7 @@ export async function studyCommand(argv: string[]): Promise<void> {
     }
     console.log(`\nResults (test set; mean ± spread over seeds; ECE with 15 bins; T = temperature cross-fitted on the test set):\n`);
     console.log(toMarkdown(summaryTable(outcome.data.results)));
+    for (const warning of flagWarnings(outcome.data.results)) console.log(`warning: ${warning}`);
     console.log(`\nreport: ${outcome.reportPath}`);
   } finally {
     process.off('SIGINT', onSigint);

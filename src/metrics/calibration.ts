@@ -13,6 +13,12 @@ export type CalibrationNorm = 'l1' | 'l2' | 'max';
 export interface CalibrationOptions extends ScoreOptions {
   /** Number of equal-width confidence bins (default 15, as torchmetrics and Guo et al.). */
   nBins?: number;
+  /**
+   * The class predicted for each sample (default: the top score), whose probability is the
+   * confidence. Temperature-scaled scores pass the unscaled argmax: scaling never changes it, and
+   * an infinite temperature ties every class, where taking the first would predict class 0 for all.
+   */
+  predictions?: ArrayLike<number>;
 }
 
 /** One confidence bin of a reliability diagram; confidence and accuracy are null when it is empty. */
@@ -42,11 +48,12 @@ export interface ReliabilityDiagram {
 }
 
 /** The bins of a reliability diagram for scores (N, C) and labels (N), with ECE, MCE and RMS. */
-export function reliabilityDiagram(scores: Tensor, target: Tensor, { nBins = 15, inputs = 'logits' }: CalibrationOptions = {}): ReliabilityDiagram {
+export function reliabilityDiagram(scores: Tensor, target: Tensor, { nBins = 15, inputs = 'logits', predictions }: CalibrationOptions = {}): ReliabilityDiagram {
   const where = 'reliabilityDiagram';
   if (!(Number.isInteger(nBins) && nBins >= 1)) throw new RangeError(`${where}: invalid nBins ${nBins} (an integer >= 1)`);
   const p = probabilities(scores, inputs, where);
   const labels = classIndices(target, p.n, p.c, where);
+  if (predictions !== undefined && predictions.length !== p.n) throw new RangeError(`${where}: ${predictions.length} predictions for ${p.n} samples`);
   const edges = Array.from({ length: nBins + 1 }, (_, b) => b / nBins);
   const count = new Float64Array(nBins);
   const confSum = new Float64Array(nBins);
@@ -56,7 +63,8 @@ export function reliabilityDiagram(scores: Tensor, target: Tensor, { nBins = 15,
   labels.forEach((y, i) => {
     let best = 0;
     const base = i * p.c;
-    for (let k = 1; k < p.c; k++) if (p.values[base + k] > p.values[base + best]) best = k;
+    if (predictions !== undefined) best = predictions[i];
+    else for (let k = 1; k < p.c; k++) if (p.values[base + k] > p.values[base + best]) best = k;
     const conf = p.values[base + best];
     const correct = best === y ? 1 : 0;
     // floor(conf * n) can land one bin off at an edge; the comparisons settle it against the edges.

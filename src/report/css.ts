@@ -19,6 +19,8 @@ nav a, a { color: var(--accent); }
 .formula { font-family: "DejaVu Serif", Georgia, serif; background: var(--soft); padding: .5rem .8rem; border-radius: 4px; display: inline-block; max-width: 100%; overflow-x: auto; }
 .refs { font-size: .9rem; color: var(--muted); }
 .findings li { margin: .3rem 0; }
+.warning { border-left: 4px solid #b3261e; background: #fdecea; padding: .5rem .9rem; margin: 0 0 1rem; }
+.warning ul { margin: .3rem 0 0; padding-left: 1.2rem; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: .6rem 0 1.2rem; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: .3rem; }

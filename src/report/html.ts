@@ -6,6 +6,7 @@ import type { ReportData } from './data.js';
 import { escapeHtml } from './escape.js';
 import { reportFigures, type ReportFigure } from './figures.js';
 import { describeResults } from './narrative.js';
+import { flagWarnings } from './results.js';
 import { runsTable, summaryTable, toHtmlTable } from './tables.js';
 
 /** The Content-Security-Policy of the report: inline styles and data: images only, nothing fetched. */
@@ -32,6 +33,16 @@ Guo, Pleiss, Sun and Weinberger. <em>On Calibration of Modern Neural Networks.</
 </section>`;
 }
 
+const channels = (v: number[]) => v.map((x) => x.toFixed(4)).join(', ');
+
+// Where σ comes from: the training images here; the notebook takes it from the validation images.
+function standardizationNote(data: ReportData): string {
+  const s = data.standardization;
+  if (!s) return '';
+  const notebook = s.stdValidation ? ` The notebook computes σ on the validation set instead (a bug: the test images must not shape training); that σ would be (${channels(s.stdValidation)}).` : '';
+  return `<p>Standardization per channel, on the [0, 1] pixel scale: mean (${channels(s.mean)}) and σ (${channels(s.std)}), both from the training set.${escapeHtml(notebook)}</p>`;
+}
+
 function figureHtml(fig: ReportFigure, index: number): string {
   const rows = fig.rows.map((row) => `<div class="panels panel-row">${row.map((p) => {
     // Panels wrap below each other when the screen is narrower than about 3/4 of their natural width.
@@ -47,6 +58,7 @@ ${rows}
 /** Renders the whole study report as one self-contained HTML document (`figures` defaults to `reportFigures(data)`). */
 export function renderReport(data: ReportData, figures: ReportFigure[] = reportFigures(data)): string {
   const findings = describeResults(data);
+  const warnings = flagWarnings(data.results);
   const seeds = new Set(data.results.map((r) => r.seed)).size;
   const meta = [
     `dataset ${data.dataset.name}`,
@@ -62,7 +74,7 @@ export function renderReport(data: ReportData, figures: ReportFigure[] = reportF
 <div class="table-wrap">${toHtmlTable(summaryTable(data.results))}</div>
 <h3>Per run</h3>
 <div class="table-wrap">${toHtmlTable(runsTable(data.results))}</div>
-<p class="refs">Accuracy, NLL (nats per example) and ECE${bins ? ` (${bins} confidence bins)` : ''} on the test set; TS: after temperature scaling with the temperature fitted on validation data.</p>`
+<p class="refs">Accuracy, NLL (nats per example) and ECE${bins ? ` (${bins} confidence bins)` : ''} on the test set; TS: after temperature scaling, with the temperature fitted by two-fold cross-fitting on the test set (each half scaled by the temperature fitted on the other half; the table shows the geometric mean of the two).</p>`
     : '<p>No results yet.</p>';
   return `<!doctype html>
 <html lang="en">
@@ -78,6 +90,7 @@ export function renderReport(data: ReportData, figures: ReportFigure[] = reportF
 <header>
 <h1>Label smoothing study: ${escapeHtml(data.title)}</h1>
 <p class="meta">${meta}</p>
+${warnings.length ? `<div class="warning" role="alert"><b>Warning.</b><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>` : ''}
 <nav aria-label="sections"><ul>
 <li><a href="#about">What label smoothing does</a></li>
 <li><a href="#findings">What this run shows</a></li>
@@ -100,6 +113,7 @@ ${results}
 ${figures.map(figureHtml).join('\n')}
 </section>
 <section id="config"><h2>Configuration</h2>
+${standardizationNote(data)}
 <pre class="config">${escapeHtml(configJson(data.config))}</pre>
 </section>
 </main>

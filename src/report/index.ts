@@ -4,9 +4,10 @@ export type { ReportData, RunHistory, RunCalibration, RunConfusion, SampleImage,
 export { renderReport, configJson, REPORT_CSP } from './html.js';
 export { writeReport, writeFileAtomic, type WriteReportOptions, type WrittenReport } from './write.js';
 export { reportFigures, firstPerEpsilon, samplesFigure, labelHistogramFigure, labelMatricesPanels, trainingCurvesPanels, reliabilityPanels, epsilonPanels, confusionPanels, penultimatePanels, type ReportFigure } from './figures.js';
-export { describeResults } from './narrative.js';
+export { describeResults, distinguishable } from './narrative.js';
+export { stringifyReportData, parseReportData } from './data_file.js';
 export { projectOntoTemplates, type Activations } from './projection.js';
-export { summarizeResults, meanSpread, METRICS, type ResultRow, type SummaryRow, type Stat } from './results.js';
+export { summarizeResults, meanSpread, runFlags, flagWarnings, FLAG_TEXT, METRICS, type ResultRow, type RunFlag, type SummaryRow, type Stat } from './results.js';
 export { toJson, toCsv, toMarkdown, toHtmlTable, formatCell, formatFixed, runsTable, summaryTable, resultFiles, type Table, type TableColumn, type CellValue } from './tables.js';
 export { smoothedTarget, labelMatrix, smoothingLossFloor, type SmoothingConvention } from './smoothing.js';
 export { lineChart, type LineChartOptions, type LineSeries, type HorizontalLine } from './line.js';

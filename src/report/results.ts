@@ -1,6 +1,36 @@
 // Result rows (one per trained run) and their summary per setting (epsilon, label noise): mean and
 // spread over seeds, the numbers of the results tables, the narrative and the epsilon plots.
 
+/** Why a run's numbers say nothing about label smoothing: test accuracy at chance, or a diverged loss. */
+export type RunFlag = 'chance' | 'diverged';
+
+/** How each flag reads in tables. */
+export const FLAG_TEXT: Record<RunFlag, string> = { chance: 'chance accuracy', diverged: 'diverged loss' };
+
+/**
+ * The flags of a run with `count` test examples of `numClasses` classes: 'chance' when the accuracy
+ * is within three binomial standard errors of 1/C (a model that learned nothing lands there),
+ * 'diverged' when the test NLL is not finite or above ten times ln C (guessing uniformly scores ln C).
+ */
+export function runFlags(accuracy: number, nll: number, numClasses: number, count: number): RunFlag[] {
+  const chance = 1 / numClasses;
+  const se = Math.sqrt((chance * (1 - chance)) / Math.max(1, count));
+  const flags: RunFlag[] = [];
+  if (accuracy <= chance + 3 * se) flags.push('chance');
+  if (!Number.isFinite(nll) || nll > 10 * Math.log(numClasses)) flags.push('diverged');
+  return flags;
+}
+
+/** One sentence per flagged run, for the terminal, the top of the report and the narrative. */
+export function flagWarnings(rows: ResultRow[]): string[] {
+  return rows.filter((r) => r.flags?.length).map((r) => {
+    const what = r.flags!.map((f) => (f === 'chance'
+      ? `its test accuracy (${(r.accuracy * 100).toFixed(2)}%) is at chance`
+      : `its loss diverged (test NLL ${Number.isFinite(r.nll) ? r.nll.toFixed(1) : r.nll})`));
+    return `Run ${r.run}: ${what.join(' and ')}; its numbers say nothing about label smoothing (train longer, on more images, or with a lower learning rate).`;
+  });
+}
+
 /** The test metrics of one trained run; fractions in [0, 1], NLL in nats per example. */
 export interface ResultRow {
   /** Run name (escaped wherever it is shown). */
@@ -21,6 +51,8 @@ export interface ResultRow {
   nllScaled?: number;
   /** ECE after dividing the logits by the temperature. */
   eceScaled?: number;
+  /** Present when the run is at chance accuracy or diverged (see runFlags). */
+  flags?: RunFlag[];
 }
 
 /** Mean and spread of one metric over the seeds of a setting. */
@@ -43,6 +75,8 @@ export interface SummaryRow {
   temperature?: Stat;
   nllScaled?: Stat;
   eceScaled?: Stat;
+  /** How many of the setting's runs carry each flag (absent when none does). */
+  flags?: Partial<Record<RunFlag, number>>;
 }
 
 /** The metrics a ResultRow can carry, in table order. */
@@ -80,6 +114,9 @@ export function summarizeResults(rows: ResultRow[]): SummaryRow[] {
       nll: meanSpread(group.map((r) => r.nll)),
       ece: meanSpread(group.map((r) => r.ece)),
     };
+    const flags: Partial<Record<RunFlag, number>> = {};
+    for (const row of group) for (const f of row.flags ?? []) flags[f] = (flags[f] ?? 0) + 1;
+    if (Object.keys(flags).length) summary.flags = flags;
     for (const key of ['temperature', 'nllScaled', 'eceScaled'] as const) {
       const values = group.map((r) => r[key]).filter((v): v is number => v !== undefined);
       if (values.length > 0) summary[key] = meanSpread(values);

@@ -1,7 +1,7 @@
 // Results tables: one Table (columns + rows of plain values) written as JSON and CSV for machines
 // (full precision, one column per number) and as Markdown and HTML for people (rounded, "mean ± sd").
 import { escapeHtml } from './escape.js';
-import { summarizeResults, type ResultRow, type Stat } from './results.js';
+import { FLAG_TEXT, type ResultRow, type RunFlag, type Stat, flagWarnings, summarizeResults } from './results.js';
 
 /**
  * A table cell: text, a number (NaN means missing) or null (missing). ±Infinity is a value (a fitted
@@ -119,12 +119,14 @@ export function runsTable(rows: ResultRow[]): Table {
     { key: 'seed', header: 'seed', format: 'int' },
     ...(noisy ? [{ key: 'label_noise', header: 'label noise', format: 'plain' as const }] : []),
     ...metrics.map((m) => ({ key: m.key, header: m.header, format: m.format, digits: m.digits })),
+    ...(rows.some((r) => r.flags?.length) ? [{ key: 'flags', header: 'warning', format: 'text' as const }] : []),
   ];
   return {
     columns,
     rows: rows.map((r) => ({
       run: r.run, epsilon: r.epsilon, seed: r.seed, label_noise: r.labelNoise ?? 0,
       ...Object.fromEntries(metrics.map((m) => [m.key, r[m.field] ?? null])),
+      flags: (r.flags ?? []).map((f) => FLAG_TEXT[f]).join('; ') || null,
     })),
   };
 }
@@ -139,11 +141,16 @@ export function summaryTable(rows: ResultRow[]): Table {
     { key: 'epsilon', header: 'ε', format: 'plain' },
     { key: 'seeds', header: 'seeds', format: 'int' },
     ...metrics.map((m) => ({ key: m.key, header: m.header, format: m.format, digits: m.digits, spreadKey: `${m.key}_sd` })),
+    ...(summary.some((s) => s.flags) ? [{ key: 'flags', header: 'warning', format: 'text' as const }] : []),
   ];
   return {
     columns,
     rows: summary.map((s) => {
-      const row: Record<string, CellValue> = { label_noise: s.labelNoise, epsilon: s.epsilon, seeds: s.seeds };
+      const flagged = Object.entries(s.flags ?? {}) as [RunFlag, number][];
+      const row: Record<string, CellValue> = {
+        label_noise: s.labelNoise, epsilon: s.epsilon, seeds: s.seeds,
+        flags: flagged.map(([f, k]) => `${FLAG_TEXT[f]} (${k} of ${s.runs.length} run${s.runs.length === 1 ? '' : 's'})`).join('; ') || null,
+      };
       for (const m of metrics) {
         const stat: Stat | undefined = s[m.field];
         row[m.key] = stat?.mean ?? null;
@@ -159,6 +166,7 @@ export function resultFiles(rows: ResultRow[]): Record<string, string> {
   const summary = summaryTable(rows);
   const runs = runsTable(rows);
   const json = `{\n"summary": ${toJson(summary).trim()},\n"runs": ${toJson(runs).trim()}\n}\n`;
-  const markdown = `## Summary (mean ± sample sd over seeds)\n\n${toMarkdown(summary)}\n## Runs\n\n${toMarkdown(runs)}`;
+  const warnings = flagWarnings(rows).map((w) => `> **Warning.** ${w}\n`).join('\n');
+  const markdown = `${warnings ? `${warnings}\n` : ''}## Summary (mean ± sample sd over seeds)\n\n${toMarkdown(summary)}\n## Runs\n\n${toMarkdown(runs)}`;
   return { 'results.json': json, 'results.csv': toCsv(summary), 'runs.csv': toCsv(runs), 'results.md': markdown };
 }

@@ -12,7 +12,7 @@ import type { AnyModule } from '../nn/module.js';
 import type { PenultimateProjection, RunCalibration, RunConfusion } from '../report/data.js';
 import { projectOntoTemplates } from '../report/projection.js';
 import type { ReliabilityBin } from '../report/reliability.js';
-import type { ResultRow } from '../report/results.js';
+import { type ResultRow, runFlags } from '../report/results.js';
 import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { keep, tidy } from '../torch/memory.js';
@@ -49,9 +49,21 @@ const POINTS_PER_CLASS = 150;
 const toReportBins = (bins: MetricBin[]): ReliabilityBin[] =>
   bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, accuracy: b.accuracy ?? 0, confidence: b.confidence ?? 0 }));
 
-// Logits / T per half, with T fitted on the other half (two-fold cross-fitting): every test example
-// is scaled by a temperature that never saw it, and all examples still count.
-function crossFittedScaling(logits: Tensor, labels: Tensor): { scaled: Tensor; labels: Tensor; temperature: number } {
+/** What two-fold cross-fitted temperature scaling gives: scaled logits, their labels and unscaled predictions (in one order), and T. */
+export interface CrossFittedScaling {
+  scaled: Tensor;
+  labels: Tensor;
+  /** The unscaled argmax: what the scaled model predicts (an infinite T ties every class). */
+  predictions: Int32Array;
+  /** The geometric mean of the two fitted temperatures (Infinity when either is). */
+  temperature: number;
+}
+
+/**
+ * Logits / T per half, with T fitted on the other half (two-fold cross-fitting): every test example
+ * is scaled by a temperature that never saw it, and all examples still count.
+ */
+export function crossFittedScaling(logits: Tensor, labels: Tensor): CrossFittedScaling {
   const n = labels.shape[0];
   const half = (parity: number) => tensor(BigInt64Array.from({ length: Math.ceil((n - parity) / 2) }, (_, k) => BigInt(2 * k + parity)));
   const [even, odd] = [half(0), half(1)];
@@ -59,9 +71,11 @@ function crossFittedScaling(logits: Tensor, labels: Tensor): { scaled: Tensor; l
   const [a, b] = [part(even), part(odd)];
   const tA = fitTemperature(a.logits, a.labels).temperature;
   const tB = fitTemperature(b.logits, b.labels).temperature;
+  const unscaled = cat([b.logits, a.logits]);
   return {
     scaled: cat([b.logits.div(tA), a.logits.div(tB)]),
     labels: cat([b.labels, a.labels]),
+    predictions: Int32Array.from(unscaled.argmax(1).toArray() as (number | bigint)[], Number),
     temperature: Math.sqrt(tA * tB),
   };
 }
@@ -102,16 +116,20 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
       const labels = cat(labelParts);
       const before = reliabilityDiagram(logits, labels);
       const scaling = crossFittedScaling(logits, labels);
-      const after = reliabilityDiagram(scaling.scaled, scaling.labels);
+      const after = reliabilityDiagram(scaling.scaled, scaling.labels, { predictions: scaling.predictions });
       // The class templates are the rows of the last layer (a plain Linear head in the study's models).
       if (!(model.fc instanceof Linear)) throw new TypeError('evaluateRun: the model\'s fc must be a Linear layer for the penultimate-layer projection');
       const weight = model.fc.weight.toTypedArray() as Float32Array;
       const templates = PROJECTION_CLASSES.map((c) => weight.subarray(c * dim, (c + 1) * dim));
+      const acc = accuracy(logits, labels, { numClasses });
+      const loss = nll(logits, labels);
+      const flags = runFlags(acc, loss, numClasses, labels.shape[0]);
       return {
         result: {
           ...id,
-          accuracy: accuracy(logits, labels, { numClasses }),
-          nll: nll(logits, labels),
+          accuracy: acc,
+          nll: loss,
+          ...(flags.length ? { flags } : {}),
           ece: before.ece,
           temperature: scaling.temperature,
           nllScaled: nll(scaling.scaled, scaling.labels),
