@@ -1,6 +1,6 @@
 // The plot frame every x-y chart shares: margins, a plot rectangle, ticks, grid lines, axis labels and
 // a title, drawn the same way so the panels of one figure line up.
-import { linearScale, type LinearScale } from './scale.js';
+import { linearScale, logScale, type LinearScale } from './scale.js';
 import { el, fitText, num, text, THEME } from './svg.js';
 
 /** Space around the plot rectangle, in pixels. */
@@ -44,9 +44,9 @@ export function makeFrame(width: number, height: number, margin: Margin = DEFAUL
   return { width, height, left: margin.left, top: margin.top, right: width - margin.right, bottom: height - margin.bottom };
 }
 
-/** Scales for a frame: x left to right, y bottom to top. */
-export function frameScales(frame: Frame, xDomain: readonly [number, number], yDomain: readonly [number, number]): { x: LinearScale; y: LinearScale } {
-  return { x: linearScale(xDomain, [frame.left, frame.right]), y: linearScale(yDomain, [frame.bottom, frame.top]) };
+/** Scales for a frame: x left to right, y bottom to top (base-10 log when `yLog`). */
+export function frameScales(frame: Frame, xDomain: readonly [number, number], yDomain: readonly [number, number], yLog = false): { x: LinearScale; y: LinearScale } {
+  return { x: linearScale(xDomain, [frame.left, frame.right]), y: (yLog ? logScale : linearScale)(yDomain, [frame.bottom, frame.top]) };
 }
 
 /** Options of `axes`. */

@@ -13,6 +13,7 @@ import type { ResultRow } from './results.js';
 import { summarizeResults } from './results.js';
 import { scatterChart, type ScatterSeries } from './scatter.js';
 import { formatFixed } from './tables.js';
+import { niceDomain } from './scale.js';
 import { labelMatrix, smoothingLossFloor, type SmoothingConvention } from './smoothing.js';
 import type { Figure } from './svg.js';
 
@@ -72,9 +73,10 @@ export function trainingCurvesPanels(runs: RunHistory[], numClasses: number, con
       { name: `${r.name} validation`, x: epochs(val.length), y: val.map((v) => v * scale), color: color(r.epsilon), dash: DASH_VAL },
     ];
   });
+  // The floors' values go in the legend: a label at the line's end would sit on the curves that approach it.
   const floors = numClasses >= 2 ? epsilons.filter((e) => e > 0).map((e) => {
     const floor = smoothingLossFloor(numClasses, e, convention);
-    return { y: floor, color: color(e), label: `floor ${epsLabel(e)}: ${floor.toFixed(3)}` };
+    return { y: floor, color: color(e), legend: `loss floor ${epsLabel(e)}: ${floor.toFixed(3)}` };
   }) : [];
   const lr: LineSeries[] = runs.map((r) => {
     const per = r.stepsPerEpoch ?? (r.trainLoss.length > 0 ? r.lr.length / r.trainLoss.length : 1);
@@ -88,10 +90,11 @@ export function trainingCurvesPanels(runs: RunHistory[], numClasses: number, con
     }),
     { label: 'train', color: '#555555' },
     { label: 'validation', color: '#555555', dash: DASH_VAL },
-    ...(floors.length ? [{ label: 'smoothing loss floor', color: '#555555', dash: '2 3' }] : []),
+    ...floors.map((f) => ({ label: f.legend, color: f.color, dash: '2 3' })),
   ];
+  const loss = curves((r) => [r.trainLoss, r.valLoss]);
   return [[
-    lineChart({ ...panel, title: 'Loss', xLabel: 'epoch', yLabel: 'cross-entropy (nats)', series: curves((r) => [r.trainLoss, r.valLoss]), hlines: floors }),
+    lineChart({ ...panel, title: 'Loss', xLabel: 'epoch', yLabel: 'cross-entropy (nats)', series: loss, hlines: floors.map(({ y, color: c }) => ({ y, color: c })), yScale: 'auto' }),
     lineChart({ ...panel, title: 'Accuracy', xLabel: 'epoch', yLabel: 'accuracy (%)', series: curves((r) => [r.trainScore, r.valScore], 100) }),
     lineChart({ ...panel, title: 'Learning rate', xLabel: 'epoch', yLabel: 'learning rate', series: lr }),
     legendFigure(items),
@@ -118,7 +121,8 @@ export function epsilonPanels(results: ResultRow[]): Figure[][] {
     points: summary.filter((s) => s.labelNoise === noise && pick(s)).map((s) => {
       const { mean, spread } = pick(s)!;
       const err = Number.isFinite(spread) ? spread : 0;
-      return { x: s.epsilon, y: mean * 100, yLow: (mean - err) * 100, yHigh: (mean + err) * 100, label: `${epsLabel(s.epsilon)}: ${(mean * 100).toFixed(2)}` };
+      // Accuracy and ECE cannot go below 0: the bar stops there.
+      return { x: s.epsilon, y: mean * 100, yLow: Math.max(0, mean - err) * 100, yHigh: (mean + err) * 100, label: `${epsLabel(s.epsilon)}: ${(mean * 100).toFixed(2)}` };
     }),
   });
   const seedSeries = (color: string, noise: number, pick: (r: ResultRow) => number | undefined): ScatterSeries => ({
@@ -136,8 +140,8 @@ export function epsilonPanels(results: ResultRow[]): Figure[][] {
   const pad = Math.max(0.01, (Math.max(...xs) - Math.min(...xs)) * 0.1);
   const xDomain: [number, number] = [Math.min(...xs) - pad, Math.max(...xs) + pad];
   return [[
-    scatterChart({ title: 'Test accuracy', xLabel: 'label smoothing ε', yLabel: 'accuracy (%)', series: accuracy, xDomain, legend: true }),
-    scatterChart({ title: 'Calibration error', xLabel: 'label smoothing ε', yLabel: 'ECE (%)', series: ece, xDomain, legend: true }),
+    scatterChart({ title: 'Test accuracy', xLabel: 'label smoothing ε', yLabel: 'accuracy (%)', series: accuracy, xDomain, legend: true, yMin: 0 }),
+    scatterChart({ title: 'Calibration error', xLabel: 'label smoothing ε', yLabel: 'ECE (%)', series: ece, xDomain, legend: true, yMin: 0 }),
   ]];
 }
 
@@ -160,10 +164,17 @@ export function confusionPanels(confusion: RunConfusion[], classNames: string[])
 /** Penultimate-layer activations of three classes projected on their templates' plane, one panel per epsilon. */
 export function penultimatePanels(projections: PenultimateProjection[], classNames: string[]): Figure[][] {
   const picks = firstPerEpsilon(projections);
-  return [picks.map((p) => scatterChart({
-    title: epsLabel(p.epsilon), width: 320, height: 320, hideTicks: true, legend: true,
+  // One square scale for every panel, with ticks: how tight a cluster is compares across epsilons.
+  const reach = Math.max(1e-9, ...picks.flatMap((p) => p.points.flatMap((q) => [Math.abs(q.x), Math.abs(q.y)]).filter(Number.isFinite)));
+  const domain = niceDomain(-reach * 1.05, reach * 1.05);
+  const classes = picks[0]?.classes ?? [];
+  const panels = picks.map((p) => scatterChart({
+    title: epsLabel(p.epsilon), width: 320, height: 320, legend: false, xDomain: domain, yDomain: domain,
+    xLabel: 'template plane, x', yLabel: 'template plane, y', margin: { top: 34, right: 12, bottom: 44, left: 58 },
     series: p.classes.map((c, i) => ({ name: className(classNames, c), color: categoryColor(i), radius: 2.2, opacity: 0.6, points: p.points.filter((q) => q.label === c).map((q) => ({ x: q.x, y: q.y })) })),
-  }))];
+  }));
+  // The classes' legend is a panel of its own, off the data.
+  return [[...panels, legendFigure(classes.map((c, i) => ({ label: className(classNames, c), color: categoryColor(i), kind: 'dot' as const })))]];
 }
 
 /** Builds every figure the data allows, in reading order. */
@@ -180,10 +191,10 @@ export function reportFigures(data: ReportData): ReportFigure[] {
   if (data.labelHistogram?.length) add('label-histogram', 'Label histogram', 'Examples per class in each split; label noise moves examples between classes at random.', () => labelHistogramFigure(data.labelHistogram!, names));
   const smoothEps = Math.max(...data.smoothing.epsilons.filter((e) => e > 0), 0) || 0.1;
   if (names.length >= 2) add('label-matrices', 'One-hot and smoothed targets', `Row c is the training target for an example of class c. Smoothing (${epsLabel(smoothEps)}, ${data.smoothing.convention} convention) moves probability mass from the true class to the others.`, () => labelMatricesPanels(names, smoothEps, data.smoothing.convention));
-  if (data.runs.length) add('training-curves', 'Training curves', 'Loss, accuracy and learning rate per epoch; train solid, validation dashed. Dotted lines: the smallest value the smoothed cross-entropy can reach (the entropy of the smoothed target), so smoothed losses level off above zero.', () => trainingCurvesPanels(data.runs, names.length, data.smoothing.convention));
+  if (data.runs.length) add('training-curves', 'Training curves', 'Loss, accuracy and learning rate per epoch; train solid, validation dashed (a run of one epoch shows as points). Dotted lines: the smallest value the smoothed cross-entropy can reach (the entropy of the smoothed target), so smoothed losses level off above zero. The loss axis is logarithmic when the losses span a decade or more.', () => trainingCurvesPanels(data.runs, names.length, data.smoothing.convention));
   if (data.calibration?.length) add('reliability', 'Reliability diagrams', 'Test accuracy per confidence bin against the diagonal of perfect calibration (one seed per ε). Red: the gap to the bin\'s mean confidence (above the bar: over-confident). Numbers: predictions per bin. Second row, when present: after temperature scaling.', () => reliabilityPanels(data.calibration!));
   if (data.results.length) add('epsilon', 'Accuracy and calibration against ε', 'Faint points: single seeds; lines: means with ± one sample standard deviation over seeds. ECE is shown before and after temperature scaling (TS).', () => epsilonPanels(data.results));
   if (data.confusion?.length) add('confusion', 'Confusion matrices', 'Rows: true class, columns: predicted class; numbers are counts, colors the share of the true class (one seed per ε).', () => confusionPanels(data.confusion!, names));
-  if (data.penultimate?.length) add('penultimate', 'Penultimate-layer projections', 'Activations of three classes projected onto the plane through their class templates (Muller, Kornblith & Hinton 2019). Muller et al. observed that with smoothing each class forms a tight cluster, equally far from the others.', () => penultimatePanels(data.penultimate!, names));
+  if (data.penultimate?.length) add('penultimate', 'Penultimate-layer projections', 'Activations of three classes projected onto the plane through their class templates (Muller, Kornblith & Hinton 2019), on one scale for every panel. Muller et al. observed that with smoothing each class forms a tight cluster, equally far from the others.', () => penultimatePanels(data.penultimate!, names));
   return out;
 }

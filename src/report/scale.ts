@@ -79,3 +79,42 @@ export function linearScale(domain: readonly [number, number], range: readonly [
   });
   return scale;
 }
+
+/** Whether positive values span at least `decades` powers of ten (then a log axis reads better). */
+export function spansDecades(values: Iterable<number>, decades = 1): boolean {
+  const e = extent([...values].filter((v) => v > 0));
+  return e !== undefined && Math.log10(e[1] / e[0]) >= decades;
+}
+
+/** [lo, hi] widened outward to powers of ten (both positive). */
+export function logDomain(lo: number, hi: number): [number, number] {
+  return [10 ** Math.floor(Math.log10(lo) + 1e-9), 10 ** Math.ceil(Math.log10(hi) - 1e-9)];
+}
+
+/** A base-10 log scale on a positive domain: ticks at 1, 2 and 5 times powers of ten when few decades, powers alone when many. */
+export function logScale(domain: readonly [number, number], range: readonly [number, number]): LinearScale {
+  const [d0, d1] = domain;
+  const inner = linearScale([Math.log10(d0), Math.log10(d1)], range);
+  const scale = ((v: number) => inner(Math.log10(v))) as LinearScale;
+  const decades = Math.log10(d1 / d0);
+  Object.defineProperties(scale, {
+    domain: { value: [d0, d1] as const },
+    range: { value: [range[0], range[1]] as const },
+    ticks: {
+      value: () => {
+        const out: number[] = [];
+        const mantissas = decades <= 2 ? [1, 2, 5] : [1];
+        const every = Math.max(1, Math.ceil(decades / 6));
+        for (let p = Math.floor(Math.log10(d0)); p <= Math.ceil(Math.log10(d1)); p += every) {
+          for (const m of mantissas) {
+            const v = Number((m * 10 ** p).toPrecision(12));
+            if (v >= d0 * (1 - 1e-9) && v <= d1 * (1 + 1e-9)) out.push(v);
+          }
+        }
+        return out;
+      },
+    },
+    format: { value: (v: number) => (v >= 1e-3 && v < 1e5 ? String(Number(v.toPrecision(6))) : v.toExponential(0).replace('e+', 'e')) },
+  });
+  return scale;
+}

@@ -37,6 +37,8 @@ export interface ScatterOptions extends XYChartOptions {
   series: ScatterSeries[];
   /** Draw no tick labels (for projections, whose coordinates mean nothing by themselves). */
   hideTicks?: boolean;
+  /** The lowest value the y axis may show (0 for accuracies and calibration errors, which cannot be negative). */
+  yMin?: number;
 }
 
 function paddedDomain(values: number[]): [number, number] {
@@ -57,6 +59,7 @@ export function scatterChart(opts: ScatterOptions): Figure {
   const showLegend = opts.legend ?? shown.length > 1;
   const items: LegendItem[] = shown.map((s) => ({ label: s.name, color: s.color ?? categoryColor(opts.series.indexOf(s)), kind: s.connect ? 'line' : 'dot', dash: s.dash }));
   let yDomain = opts.yDomain ?? paddedDomain(points.flatMap((p) => [p.y, p.yLow ?? p.y, p.yHigh ?? p.y]));
+  if (opts.yMin !== undefined && !opts.yDomain) yDomain = [Math.max(opts.yMin, yDomain[0]), yDomain[1]];
   if (showLegend && !opts.yDomain) {
     // Raise the top so the legend (top right) sits above the data rather than on it.
     const share = Math.min(0.6, (legendSize(items).height + 16) / (frame.bottom - frame.top));
