@@ -35,6 +35,8 @@ bool sameStorage(const at::Tensor& self, const at::Tensor& other);
 bool dispose(Napi::Env env, int32_t handle);
 void disposeAll(Napi::Env env, c10::ArrayRef<int32_t> handles, int64_t count);
 at::DimVector memory();
+void watch(Napi::Env env, const Napi::Object& owner, int32_t handle);
+int64_t sweep(Napi::Env env, bool always);
 bool requiresGrad(const at::Tensor& self);
 void setRequiresGrad(const at::Tensor& self, bool requiresGrad);
 bool isLeaf(const at::Tensor& self);
@@ -150,6 +152,7 @@ void fill_(const at::Tensor& self, const at::Scalar& value);
 void sqrt_(const at::Tensor& self);
 void relu_(const at::Tensor& self);
 void clampMin_(const at::Tensor& self, const at::Scalar& min);
+void clamp_(const at::Tensor& self, const c10::optional<at::Scalar>& min, const c10::optional<at::Scalar>& max);
 void maskedFill_(const at::Tensor& self, const at::Tensor& mask, const at::Scalar& value);
 void uniform_(const at::Tensor& self, double low, double high);
 void normal_(const at::Tensor& self, double mean, double stdDev);
@@ -158,11 +161,14 @@ at::Tensor reshape(const at::Tensor& self, at::IntArrayRef shape);
 at::Tensor view(const at::Tensor& self, at::IntArrayRef size);
 at::Tensor permute(const at::Tensor& self, at::IntArrayRef dims);
 at::Tensor transpose(const at::Tensor& self, int64_t dim0, int64_t dim1);
+at::Tensor t(const at::Tensor& self);
 at::Tensor flatten(const at::Tensor& self, int64_t startDim, int64_t endDim);
 at::Tensor squeeze(const at::Tensor& self, c10::optional<int64_t> dim);
 at::Tensor unsqueeze(const at::Tensor& self, int64_t dim);
 at::Tensor expand(const at::Tensor& self, at::IntArrayRef size);
 at::Tensor repeat(const at::Tensor& self, at::IntArrayRef repeats);
+at::Tensor tile(const at::Tensor& self, at::IntArrayRef dims);
+at::Tensor roll(const at::Tensor& self, at::IntArrayRef shifts, at::IntArrayRef dims);
 at::Tensor flip(const at::Tensor& self, at::IntArrayRef dims);
 at::Tensor narrow(const at::Tensor& self, int64_t dim, int64_t start, int64_t length);
 at::Tensor select(const at::Tensor& self, int64_t dim, int64_t index);
@@ -196,19 +202,36 @@ at::Tensor argmax(const at::Tensor& self, c10::optional<int64_t> dim, bool keepd
 at::Tensor argmin(const at::Tensor& self, c10::optional<int64_t> dim, bool keepdim);
 at::Tensor all(const at::Tensor& self);
 at::Tensor any(const at::Tensor& self);
-at::Tensor cumsum(const at::Tensor& self, int64_t dim);
+at::Tensor cumsum(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype);
 std::tuple<at::Tensor, at::Tensor> topk(const at::Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted);
-std::tuple<at::Tensor, at::Tensor> sort(const at::Tensor& self, int64_t dim, bool descending);
+std::tuple<at::Tensor, at::Tensor> sort(const at::Tensor& self, int64_t dim, bool descending, bool stable);
+at::Tensor argsort(const at::Tensor& self, int64_t dim, bool descending, bool stable);
 at::Tensor bincount(const at::Tensor& self, const at::Tensor& weights, int64_t minlength);
 at::Tensor matmul(const at::Tensor& self, const at::Tensor& other);
+at::Tensor mm(const at::Tensor& self, const at::Tensor& mat2);
+at::Tensor bmm(const at::Tensor& self, const at::Tensor& mat2);
+at::Tensor einsum(const std::string& equation, at::TensorList tensors);
 at::Tensor softmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype);
 at::Tensor logSoftmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype);
 at::Tensor to(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device, bool copy);
 
 // [functional] native/functional.cc
+at::Tensor conv1d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
 at::Tensor conv2d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
+at::Tensor convTranspose2d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef outputPadding, int64_t groups, at::IntArrayRef dilation);
 at::Tensor linear(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias);
 at::Tensor batchNorm(const at::Tensor& input, const at::Tensor& runningMean, const at::Tensor& runningVar, const at::Tensor& weight, const at::Tensor& bias, bool training, double momentum, double eps);
+at::Tensor layerNorm(const at::Tensor& input, at::IntArrayRef normalizedShape, const at::Tensor& weight, const at::Tensor& bias, double eps);
+at::Tensor groupNorm(const at::Tensor& input, int64_t numGroups, const at::Tensor& weight, const at::Tensor& bias, double eps);
+at::Tensor embedding(const at::Tensor& input, const at::Tensor& weight, int64_t paddingIdx, bool scaleGradByFreq);
+void embeddingRenorm_(const at::Tensor& weight, const at::Tensor& input, double maxNorm, double normType);
+at::Tensor gelu(const at::Tensor& input, const c10::optional<std::string>& approximate);
+at::Tensor silu(const at::Tensor& input);
+void silu_(const at::Tensor& input);
+at::Tensor leakyRelu(const at::Tensor& input, double negativeSlope);
+void leakyRelu_(const at::Tensor& input, double negativeSlope);
+at::Tensor pad(const at::Tensor& input, at::IntArrayRef pad, const c10::optional<std::string>& mode, const c10::optional<at::Scalar>& value);
+at::Tensor interpolate(const at::Tensor& input, at::OptionalIntArrayRef outputSize, at::ArrayRef<at::Scalar> scaleFactors, const std::string& mode, bool alignCorners);
 at::Tensor maxPool2d(const at::Tensor& input, at::IntArrayRef kernelSize, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, bool ceilMode);
 at::Tensor avgPool2d(const at::Tensor& input, at::IntArrayRef kernelSize, at::IntArrayRef stride, at::IntArrayRef padding, bool ceilMode, bool countIncludePad, c10::optional<int64_t> divisorOverride);
 at::Tensor adaptiveAvgPool2d(const at::Tensor& input, at::IntArrayRef outputSize);
@@ -216,6 +239,12 @@ at::Tensor dropout(const at::Tensor& input, double p, bool training);
 at::Tensor dropout2d(const at::Tensor& input, double p, bool training);
 at::Tensor crossEntropy(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, const c10::optional<std::string>& reduction, int64_t ignoreIndex, double labelSmoothing);
 at::Tensor nllLoss(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, const c10::optional<std::string>& reduction, int64_t ignoreIndex);
+at::Tensor mseLoss(const at::Tensor& input, const at::Tensor& target, const c10::optional<std::string>& reduction);
+at::Tensor l1Loss(const at::Tensor& input, const at::Tensor& target, const c10::optional<std::string>& reduction);
+at::Tensor smoothL1Loss(const at::Tensor& input, const at::Tensor& target, const c10::optional<std::string>& reduction, double beta);
+at::Tensor binaryCrossEntropy(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, const c10::optional<std::string>& reduction);
+at::Tensor binaryCrossEntropyWithLogits(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, const at::Tensor& posWeight, const c10::optional<std::string>& reduction);
+at::Tensor klDiv(const at::Tensor& input, const at::Tensor& target, const c10::optional<std::string>& reduction, bool logTarget);
 at::Tensor oneHot(const at::Tensor& self, int64_t numClasses);
 void foreachAdd_(at::TensorList self, at::TensorList other, const at::Scalar& alpha);
 void foreachAddScalar_(at::TensorList self, const at::Scalar& scalar);
@@ -552,6 +581,31 @@ Napi::Value memory(const Napi::CallbackInfo& info) {
   }
 }
 
+// watch(env: Env, owner: Object, handle: HandleCode) -> void
+Napi::Value watch(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "watch");
+  try {
+    const Napi::Object owner = a.object(0);
+    const int32_t handle = a.handleCode(1);
+    smoothlab::impl::watch(a.env(), owner, handle);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// sweep(env: Env, always: bool = false) -> int
+Napi::Value sweep(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "sweep");
+  try {
+    const bool always = a.boolean(0, false);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::sweep(a.env(), always)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // requiresGrad(self: Tensor) -> bool
 Napi::Value requiresGrad(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "requiresGrad");
@@ -806,6 +860,8 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   exports.Set("dispose", Napi::Function::New(env, dispose, "dispose"));
   exports.Set("disposeAll", Napi::Function::New(env, disposeAll, "disposeAll"));
   exports.Set("memory", Napi::Function::New(env, memory, "memory"));
+  exports.Set("watch", Napi::Function::New(env, watch, "watch"));
+  exports.Set("sweep", Napi::Function::New(env, sweep, "sweep"));
   exports.Set("requiresGrad", Napi::Function::New(env, requiresGrad, "requiresGrad"));
   exports.Set("setRequiresGrad", Napi::Function::New(env, setRequiresGrad, "setRequiresGrad"));
   exports.Set("isLeaf", Napi::Function::New(env, isLeaf, "isLeaf"));
@@ -2049,6 +2105,20 @@ Napi::Value clampMin_(const Napi::CallbackInfo& info) {
   }
 }
 
+// clamp_(self: Tensor, min: Scalar?, max: Scalar?) -> void
+Napi::Value clamp_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "clamp_");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const c10::optional<at::Scalar> min = a.optScalar(1);
+    const c10::optional<at::Scalar> max = a.optScalar(2);
+    smoothlab::impl::clamp_(self, min, max);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // maskedFill_(self: Tensor, mask: Tensor, value: Scalar) -> void
 Napi::Value maskedFill_(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "maskedFill_");
@@ -2157,6 +2227,18 @@ Napi::Value transpose(const Napi::CallbackInfo& info) {
   }
 }
 
+// t(self: Tensor) -> Tensor
+Napi::Value t(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "t");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::t(self));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // flatten(self: Tensor, startDim: int = 0, endDim: int = -1) -> Tensor
 Napi::Value flatten(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "flatten");
@@ -2218,6 +2300,33 @@ Napi::Value repeat(const Napi::CallbackInfo& info) {
     const std::vector<int64_t> repeats = a.intList(1);
     const Napi::Env env = info.Env();
     return smoothlab::wrap(env, smoothlab::impl::repeat(self, repeats));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// tile(self: Tensor, dims: int[]) -> Tensor
+Napi::Value tile(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "tile");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const std::vector<int64_t> dims = a.intList(1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::tile(self, dims));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// roll(self: Tensor, shifts: int[], dims: int[]) -> Tensor
+Napi::Value roll(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "roll");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const std::vector<int64_t> shifts = a.intList(1);
+    const std::vector<int64_t> dims = a.intList(2);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::roll(self, shifts, dims));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -2681,14 +2790,15 @@ Napi::Value any(const Napi::CallbackInfo& info) {
   }
 }
 
-// cumsum(self: Tensor, dim: int) -> Tensor
+// cumsum(self: Tensor, dim: int, dtype: Dtype?) -> Tensor
 Napi::Value cumsum(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "cumsum");
   try {
     const at::Tensor& self = a.tensor(0);
     const int64_t dim = a.integer(1);
+    const c10::optional<at::ScalarType> dtype = a.optDtype(2);
     const Napi::Env env = info.Env();
-    return smoothlab::wrap(env, smoothlab::impl::cumsum(self, dim));
+    return smoothlab::wrap(env, smoothlab::impl::cumsum(self, dim, dtype));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -2710,15 +2820,31 @@ Napi::Value topk(const Napi::CallbackInfo& info) {
   }
 }
 
-// sort(self: Tensor, dim: int = -1, descending: bool = false) -> (Tensor, Tensor)
+// sort(self: Tensor, dim: int = -1, descending: bool = false, stable: bool = false) -> (Tensor, Tensor)
 Napi::Value sort(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "sort");
   try {
     const at::Tensor& self = a.tensor(0);
     const int64_t dim = a.integer(1, -1);
     const bool descending = a.boolean(2, false);
+    const bool stable = a.boolean(3, false);
     const Napi::Env env = info.Env();
-    return smoothlab::wrapPair(env, smoothlab::impl::sort(self, dim, descending));
+    return smoothlab::wrapPair(env, smoothlab::impl::sort(self, dim, descending, stable));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// argsort(self: Tensor, dim: int = -1, descending: bool = false, stable: bool = false) -> Tensor
+Napi::Value argsort(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "argsort");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const int64_t dim = a.integer(1, -1);
+    const bool descending = a.boolean(2, false);
+    const bool stable = a.boolean(3, false);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::argsort(self, dim, descending, stable));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -2746,6 +2872,45 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
     const at::Tensor& other = a.tensor(1);
     const Napi::Env env = info.Env();
     return smoothlab::wrap(env, smoothlab::impl::matmul(self, other));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// mm(self: Tensor, mat2: Tensor) -> Tensor
+Napi::Value mm(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "mm");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const at::Tensor& mat2 = a.tensor(1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::mm(self, mat2));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// bmm(self: Tensor, mat2: Tensor) -> Tensor
+Napi::Value bmm(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "bmm");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const at::Tensor& mat2 = a.tensor(1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::bmm(self, mat2));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// einsum(equation: str, tensors: Tensor[]) -> Tensor
+Napi::Value einsum(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "einsum");
+  try {
+    const std::string equation = a.string(0);
+    const std::vector<at::Tensor> tensors = a.tensorList(1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::einsum(equation, tensors));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -2891,6 +3056,7 @@ void registerOps(Napi::Env env, Napi::Object exports) {
   exports.Set("sqrt_", Napi::Function::New(env, sqrt_, "sqrt_"));
   exports.Set("relu_", Napi::Function::New(env, relu_, "relu_"));
   exports.Set("clampMin_", Napi::Function::New(env, clampMin_, "clampMin_"));
+  exports.Set("clamp_", Napi::Function::New(env, clamp_, "clamp_"));
   exports.Set("maskedFill_", Napi::Function::New(env, maskedFill_, "maskedFill_"));
   exports.Set("uniform_", Napi::Function::New(env, uniform_, "uniform_"));
   exports.Set("normal_", Napi::Function::New(env, normal_, "normal_"));
@@ -2899,11 +3065,14 @@ void registerOps(Napi::Env env, Napi::Object exports) {
   exports.Set("view", Napi::Function::New(env, view, "view"));
   exports.Set("permute", Napi::Function::New(env, permute, "permute"));
   exports.Set("transpose", Napi::Function::New(env, transpose, "transpose"));
+  exports.Set("t", Napi::Function::New(env, t, "t"));
   exports.Set("flatten", Napi::Function::New(env, flatten, "flatten"));
   exports.Set("squeeze", Napi::Function::New(env, squeeze, "squeeze"));
   exports.Set("unsqueeze", Napi::Function::New(env, unsqueeze, "unsqueeze"));
   exports.Set("expand", Napi::Function::New(env, expand, "expand"));
   exports.Set("repeat", Napi::Function::New(env, repeat, "repeat"));
+  exports.Set("tile", Napi::Function::New(env, tile, "tile"));
+  exports.Set("roll", Napi::Function::New(env, roll, "roll"));
   exports.Set("flip", Napi::Function::New(env, flip, "flip"));
   exports.Set("narrow", Napi::Function::New(env, narrow, "narrow"));
   exports.Set("select", Napi::Function::New(env, select, "select"));
@@ -2940,8 +3109,12 @@ void registerOps(Napi::Env env, Napi::Object exports) {
   exports.Set("cumsum", Napi::Function::New(env, cumsum, "cumsum"));
   exports.Set("topk", Napi::Function::New(env, topk, "topk"));
   exports.Set("sort", Napi::Function::New(env, sort, "sort"));
+  exports.Set("argsort", Napi::Function::New(env, argsort, "argsort"));
   exports.Set("bincount", Napi::Function::New(env, bincount, "bincount"));
   exports.Set("matmul", Napi::Function::New(env, matmul, "matmul"));
+  exports.Set("mm", Napi::Function::New(env, mm, "mm"));
+  exports.Set("bmm", Napi::Function::New(env, bmm, "bmm"));
+  exports.Set("einsum", Napi::Function::New(env, einsum, "einsum"));
   exports.Set("softmax", Napi::Function::New(env, softmax, "softmax"));
   exports.Set("logSoftmax", Napi::Function::New(env, logSoftmax, "logSoftmax"));
   exports.Set("to", Napi::Function::New(env, to, "to"));
@@ -2953,6 +3126,24 @@ void registerOps(Napi::Env env, Napi::Object exports) {
 #ifdef SMOOTHLAB_UNIT_FUNCTIONAL
 namespace smoothlab::bindings {
 namespace {
+
+// conv1d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], dilation: int[], groups: int = 1) -> Tensor
+Napi::Value conv1d(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "conv1d");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& weight = a.tensor(1);
+    const at::Tensor bias = a.optTensor(2);
+    const std::vector<int64_t> stride = a.intList(3);
+    const std::vector<int64_t> padding = a.intList(4);
+    const std::vector<int64_t> dilation = a.intList(5);
+    const int64_t groups = a.integer(6, 1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::conv1d(input, weight, bias, stride, padding, dilation, groups));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
 
 // conv2d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], dilation: int[], groups: int = 1) -> Tensor
 Napi::Value conv2d(const Napi::CallbackInfo& info) {
@@ -2967,6 +3158,25 @@ Napi::Value conv2d(const Napi::CallbackInfo& info) {
     const int64_t groups = a.integer(6, 1);
     const Napi::Env env = info.Env();
     return smoothlab::wrap(env, smoothlab::impl::conv2d(input, weight, bias, stride, padding, dilation, groups));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], outputPadding: int[], groups: int, dilation: int[]) -> Tensor
+Napi::Value convTranspose2d(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "convTranspose2d");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& weight = a.tensor(1);
+    const at::Tensor bias = a.optTensor(2);
+    const std::vector<int64_t> stride = a.intList(3);
+    const std::vector<int64_t> padding = a.intList(4);
+    const std::vector<int64_t> outputPadding = a.intList(5);
+    const int64_t groups = a.integer(6);
+    const std::vector<int64_t> dilation = a.intList(7);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::convTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -3000,6 +3210,162 @@ Napi::Value batchNorm(const Napi::CallbackInfo& info) {
     const double eps = a.number(7, 1e-5);
     const Napi::Env env = info.Env();
     return smoothlab::wrap(env, smoothlab::impl::batchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// layerNorm(input: Tensor, normalizedShape: int[], weight: Tensor?, bias: Tensor?, eps: float = 1e-5) -> Tensor
+Napi::Value layerNorm(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "layerNorm");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const std::vector<int64_t> normalizedShape = a.intList(1);
+    const at::Tensor weight = a.optTensor(2);
+    const at::Tensor bias = a.optTensor(3);
+    const double eps = a.number(4, 1e-5);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::layerNorm(input, normalizedShape, weight, bias, eps));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// groupNorm(input: Tensor, numGroups: int, weight: Tensor?, bias: Tensor?, eps: float = 1e-5) -> Tensor
+Napi::Value groupNorm(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "groupNorm");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const int64_t numGroups = a.integer(1);
+    const at::Tensor weight = a.optTensor(2);
+    const at::Tensor bias = a.optTensor(3);
+    const double eps = a.number(4, 1e-5);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::groupNorm(input, numGroups, weight, bias, eps));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// embedding(input: Tensor, weight: Tensor, paddingIdx: int = -1, scaleGradByFreq: bool = false) -> Tensor
+Napi::Value embedding(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "embedding");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& weight = a.tensor(1);
+    const int64_t paddingIdx = a.integer(2, -1);
+    const bool scaleGradByFreq = a.boolean(3, false);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::embedding(input, weight, paddingIdx, scaleGradByFreq));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// embeddingRenorm_(weight: Tensor, input: Tensor, maxNorm: float, normType: float = 2) -> void
+Napi::Value embeddingRenorm_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "embeddingRenorm_");
+  try {
+    const at::Tensor& weight = a.tensor(0);
+    const at::Tensor& input = a.tensor(1);
+    const double maxNorm = a.number(2);
+    const double normType = a.number(3, 2);
+    smoothlab::impl::embeddingRenorm_(weight, input, maxNorm, normType);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// gelu(input: Tensor, approximate: str?) -> Tensor
+Napi::Value gelu(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "gelu");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const c10::optional<std::string> approximate = a.optString(1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::gelu(input, approximate));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// silu(input: Tensor) -> Tensor
+Napi::Value silu(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "silu");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::silu(input));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// silu_(input: Tensor) -> void
+Napi::Value silu_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "silu_");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    smoothlab::impl::silu_(input);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// leakyRelu(input: Tensor, negativeSlope: float = 0.01) -> Tensor
+Napi::Value leakyRelu(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "leakyRelu");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const double negativeSlope = a.number(1, 0.01);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::leakyRelu(input, negativeSlope));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// leakyRelu_(input: Tensor, negativeSlope: float = 0.01) -> void
+Napi::Value leakyRelu_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "leakyRelu_");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const double negativeSlope = a.number(1, 0.01);
+    smoothlab::impl::leakyRelu_(input, negativeSlope);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// pad(input: Tensor, pad: int[], mode: str?, value: Scalar?) -> Tensor
+Napi::Value pad(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "pad");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const std::vector<int64_t> pad = a.intList(1);
+    const c10::optional<std::string> mode = a.optString(2);
+    const c10::optional<at::Scalar> value = a.optScalar(3);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::pad(input, pad, mode, value));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// interpolate(input: Tensor, outputSize: int[]?, scaleFactors: Scalar[], mode: str, alignCorners: bool = false) -> Tensor
+Napi::Value interpolate(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "interpolate");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const c10::optional<std::vector<int64_t>> outputSize = a.optIntList(1);
+    const std::vector<at::Scalar> scaleFactors = a.scalarList(2);
+    const std::string mode = a.string(3);
+    const bool alignCorners = a.boolean(4, false);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::interpolate(input, outputSize ? at::OptionalIntArrayRef(*outputSize) : at::OptionalIntArrayRef(), scaleFactors, mode, alignCorners));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -3109,6 +3475,95 @@ Napi::Value nllLoss(const Napi::CallbackInfo& info) {
     const int64_t ignoreIndex = a.integer(4, -100);
     const Napi::Env env = info.Env();
     return smoothlab::wrap(env, smoothlab::impl::nllLoss(input, target, weight, reduction, ignoreIndex));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// mseLoss(input: Tensor, target: Tensor, reduction: str?) -> Tensor
+Napi::Value mseLoss(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "mseLoss");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& target = a.tensor(1);
+    const c10::optional<std::string> reduction = a.optString(2);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::mseLoss(input, target, reduction));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// l1Loss(input: Tensor, target: Tensor, reduction: str?) -> Tensor
+Napi::Value l1Loss(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "l1Loss");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& target = a.tensor(1);
+    const c10::optional<std::string> reduction = a.optString(2);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::l1Loss(input, target, reduction));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// smoothL1Loss(input: Tensor, target: Tensor, reduction: str?, beta: float = 1) -> Tensor
+Napi::Value smoothL1Loss(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "smoothL1Loss");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& target = a.tensor(1);
+    const c10::optional<std::string> reduction = a.optString(2);
+    const double beta = a.number(3, 1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::smoothL1Loss(input, target, reduction, beta));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// binaryCrossEntropy(input: Tensor, target: Tensor, weight: Tensor?, reduction: str?) -> Tensor
+Napi::Value binaryCrossEntropy(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "binaryCrossEntropy");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& target = a.tensor(1);
+    const at::Tensor weight = a.optTensor(2);
+    const c10::optional<std::string> reduction = a.optString(3);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::binaryCrossEntropy(input, target, weight, reduction));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, weight: Tensor?, posWeight: Tensor?, reduction: str?) -> Tensor
+Napi::Value binaryCrossEntropyWithLogits(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "binaryCrossEntropyWithLogits");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& target = a.tensor(1);
+    const at::Tensor weight = a.optTensor(2);
+    const at::Tensor posWeight = a.optTensor(3);
+    const c10::optional<std::string> reduction = a.optString(4);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::binaryCrossEntropyWithLogits(input, target, weight, posWeight, reduction));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// klDiv(input: Tensor, target: Tensor, reduction: str?, logTarget: bool = false) -> Tensor
+Napi::Value klDiv(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "klDiv");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor& target = a.tensor(1);
+    const c10::optional<std::string> reduction = a.optString(2);
+    const bool logTarget = a.boolean(3, false);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::klDiv(input, target, reduction, logTarget));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -3291,9 +3746,22 @@ Napi::Value foreachMaximum_(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerFunctional(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv1d", Napi::Function::New(env, conv1d, "conv1d"));
   exports.Set("conv2d", Napi::Function::New(env, conv2d, "conv2d"));
+  exports.Set("convTranspose2d", Napi::Function::New(env, convTranspose2d, "convTranspose2d"));
   exports.Set("linear", Napi::Function::New(env, linear, "linear"));
   exports.Set("batchNorm", Napi::Function::New(env, batchNorm, "batchNorm"));
+  exports.Set("layerNorm", Napi::Function::New(env, layerNorm, "layerNorm"));
+  exports.Set("groupNorm", Napi::Function::New(env, groupNorm, "groupNorm"));
+  exports.Set("embedding", Napi::Function::New(env, embedding, "embedding"));
+  exports.Set("embeddingRenorm_", Napi::Function::New(env, embeddingRenorm_, "embeddingRenorm_"));
+  exports.Set("gelu", Napi::Function::New(env, gelu, "gelu"));
+  exports.Set("silu", Napi::Function::New(env, silu, "silu"));
+  exports.Set("silu_", Napi::Function::New(env, silu_, "silu_"));
+  exports.Set("leakyRelu", Napi::Function::New(env, leakyRelu, "leakyRelu"));
+  exports.Set("leakyRelu_", Napi::Function::New(env, leakyRelu_, "leakyRelu_"));
+  exports.Set("pad", Napi::Function::New(env, pad, "pad"));
+  exports.Set("interpolate", Napi::Function::New(env, interpolate, "interpolate"));
   exports.Set("maxPool2d", Napi::Function::New(env, maxPool2d, "maxPool2d"));
   exports.Set("avgPool2d", Napi::Function::New(env, avgPool2d, "avgPool2d"));
   exports.Set("adaptiveAvgPool2d", Napi::Function::New(env, adaptiveAvgPool2d, "adaptiveAvgPool2d"));
@@ -3301,6 +3769,12 @@ void registerFunctional(Napi::Env env, Napi::Object exports) {
   exports.Set("dropout2d", Napi::Function::New(env, dropout2d, "dropout2d"));
   exports.Set("crossEntropy", Napi::Function::New(env, crossEntropy, "crossEntropy"));
   exports.Set("nllLoss", Napi::Function::New(env, nllLoss, "nllLoss"));
+  exports.Set("mseLoss", Napi::Function::New(env, mseLoss, "mseLoss"));
+  exports.Set("l1Loss", Napi::Function::New(env, l1Loss, "l1Loss"));
+  exports.Set("smoothL1Loss", Napi::Function::New(env, smoothL1Loss, "smoothL1Loss"));
+  exports.Set("binaryCrossEntropy", Napi::Function::New(env, binaryCrossEntropy, "binaryCrossEntropy"));
+  exports.Set("binaryCrossEntropyWithLogits", Napi::Function::New(env, binaryCrossEntropyWithLogits, "binaryCrossEntropyWithLogits"));
+  exports.Set("klDiv", Napi::Function::New(env, klDiv, "klDiv"));
   exports.Set("oneHot", Napi::Function::New(env, oneHot, "oneHot"));
   exports.Set("foreachAdd_", Napi::Function::New(env, foreachAdd_, "foreachAdd_"));
   exports.Set("foreachAddScalar_", Napi::Function::New(env, foreachAddScalar_, "foreachAddScalar_"));

@@ -125,6 +125,9 @@ void impl::fill_(const at::Tensor& self, const at::Scalar& value) { self.fill_(v
 void impl::sqrt_(const at::Tensor& self) { self.sqrt_(); }
 void impl::relu_(const at::Tensor& self) { self.relu_(); }
 void impl::clampMin_(const at::Tensor& self, const at::Scalar& min) { self.clamp_min_(min); }
+void impl::clamp_(const at::Tensor& self, const c10::optional<at::Scalar>& min, const c10::optional<at::Scalar>& max) {
+  self.clamp_(min, max);
+}
 void impl::maskedFill_(const at::Tensor& self, const at::Tensor& mask, const at::Scalar& value) { self.masked_fill_(mask, value); }
 void impl::uniform_(const at::Tensor& self, double low, double high) { self.uniform_(low, high); }
 void impl::normal_(const at::Tensor& self, double mean, double stdDev) { self.normal_(mean, stdDev); }
@@ -135,11 +138,15 @@ at::Tensor impl::reshape(const at::Tensor& self, at::IntArrayRef shape) { return
 at::Tensor impl::view(const at::Tensor& self, at::IntArrayRef size) { return self.view(size); }
 at::Tensor impl::permute(const at::Tensor& self, at::IntArrayRef dims) { return self.permute(dims); }
 at::Tensor impl::transpose(const at::Tensor& self, int64_t dim0, int64_t dim1) { return self.transpose(dim0, dim1); }
+at::Tensor impl::t(const at::Tensor& self) { return self.t(); }
 at::Tensor impl::flatten(const at::Tensor& self, int64_t startDim, int64_t endDim) { return self.flatten(startDim, endDim); }
 at::Tensor impl::squeeze(const at::Tensor& self, c10::optional<int64_t> dim) { return dim ? self.squeeze(*dim) : self.squeeze(); }
 at::Tensor impl::unsqueeze(const at::Tensor& self, int64_t dim) { return self.unsqueeze(dim); }
 at::Tensor impl::expand(const at::Tensor& self, at::IntArrayRef size) { return self.expand(size); }
 at::Tensor impl::repeat(const at::Tensor& self, at::IntArrayRef repeats) { return self.repeat(repeats); }
+at::Tensor impl::tile(const at::Tensor& self, at::IntArrayRef dims) { return self.tile(dims); }
+// No dims: roll the flattened tensor and restore the shape, as torch.roll(x, shifts).
+at::Tensor impl::roll(const at::Tensor& self, at::IntArrayRef shifts, at::IntArrayRef dims) { return self.roll(shifts, dims); }
 at::Tensor impl::flip(const at::Tensor& self, at::IntArrayRef dims) { return self.flip(dims); }
 at::Tensor impl::narrow(const at::Tensor& self, int64_t dim, int64_t start, int64_t length) { return self.narrow(dim, start, length); }
 at::Tensor impl::select(const at::Tensor& self, int64_t dim, int64_t index) { return self.select(dim, index); }
@@ -201,15 +208,24 @@ at::Tensor impl::argmax(const at::Tensor& self, c10::optional<int64_t> dim, bool
 at::Tensor impl::argmin(const at::Tensor& self, c10::optional<int64_t> dim, bool keepdim) { return self.argmin(dim, keepdim); }
 at::Tensor impl::all(const at::Tensor& self) { return self.all(); }
 at::Tensor impl::any(const at::Tensor& self) { return self.any(); }
-at::Tensor impl::cumsum(const at::Tensor& self, int64_t dim) { return self.cumsum(dim); }
+// A dtype casts the input before summing, so an int64 running sum of uint8 data cannot overflow.
+at::Tensor impl::cumsum(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype) { return self.cumsum(dim, dtype); }
 std::tuple<at::Tensor, at::Tensor> impl::topk(const at::Tensor& self, int64_t k, int64_t dim, bool largest, bool sorted) {
   return self.topk(k, dim, largest, sorted);
 }
-std::tuple<at::Tensor, at::Tensor> impl::sort(const at::Tensor& self, int64_t dim, bool descending) { return self.sort(dim, descending); }
+// sort.stable, which plain sort calls with stable = false; stable keeps equal elements in input order.
+std::tuple<at::Tensor, at::Tensor> impl::sort(const at::Tensor& self, int64_t dim, bool descending, bool stable) {
+  return at::sort(self, stable, dim, descending);
+}
+at::Tensor impl::argsort(const at::Tensor& self, int64_t dim, bool descending, bool stable) { return at::argsort(self, stable, dim, descending); }
 at::Tensor impl::bincount(const at::Tensor& self, const at::Tensor& weights, int64_t minlength) { return self.bincount(weights, minlength); }
 
 // ---- linear algebra, normalizers, conversion ----
 at::Tensor impl::matmul(const at::Tensor& self, const at::Tensor& other) { return at::matmul(self, other); }
+// mm and bmm do not broadcast (2-d by 2-d, batch by batch), unlike matmul.
+at::Tensor impl::mm(const at::Tensor& self, const at::Tensor& mat2) { return at::mm(self, mat2); }
+at::Tensor impl::bmm(const at::Tensor& self, const at::Tensor& mat2) { return at::bmm(self, mat2); }
+at::Tensor impl::einsum(const std::string& equation, at::TensorList tensors) { return at::einsum(equation, tensors); }
 at::Tensor impl::softmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype) { return at::softmax(self, dim, dtype); }
 at::Tensor impl::logSoftmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype) {
   return at::log_softmax(self, dim, dtype);

@@ -35,16 +35,33 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flatten(data: NestedArray, shape: number[], depth: number, out: (number | boolean | bigint)[]): void {
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (value === null || value === undefined) return String(value);
+  return `a value of type ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value}`;
+}
+
+// `at` is the index path of the element, for the error that names a bad one.
+function flatten(data: NestedArray, shape: number[], depth: number, out: (number | boolean | bigint)[], at: number[]): void {
   if (depth === shape.length) {
     if (Array.isArray(data)) throw new TypeError('tensor: ragged nested array (more nesting than the first element has)');
+    const kind = typeof data;
+    // A string would otherwise become NaN; PyTorch refuses it too ("new(): invalid data type 'str'").
+    if (kind !== 'number' && kind !== 'boolean' && kind !== 'bigint') {
+      const where = at.length === 0 ? 'data' : `element [${at.join(', ')}]`;
+      throw new TypeError(`tensor: ${where} is ${describe(data)}; expected a number, boolean or bigint`);
+    }
     out.push(data);
     return;
   }
   if (!Array.isArray(data) || data.length !== shape[depth]) {
     throw new TypeError(`tensor: ragged nested array: expected ${shape[depth]} elements at depth ${depth}`);
   }
-  for (const item of data) flatten(item, shape, depth + 1, out);
+  for (let i = 0; i < data.length; i++) {
+    at.push(i);
+    flatten(data[i], shape, depth + 1, out, at);
+    at.pop();
+  }
 }
 
 // Packs JS values as the bytes of `dtype` (float16/bfloat16 go through float32 and a conversion).
@@ -93,7 +110,7 @@ export function tensor(data: AnyTypedArray | ArrayBufferView | NestedArray, opti
   }
   const inferred = inferShape(data);
   const values: (number | boolean | bigint)[] = [];
-  flatten(data, inferred, 0, values);
+  flatten(data, inferred, 0, values, []);
   const first = values[0];
   const dtype = options.dtype !== undefined ? checkDType(options.dtype, 'tensor')
     : typeof first === 'boolean' ? 'bool' : typeof first === 'bigint' ? 'int64' : 'float32';

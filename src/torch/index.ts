@@ -1,5 +1,5 @@
 // smoothlab/torch: tensors, autograd, memory, random state and serialization on libtorch.
-export { Tensor, type TensorLike, type ValuesIndices, type ReduceOptions } from './tensor.js';
+export { Tensor, type TensorLike, type ValuesIndices, type ReduceOptions, type SortOptions } from './tensor.js';
 export { type DType, type Device, DTYPES, itemSize, isFloatingPoint } from './dtype.js';
 export { TorchError, DisposedTensorError } from './errors.js';
 export * from './creation.js';

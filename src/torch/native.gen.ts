@@ -48,6 +48,10 @@ export interface NativeBindings {
   disposeAll(handles: Int32Array, count: number): void;
   /** memory() -> int[] */
   memory(): number[];
+  /** watch(env: Env, owner: Object, handle: HandleCode) -> void */
+  watch(owner: object, handle: Handle): void;
+  /** sweep(env: Env, always: bool = false) -> int */
+  sweep(always?: boolean): number;
   /** requiresGrad(self: Tensor) -> bool */
   requiresGrad(self: Handle): boolean;
   /** setRequiresGrad(self: Tensor, requiresGrad: bool = true) -> void */
@@ -274,6 +278,8 @@ export interface NativeBindings {
   relu_(self: Handle): void;
   /** clampMin_(self: Tensor, min: Scalar) -> void */
   clampMin_(self: Handle, min: number | boolean | bigint): void;
+  /** clamp_(self: Tensor, min: Scalar?, max: Scalar?) -> void */
+  clamp_(self: Handle, min?: number | boolean | bigint | null, max?: number | boolean | bigint | null): void;
   /** maskedFill_(self: Tensor, mask: Tensor, value: Scalar) -> void */
   maskedFill_(self: Handle, mask: Handle, value: number | boolean | bigint): void;
   /** uniform_(self: Tensor, low: float, high: float) -> void */
@@ -290,6 +296,8 @@ export interface NativeBindings {
   permute(self: Handle, dims: number | readonly number[]): Handle;
   /** transpose(self: Tensor, dim0: int, dim1: int) -> Tensor */
   transpose(self: Handle, dim0: number, dim1: number): Handle;
+  /** t(self: Tensor) -> Tensor */
+  t(self: Handle): Handle;
   /** flatten(self: Tensor, startDim: int = 0, endDim: int = -1) -> Tensor */
   flatten(self: Handle, startDim?: number, endDim?: number): Handle;
   /** squeeze(self: Tensor, dim: int?) -> Tensor */
@@ -300,6 +308,10 @@ export interface NativeBindings {
   expand(self: Handle, size: number | readonly number[]): Handle;
   /** repeat(self: Tensor, repeats: int[]) -> Tensor */
   repeat(self: Handle, repeats: number | readonly number[]): Handle;
+  /** tile(self: Tensor, dims: int[]) -> Tensor */
+  tile(self: Handle, dims: number | readonly number[]): Handle;
+  /** roll(self: Tensor, shifts: int[], dims: int[]) -> Tensor */
+  roll(self: Handle, shifts: number | readonly number[], dims: number | readonly number[]): Handle;
   /** flip(self: Tensor, dims: int[]) -> Tensor */
   flip(self: Handle, dims: number | readonly number[]): Handle;
   /** narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor */
@@ -366,28 +378,62 @@ export interface NativeBindings {
   all(self: Handle): Handle;
   /** any(self: Tensor) -> Tensor */
   any(self: Handle): Handle;
-  /** cumsum(self: Tensor, dim: int) -> Tensor */
-  cumsum(self: Handle, dim: number): Handle;
+  /** cumsum(self: Tensor, dim: int, dtype: Dtype?) -> Tensor */
+  cumsum(self: Handle, dim: number, dtype?: DType | null): Handle;
   /** topk(self: Tensor, k: int, dim: int = -1, largest: bool = true, sorted: bool = true) -> (Tensor, Tensor) */
   topk(self: Handle, k: number, dim?: number, largest?: boolean, sorted?: boolean): [Handle, Handle];
-  /** sort(self: Tensor, dim: int = -1, descending: bool = false) -> (Tensor, Tensor) */
-  sort(self: Handle, dim?: number, descending?: boolean): [Handle, Handle];
+  /** sort(self: Tensor, dim: int = -1, descending: bool = false, stable: bool = false) -> (Tensor, Tensor) */
+  sort(self: Handle, dim?: number, descending?: boolean, stable?: boolean): [Handle, Handle];
+  /** argsort(self: Tensor, dim: int = -1, descending: bool = false, stable: bool = false) -> Tensor */
+  argsort(self: Handle, dim?: number, descending?: boolean, stable?: boolean): Handle;
   /** bincount(self: Tensor, weights: Tensor?, minlength: int = 0) -> Tensor */
   bincount(self: Handle, weights?: Handle | null, minlength?: number): Handle;
   /** matmul(self: Tensor, other: Tensor) -> Tensor */
   matmul(self: Handle, other: Handle): Handle;
+  /** mm(self: Tensor, mat2: Tensor) -> Tensor */
+  mm(self: Handle, mat2: Handle): Handle;
+  /** bmm(self: Tensor, mat2: Tensor) -> Tensor */
+  bmm(self: Handle, mat2: Handle): Handle;
+  /** einsum(equation: str, tensors: Tensor[]) -> Tensor */
+  einsum(equation: string, tensors: readonly Handle[]): Handle;
   /** softmax(self: Tensor, dim: int, dtype: Dtype?) -> Tensor */
   softmax(self: Handle, dim: number, dtype?: DType | null): Handle;
   /** logSoftmax(self: Tensor, dim: int, dtype: Dtype?) -> Tensor */
   logSoftmax(self: Handle, dim: number, dtype?: DType | null): Handle;
   /** to(self: Tensor, dtype: Dtype?, device: Device?, copy: bool = false) -> Tensor */
   to(self: Handle, dtype?: DType | null, device?: Device | null, copy?: boolean): Handle;
+  /** conv1d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], dilation: int[], groups: int = 1) -> Tensor */
+  conv1d(input: Handle, weight: Handle, bias: Handle | null | undefined, stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], groups?: number): Handle;
   /** conv2d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], dilation: int[], groups: int = 1) -> Tensor */
   conv2d(input: Handle, weight: Handle, bias: Handle | null | undefined, stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], groups?: number): Handle;
+  /** convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], outputPadding: int[], groups: int, dilation: int[]) -> Tensor */
+  convTranspose2d(input: Handle, weight: Handle, bias: Handle | null | undefined, stride: number | readonly number[], padding: number | readonly number[], outputPadding: number | readonly number[], groups: number, dilation: number | readonly number[]): Handle;
   /** linear(input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor */
   linear(input: Handle, weight: Handle, bias?: Handle | null): Handle;
   /** batchNorm(input: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?, training: bool = false, momentum: float = 0.1, eps: float = 1e-5) -> Tensor */
   batchNorm(input: Handle, runningMean?: Handle | null, runningVar?: Handle | null, weight?: Handle | null, bias?: Handle | null, training?: boolean, momentum?: number, eps?: number): Handle;
+  /** layerNorm(input: Tensor, normalizedShape: int[], weight: Tensor?, bias: Tensor?, eps: float = 1e-5) -> Tensor */
+  layerNorm(input: Handle, normalizedShape: number | readonly number[], weight?: Handle | null, bias?: Handle | null, eps?: number): Handle;
+  /** groupNorm(input: Tensor, numGroups: int, weight: Tensor?, bias: Tensor?, eps: float = 1e-5) -> Tensor */
+  groupNorm(input: Handle, numGroups: number, weight?: Handle | null, bias?: Handle | null, eps?: number): Handle;
+  /** embedding(input: Tensor, weight: Tensor, paddingIdx: int = -1, scaleGradByFreq: bool = false) -> Tensor */
+  embedding(input: Handle, weight: Handle, paddingIdx?: number, scaleGradByFreq?: boolean): Handle;
+  /** embeddingRenorm_(weight: Tensor, input: Tensor, maxNorm: float, normType: float = 2) -> void */
+  embeddingRenorm_(weight: Handle, input: Handle, maxNorm: number, normType?: number): void;
+  /** gelu(input: Tensor, approximate: str?) -> Tensor */
+  gelu(input: Handle, approximate?: string | null): Handle;
+  /** silu(input: Tensor) -> Tensor */
+  silu(input: Handle): Handle;
+  /** silu_(input: Tensor) -> void */
+  silu_(input: Handle): void;
+  /** leakyRelu(input: Tensor, negativeSlope: float = 0.01) -> Tensor */
+  leakyRelu(input: Handle, negativeSlope?: number): Handle;
+  /** leakyRelu_(input: Tensor, negativeSlope: float = 0.01) -> void */
+  leakyRelu_(input: Handle, negativeSlope?: number): void;
+  /** pad(input: Tensor, pad: int[], mode: str?, value: Scalar?) -> Tensor */
+  pad(input: Handle, pad: number | readonly number[], mode?: string | null, value?: number | boolean | bigint | null): Handle;
+  /** interpolate(input: Tensor, outputSize: int[]?, scaleFactors: Scalar[], mode: str, alignCorners: bool = false) -> Tensor */
+  interpolate(input: Handle, outputSize: number | readonly number[] | null | undefined, scaleFactors: readonly number[], mode: string, alignCorners?: boolean): Handle;
   /** maxPool2d(input: Tensor, kernelSize: int[], stride: int[], padding: int[], dilation: int[], ceilMode: bool = false) -> Tensor */
   maxPool2d(input: Handle, kernelSize: number | readonly number[], stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], ceilMode?: boolean): Handle;
   /** avgPool2d(input: Tensor, kernelSize: int[], stride: int[], padding: int[], ceilMode: bool = false, countIncludePad: bool = true, divisorOverride: int?) -> Tensor */
@@ -402,6 +448,18 @@ export interface NativeBindings {
   crossEntropy(input: Handle, target: Handle, weight?: Handle | null, reduction?: string | null, ignoreIndex?: number, labelSmoothing?: number): Handle;
   /** nllLoss(input: Tensor, target: Tensor, weight: Tensor?, reduction: str?, ignoreIndex: int = -100) -> Tensor */
   nllLoss(input: Handle, target: Handle, weight?: Handle | null, reduction?: string | null, ignoreIndex?: number): Handle;
+  /** mseLoss(input: Tensor, target: Tensor, reduction: str?) -> Tensor */
+  mseLoss(input: Handle, target: Handle, reduction?: string | null): Handle;
+  /** l1Loss(input: Tensor, target: Tensor, reduction: str?) -> Tensor */
+  l1Loss(input: Handle, target: Handle, reduction?: string | null): Handle;
+  /** smoothL1Loss(input: Tensor, target: Tensor, reduction: str?, beta: float = 1) -> Tensor */
+  smoothL1Loss(input: Handle, target: Handle, reduction?: string | null, beta?: number): Handle;
+  /** binaryCrossEntropy(input: Tensor, target: Tensor, weight: Tensor?, reduction: str?) -> Tensor */
+  binaryCrossEntropy(input: Handle, target: Handle, weight?: Handle | null, reduction?: string | null): Handle;
+  /** binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, weight: Tensor?, posWeight: Tensor?, reduction: str?) -> Tensor */
+  binaryCrossEntropyWithLogits(input: Handle, target: Handle, weight?: Handle | null, posWeight?: Handle | null, reduction?: string | null): Handle;
+  /** klDiv(input: Tensor, target: Tensor, reduction: str?, logTarget: bool = false) -> Tensor */
+  klDiv(input: Handle, target: Handle, reduction?: string | null, logTarget?: boolean): Handle;
   /** oneHot(self: Tensor, numClasses: int = -1) -> Tensor */
   oneHot(self: Handle, numClasses?: number): Handle;
   /** foreachAdd_(self: Tensor[], other: Tensor[], alpha: Scalar) -> void */
@@ -454,6 +512,8 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'dispose',
   'disposeAll',
   'memory',
+  'watch',
+  'sweep',
   'requiresGrad',
   'setRequiresGrad',
   'isLeaf',
@@ -567,6 +627,7 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'sqrt_',
   'relu_',
   'clampMin_',
+  'clamp_',
   'maskedFill_',
   'uniform_',
   'normal_',
@@ -575,11 +636,14 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'view',
   'permute',
   'transpose',
+  't',
   'flatten',
   'squeeze',
   'unsqueeze',
   'expand',
   'repeat',
+  'tile',
+  'roll',
   'flip',
   'narrow',
   'select',
@@ -616,14 +680,31 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'cumsum',
   'topk',
   'sort',
+  'argsort',
   'bincount',
   'matmul',
+  'mm',
+  'bmm',
+  'einsum',
   'softmax',
   'logSoftmax',
   'to',
+  'conv1d',
   'conv2d',
+  'convTranspose2d',
   'linear',
   'batchNorm',
+  'layerNorm',
+  'groupNorm',
+  'embedding',
+  'embeddingRenorm_',
+  'gelu',
+  'silu',
+  'silu_',
+  'leakyRelu',
+  'leakyRelu_',
+  'pad',
+  'interpolate',
   'maxPool2d',
   'avgPool2d',
   'adaptiveAvgPool2d',
@@ -631,6 +712,12 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'dropout2d',
   'crossEntropy',
   'nllLoss',
+  'mseLoss',
+  'l1Loss',
+  'smoothL1Loss',
+  'binaryCrossEntropy',
+  'binaryCrossEntropyWithLogits',
+  'klDiv',
   'oneHot',
   'foreachAdd_',
   'foreachAddScalar_',

@@ -13,6 +13,13 @@ export interface ReduceOptions {
   keepdim?: boolean;
 }
 
+/** Options of sort and argsort, as torch.sort's keywords. */
+export interface SortOptions {
+  descending?: boolean;
+  /** Keep equal elements in their input order. */
+  stable?: boolean;
+}
+
 /** A values / indices pair, as torch.max(x, dim) and torch.topk return. */
 export interface ValuesIndices {
   values: Tensor;
@@ -35,6 +42,13 @@ function binary(self: Tensor, other: TensorLike, tensorOp: TensorOverload, scala
 
 function isDevice(target: DType | Device): target is Device {
   return target === 'cpu' || target.startsWith('cuda');
+}
+
+// JSON.stringify writes NaN and the infinities as null; PyTorch prints nan, inf and -inf.
+function formatValues(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(formatValues).join(',')}]`;
+  if (typeof value !== 'number' || Number.isFinite(value)) return JSON.stringify(value);
+  return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
 }
 
 function pair([values, indices]: [Handle, Handle]): ValuesIndices {
@@ -175,7 +189,7 @@ export class Tensor {
     if (this.isDisposed) return 'Tensor(disposed)';
     const shape = this.shape;
     const n = shape.reduce((a, b) => a * b, 1);
-    const values = n <= 20 ? `, ${JSON.stringify(this.toArray())}` : '';
+    const values = n <= 20 ? `, ${formatValues(this.toArray())}` : '';
     return `Tensor(shape=[${shape.join(', ')}], dtype=${this.dtype}, device=${this.device}${values})`;
   }
 
@@ -200,6 +214,10 @@ export class Tensor {
   /** Same as to('float32'). */
   float(): Tensor {
     return this.to('float32');
+  }
+  /** Same as to('float16'). */
+  half(): Tensor {
+    return this.to('float16');
   }
   /** Same as to('float64'). */
   double(): Tensor {
@@ -560,6 +578,11 @@ export class Tensor {
     native.clampMin_(this.handle, min);
     return this;
   }
+  /** Limits values to [min, max] in place; either bound may be null. */
+  clamp_(min: number | null = null, max: number | null = null): this {
+    native.clamp_(this.handle, min, max);
+    return this;
+  }
   /** Sets value where mask is true, in place. */
   maskedFill_(mask: Tensor, value: number | boolean): this {
     native.maskedFill_(this.handle, mask.handle, value);
@@ -599,6 +622,10 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor {
     return new Tensor(native.transpose(this.handle, dim0, dim1));
   }
+  /** The transpose of a matrix (a view); 0-d and 1-d tensors come back as they are. */
+  t(): Tensor {
+    return new Tensor(native.t(this.handle));
+  }
   /** Merges dimensions startDim..endDim into one. */
   flatten(startDim = 0, endDim = -1): Tensor {
     return new Tensor(native.flatten(this.handle, startDim, endDim));
@@ -618,6 +645,14 @@ export class Tensor {
   /** Tiles the tensor `repeats[i]` times along each dimension. */
   repeat(repeats: number[]): Tensor {
     return new Tensor(native.repeat(this.handle, repeats));
+  }
+  /** Tiles like repeat(), but pads `dims` with leading 1s when it is shorter than the shape (torch.tile). */
+  tile(dims: number[]): Tensor {
+    return new Tensor(native.tile(this.handle, dims));
+  }
+  /** Shifts elements cyclically along `dims` (of the flattened tensor when no dims are given). */
+  roll(shifts: number | number[], dims: number | number[] = []): Tensor {
+    return new Tensor(native.roll(this.handle, shifts, dims));
   }
   /** Reverses the order along the given dimensions. */
   flip(dims: number[]): Tensor {
@@ -737,17 +772,21 @@ export class Tensor {
   any(): Tensor {
     return new Tensor(native.any(this.handle));
   }
-  /** Running sum along `dim`. */
-  cumsum(dim: number): Tensor {
-    return new Tensor(native.cumsum(this.handle, dim));
+  /** Running sum along `dim`, accumulated in `dtype` when given (the input is cast first). */
+  cumsum(dim: number, { dtype }: { dtype?: DType } = {}): Tensor {
+    return new Tensor(native.cumsum(this.handle, dim, dtype ?? null));
   }
   /** The k largest (or smallest) values along `dim` and their indices. */
   topk(k: number, { dim = -1, largest = true, sorted = true } = {}): ValuesIndices {
     return pair(native.topk(this.handle, k, dim, largest, sorted));
   }
-  /** Sorted values along `dim` and the permutation that sorts them. */
-  sort(dim = -1, { descending = false } = {}): ValuesIndices {
-    return pair(native.sort(this.handle, dim, descending));
+  /** Sorted values along `dim` and the permutation that sorts them; `stable` keeps ties in input order. */
+  sort(dim = -1, { descending = false, stable = false }: SortOptions = {}): ValuesIndices {
+    return pair(native.sort(this.handle, dim, descending, stable));
+  }
+  /** The permutation that sorts along `dim` (sort()'s indices). */
+  argsort(dim = -1, { descending = false, stable = false }: SortOptions = {}): Tensor {
+    return new Tensor(native.argsort(this.handle, dim, descending, stable));
   }
   /** Counts of each non-negative integer value (at least `minlength` bins). */
   bincount({ weights, minlength = 0 }: { weights?: Tensor; minlength?: number } = {}): Tensor {
@@ -759,6 +798,14 @@ export class Tensor {
   /** Matrix product with PyTorch's broadcasting rules (torch.matmul). */
   matmul(other: Tensor): Tensor {
     return new Tensor(native.matmul(this.handle, other.handle));
+  }
+  /** Product of two matrices, without broadcasting (torch.mm). */
+  mm(mat2: Tensor): Tensor {
+    return new Tensor(native.mm(this.handle, mat2.handle));
+  }
+  /** Batched matrix product of (b, n, m) and (b, m, p), without broadcasting (torch.bmm). */
+  bmm(mat2: Tensor): Tensor {
+    return new Tensor(native.bmm(this.handle, mat2.handle));
   }
   /** softmax along `dim`. */
   softmax(dim: number, { dtype }: { dtype?: DType } = {}): Tensor {
