@@ -1,4 +1,5 @@
-// nn.BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1, affine, running statistics).
+// nn.BatchNorm1d and nn.BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1, affine,
+// running statistics).
 // The buffers keep PyTorch's snake_case names because attribute names are the state-dict keys.
 import { ones, tensor, zeros } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -6,7 +7,7 @@ import { batchNorm } from './functional.js';
 import { ones_, zeros_ } from './init.js';
 import { Module } from './module.js';
 
-/** Options of BatchNorm2d, as torch.nn.BatchNorm2d's keywords. */
+/** Options of BatchNorm1d / BatchNorm2d, as torch.nn.BatchNorm2d's keywords. */
 export interface BatchNormOptions {
   eps?: number;
   /** Weight of the new batch statistic in the running average; null for a cumulative average. */
@@ -16,10 +17,12 @@ export interface BatchNormOptions {
 }
 
 /**
- * Normalizes each channel of NCHW input by the batch statistics while training (updating running
- * estimates with the unbiased batch variance) and by the running estimates in eval mode.
+ * The shared body of the BatchNorm layers (torch.nn's _BatchNorm): each channel (dim 1) is
+ * normalized by the batch statistics while training (updating running estimates with the unbiased
+ * batch variance) and by the running estimates in eval mode. Training on one value per channel
+ * throws, as PyTorch does, before the running statistics change.
  */
-export class BatchNorm2d extends Module {
+export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -59,10 +62,14 @@ export class BatchNorm2d extends Module {
     if (this.bias) zeros_(this.bias);
   }
 
+  /** Throws unless the input has the ranks this layer normalizes. */
+  protected abstract checkInputDim(input: Tensor): void;
+
   override forward(input: Tensor): Tensor {
-    if (input.ndim !== 4) throw new TypeError(`BatchNorm2d: expected 4D input (got ${input.ndim}D input)`);
+    this.checkInputDim(input);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
+      // Counted before batchNorm's size check, as in PyTorch: a refused batch still counts.
       this.num_batches_tracked.add_(1);
       if (this.momentum === null) factor = 1 / this.num_batches_tracked.item();
     }
@@ -79,5 +86,19 @@ export class BatchNorm2d extends Module {
     const num = (x: number) => (x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2') : String(x));
     return `${this.numFeatures}, eps=${num(this.eps)}, momentum=${this.momentum === null ? 'None' : num(this.momentum)}, ` +
       `affine=${py(this.affine)}, track_running_stats=${py(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch normalization of (N, C) or (N, C, L) input, per channel C. */
+export class BatchNorm1d extends BatchNormBase {
+  protected override checkInputDim(input: Tensor): void {
+    if (input.ndim !== 2 && input.ndim !== 3) throw new TypeError(`BatchNorm1d: expected 2D or 3D input (got ${input.ndim}D input)`);
+  }
+}
+
+/** Batch normalization of NCHW input, per channel C. */
+export class BatchNorm2d extends BatchNormBase {
+  protected override checkInputDim(input: Tensor): void {
+    if (input.ndim !== 4) throw new TypeError(`BatchNorm2d: expected 4D input (got ${input.ndim}D input)`);
   }
 }
