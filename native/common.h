@@ -19,8 +19,9 @@ namespace smoothlab {
 // tensor table (index and generation), never a pointer. V8 keeps such a number as a Smi, so making
 // and reading a handle allocates nothing; an External would cost a heap object and a weak global
 // reference per op, more than the arithmetic of a small tensor. The JS side disposes tensors
-// deterministically and uses a FinalizationRegistry only as a safety net. A stale handle (its slot
-// reused since) fails the generation check instead of touching another tensor.
+// deterministically; the safety net for forgotten tensors is a weak reference to the owning JS
+// Tensor, made only for tensors that outlive their first moments (watch() in core.cc). A stale
+// handle (its slot reused since) fails the generation check instead of touching another tensor.
 //
 // Each JS thread (the main thread, each worker_thread) has its own table, so a handle number is
 // meaningful only on the thread that made it.
@@ -102,6 +103,7 @@ class Args {
   c10::ArrayRef<int32_t> int32s(size_t i) const;
   int32_t handleCode(size_t i) const;
   Napi::Function function(size_t i) const;
+  Napi::Object object(size_t i) const;
 
   [[noreturn]] void fail(size_t i, const std::string& expected) const;
 

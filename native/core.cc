@@ -31,6 +31,13 @@ struct Slot {
   at::Tensor tensor;
   int64_t bytes = 0;
   uint32_t generation = 0;
+  napi_ref owner = nullptr;  // weak reference to the JS Tensor, once watch() was called
+};
+
+// A watched slot as it was when watch() ran: a slot reused since has another generation.
+struct Watched {
+  uint32_t index;
+  uint32_t generation;
 };
 
 // The handles of one JS thread and the live-handle accounting behind its torch.memory(). Node runs
@@ -45,6 +52,9 @@ struct HandleTable {
   int64_t liveTensors = 0;
   int64_t liveBytes = 0;
   int64_t pendingExternal = 0;  // see reportExternal
+  std::vector<Watched> watched;  // may hold released entries; sweep() and watch() prune them
+  int64_t liveWatched = 0;
+  napi_ref canary = nullptr;  // weak reference to an otherwise unreachable object: cleared by a GC
 };
 
 HandleTable& table() {
@@ -101,6 +111,11 @@ bool releaseSlot(Napi::Env env, HandleTable& t, int64_t index) {
   t.liveTensors -= 1;
   t.liveBytes -= slot.bytes;
   reportExternal(env, t, -slot.bytes);
+  if (slot.owner != nullptr) {
+    napi_delete_reference(env, slot.owner);
+    slot.owner = nullptr;
+    t.liveWatched -= 1;
+  }
   slot.tensor.reset();
   slot.bytes = 0;
   t.freeSlots.push_back(static_cast<uint32_t>(index));
@@ -399,6 +414,11 @@ Napi::Function Args::function(size_t i) const {
   return info_[i].As<Napi::Function>();
 }
 
+Napi::Object Args::object(size_t i) const {
+  if (i >= info_.Length() || !info_[i].IsObject()) fail(i, "an object");
+  return info_[i].As<Napi::Object>();
+}
+
 // ---- creation and copy-out ---------------------------------------------------------------
 
 namespace {
@@ -493,6 +513,64 @@ void impl::disposeAll(Napi::Env env, c10::ArrayRef<int32_t> handles, int64_t cou
   if (count < 0 || static_cast<size_t>(count) > handles.size()) throw BadArgument{1, "a count within the array"};
   HandleTable& t = table();
   for (size_t i = 0; i < static_cast<size_t>(count); ++i) releaseSlot(env, t, slotIndex(t, handles[i]));
+}
+
+// The GC safety net. A FinalizationRegistry or a WeakRef only reports a collected Tensor once the
+// event loop turns, so a loop that never yields (a plain `for` over tensor ops) would hold every
+// forgotten tensor. A weak reference made here is cleared by the collection itself, and sweep()
+// sees that synchronously; V8 collects because wrap() reports the tensors' bytes as external memory.
+void impl::watch(Napi::Env env, const Napi::Object& owner, int32_t handle) {
+  HandleTable& t = table();
+  int64_t index = slotIndex(t, handle);
+  if (index < 0 || t.slots[index].owner != nullptr) return;
+  Slot& slot = t.slots[index];
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, owner, 0, &slot.owner));
+  t.liveWatched += 1;
+  t.watched.push_back({static_cast<uint32_t>(index), slot.generation});
+  // Entries of released tensors stay until pruned; prune when they outnumber the live ones, so
+  // that the list stays within a constant factor of what is watched.
+  if (t.watched.size() > static_cast<size_t>(2 * t.liveWatched + 1024)) {
+    size_t kept = 0;
+    for (const Watched& w : t.watched) {
+      const Slot& s = t.slots[w.index];
+      if (s.generation == w.generation && s.owner != nullptr) t.watched[kept++] = w;
+    }
+    t.watched.resize(kept);
+  }
+}
+
+// Releases the watched tensors whose JS Tensor was collected, and returns how many. Unless `always`,
+// it returns -1 at once when no collection has happened since the last sweep (the canary lives),
+// which makes it cheap enough to call every few dozen tensor creations.
+int64_t impl::sweep(Napi::Env env, bool always) {
+  HandleTable& t = table();
+  if (t.canary != nullptr) {
+    napi_value alive = nullptr;
+    NAPI_THROW_IF_FAILED(env, napi_get_reference_value(env, t.canary, &alive), 0);
+    if (alive != nullptr && !always) return -1;
+    napi_delete_reference(env, t.canary);
+    t.canary = nullptr;
+  }
+  napi_value canary;
+  NAPI_THROW_IF_FAILED(env, napi_create_object(env, &canary), 0);
+  NAPI_THROW_IF_FAILED(env, napi_create_reference(env, canary, 0, &t.canary), 0);
+  int64_t released = 0;
+  size_t kept = 0;
+  for (size_t i = 0; i < t.watched.size(); ++i) {
+    const Watched w = t.watched[i];
+    Slot& slot = t.slots[w.index];
+    if (slot.generation != w.generation || slot.owner == nullptr) continue;
+    napi_value owner = nullptr;
+    NAPI_THROW_IF_FAILED(env, napi_get_reference_value(env, slot.owner, &owner), released);
+    if (owner == nullptr) {
+      releaseSlot(env, t, w.index);
+      released += 1;
+    } else {
+      t.watched[kept++] = w;
+    }
+  }
+  t.watched.resize(kept);
+  return released;
 }
 
 // [tensors, bytes] of the calling JS thread (torch.memory() names them).

@@ -48,6 +48,7 @@ const ARG_TYPES = {
   'Int32Array': { cpp: 'c10::ArrayRef<int32_t>', local: 'const c10::ArrayRef<int32_t>', unpack: (i) => `a.int32s(${i})`, ts: 'Int32Array' },
   'HandleCode': { cpp: 'int32_t', local: 'const int32_t', unpack: (i) => `a.handleCode(${i})`, ts: 'Handle' },
   'Function': { cpp: 'const Napi::Function&', local: 'const Napi::Function', unpack: (i) => `a.function(${i})`, ts: 'new (message: string, op: string) => Error' },
+  'Object': { cpp: 'const Napi::Object&', local: 'const Napi::Object', unpack: (i) => `a.object(${i})`, ts: 'object' },
   // Not a JS argument: the impl receives the calling environment.
   'Env': { cpp: 'Napi::Env', hidden: true },
 };

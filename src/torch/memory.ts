@@ -1,8 +1,12 @@
 // Deterministic release of libtorch memory: tidy() scopes, keep(), and the live-tensor count.
-// A FinalizationRegistry frees forgotten tensors too, but only as a safety net: a training loop
-// that relied on it would hold gigabytes until V8 felt like collecting. Tensors inside a tidy()
-// scope skip the registry (the scope frees them), which keeps the per-op cost low; they join it
-// when they outlive the outermost scope or are kept.
+// Forgotten tensors are freed too, as a safety net for PyTorch-style code that never disposes: the
+// addon holds a weak reference to each Tensor that outlives its first moments and, after V8 has
+// collected (it collects under the pressure of the tensors' bytes, which the addon reports as
+// external memory), releases the tensors whose Tensor object is gone. That happens every few dozen
+// tensor creations, so even a loop that never yields to the event loop stays bounded. Tensors
+// inside a tidy() scope skip all of this (the scope frees them), which keeps the per-op cost low.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type Handle, native } from './native.js';
 
 /** Anything that owns a libtorch tensor and can release it now. */
@@ -18,31 +22,131 @@ export interface Trackable extends Disposable {
   takeHandle(): Handle | null;
   /** Set by keep(): no tidy() scope disposes it. */
   kept: boolean;
-  /** Whether the safety-net registry watches it. */
+  /** Whether the safety net watches it. */
   guarded: boolean;
 }
 
 const scopes: Trackable[][] = [];
-const registry = new FinalizationRegistry<Handle>((handle) => native.dispose(handle));
 
 function guard(tensor: Trackable): void {
   if (tensor.guarded || tensor.isDisposed) return;
-  registry.register(tensor, tensor.handle, tensor);
+  native.watch(tensor, tensor.handle);
   tensor.guarded = true;
 }
 
-// Tensors made outside any scope join the registry in batches, when the event loop turns (or every
-// YOUNG_LIMIT tensors): most temporaries are disposed before that and never pay for registration,
-// which costs more than a small op. Finalization callbacks only run between tasks anyway.
+// Tensors made outside any scope are watched in batches: most temporaries are disposed before that
+// and never pay for a weak reference, which costs more than a small op. The batch holds them
+// strongly, so it is flushed when the event loop turns, and also every YOUNG_LIMIT tensors or
+// YOUNG_BYTES of growth, whichever comes first (a loop of large tensors would otherwise pin
+// gigabytes). The budget is checked every CHECK_EVERY creations.
 const YOUNG_LIMIT = 4096;
+const YOUNG_BYTES = 32 * 1024 * 1024;
+const CHECK_EVERY = 64;
 let young: Trackable[] = [];
+let bytesAtFlush = 0;
 let flushScheduled = false;
 
 function guardYoung(): void {
-  flushScheduled = false;
   const batch = young;
   young = [];
   for (const t of batch) guard(t);
+  bytesAtFlush = native.memory()[1];
+}
+
+// The leak warning: tensors that stay reachable cannot be collected, so the safety net cannot help;
+// when the live count grows across many collections in a row, say so once, with where they are made.
+const LEAK_STREAK = 16;
+const LEAK_MIN_TENSORS = 20_000;
+let lastLive = 0;
+let streak = 0;
+let warned = false;
+
+/** Where user code made the tensor being created now: the stack without smoothlab's torch/ frames. */
+function creationSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  const user = frames.filter((f) => !/[\\/]src[\\/]torch[\\/]/.test(f));
+  return (user.length > 0 ? user : frames).slice(0, 4).map((f) => f.trim()).join('\n    ');
+}
+
+function afterSweep(): void {
+  const live = native.memory()[0];
+  streak = live > lastLive ? streak + 1 : 0;
+  lastLive = live;
+  if (!warned && streak >= LEAK_STREAK && live >= LEAK_MIN_TENSORS) {
+    warned = true;
+    process.emitWarning(
+      `${live} tensors are alive and their number grew across the last ${streak} garbage collections: ` +
+        'something keeps them reachable (a list of loss tensors? keep loss.item() instead), so the GC safety net cannot free them. ' +
+        `dispose() them, or wrap each step in torch.tidy(() => ...). The latest were made at\n    ${creationSite()}`,
+      { code: 'SMOOTHLAB_TENSOR_LEAK' },
+    );
+  }
+}
+
+// Frees what the last collection found unreachable (nothing, cheaply, when there was none).
+function sweep(always = false): void {
+  if (native.sweep(always) >= 0) afterSweep();
+}
+
+// After a collection that happens while the program waits (no tensor is being made to run the
+// budget check), the finalizer of a throwaway object sweeps, and plants the next one.
+const canaries = new FinalizationRegistry<number>(() => {
+  sweep();
+  plantCanary();
+});
+function plantCanary(): void {
+  canaries.register({}, 0);
+}
+plantCanary();
+
+function onIdle(): void {
+  flushScheduled = false;
+  guardYoung();
+  sweep();
+}
+
+// V8 collects by itself under external memory pressure, but it raises its limit after every
+// collection to what was live at that moment, garbage included (the addon frees the garbage only
+// after the collection): left alone, the gaps between collections grow without bound. So when the
+// libtorch bytes have grown by GC_BUDGET, or doubled, since the last full collection, the safety
+// net asks for one itself. A full collection of a small heap takes milliseconds, and tensors that
+// are really alive move the baseline up, so a growing working set costs one collection per doubling.
+const GC_BUDGET = 128 * 1024 * 1024;
+let baseline = 0;
+let gcFunction: (() => void) | null | undefined;
+
+function collector(): (() => void) | null {
+  if (gcFunction === undefined) {
+    gcFunction = null;
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (typeof exposed === 'function') gcFunction = exposed;
+    else {
+      try {
+        // The documented way to reach V8's gc() without --expose-gc on the command line.
+        setFlagsFromString('--expose-gc');
+        const gc = runInNewContext('gc') as unknown;
+        if (typeof gc === 'function') gcFunction = gc as () => void;
+      } catch {
+        // no collector: V8's own heuristics remain
+      }
+    }
+  }
+  return gcFunction;
+}
+
+function checkBudget(): void {
+  const bytes = native.memory()[1];
+  if (young.length >= YOUNG_LIMIT || bytes - bytesAtFlush > YOUNG_BYTES) guardYoung();
+  baseline = Math.min(baseline, bytes);
+  const gc = bytes - baseline > Math.max(GC_BUDGET, baseline) ? collector() : null;
+  if (gc !== null) {
+    guardYoung();
+    gc();
+    sweep(true);
+    baseline = native.memory()[1];
+  } else {
+    sweep();
+  }
 }
 
 /** Registers a new tensor with the innermost tidy() scope, or with the GC safety net outside any scope. */
@@ -52,16 +156,24 @@ export function track(tensor: Trackable): void {
     return;
   }
   young.push(tensor);
-  if (young.length >= YOUNG_LIMIT) guardYoung();
-  else if (!flushScheduled) {
+  if (young.length % CHECK_EVERY === 0) checkBudget();
+  if (!flushScheduled) {
     flushScheduled = true;
-    setImmediate(guardYoung).unref();
+    setImmediate(onIdle).unref();
   }
 }
 
-/** Called by dispose(): the GC safety net must not free the handle a second time. */
-export function untrack(tensor: Trackable): void {
-  if (tensor.guarded) registry.unregister(tensor);
+/** Called by dispose(); nothing to do: the addon drops its weak reference when the handle is released. */
+export function untrack(_tensor: Trackable): void {}
+
+/**
+ * Frees the forgotten tensors that the garbage collector has found unreachable so far, and returns
+ * the live count. Rarely needed: the safety net runs by itself every few dozen tensor creations.
+ */
+export function collectGarbage(): { tensors: number; bytes: number } {
+  guardYoung();
+  sweep(true);
+  return memory();
 }
 
 /** Exempts a tensor from every enclosing tidy(): it lives until disposed explicitly. */
