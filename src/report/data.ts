@@ -113,6 +113,8 @@ export interface ReportData {
   samples?: SampleImage[];
   /** The same kind of images after training augmentation, denormalized to uint8. */
   augmented?: SampleImage[];
+  /** One training image (the notebook's imgIdx = 5) augmented several times, denormalized to uint8. */
+  augmentedOne?: { index: number; images: SampleImage[] };
   labelHistogram?: LabelCounts[];
   penultimate?: PenultimateProjection[];
 }

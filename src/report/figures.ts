@@ -14,6 +14,7 @@ import { summarizeResults } from './results.js';
 import { scatterChart, type ScatterSeries } from './scatter.js';
 import { formatFixed } from './tables.js';
 import { niceDomain } from './scale.js';
+import { NOTEBOOK_LABELS, notebookLabelPanels, oneImageAugmentationsFigure } from './notebook_figures.js';
 import { labelMatrix, smoothingLossFloor, type SmoothingConvention } from './smoothing.js';
 import type { Figure } from './svg.js';
 
@@ -188,9 +189,11 @@ export function reportFigures(data: ReportData): ReportFigure[] {
   };
   if (data.samples?.length) add('samples', 'Sample images', `Images from ${data.dataset.name} with their class names.`, () => samplesFigure(data.samples!, names, 'Sample images'));
   if (data.augmented?.length) add('augmented', 'Augmented images', 'Training images after augmentation, denormalized for display: what the network actually sees.', () => samplesFigure(data.augmented!, names, 'Augmented images'));
+  if (data.augmentedOne?.images.length) add('augmented-one', 'One image, several augmentations', `The notebook's view of the augmentation: training image ${data.augmentedOne.index} drawn through the training transform ${data.augmentedOne.images.length} times.`, () => oneImageAugmentationsFigure(data.augmentedOne!.images, data.augmentedOne!.index));
   if (data.labelHistogram?.length) add('label-histogram', 'Label histogram', 'Examples per class in each split; label noise moves examples between classes at random.', () => labelHistogramFigure(data.labelHistogram!, names));
   const smoothEps = Math.max(...data.smoothing.epsilons.filter((e) => e > 0), 0) || 0.1;
   if (names.length >= 2) add('label-matrices', 'One-hot and smoothed targets', `Row c is the training target for an example of class c. Smoothing (${epsLabel(smoothEps)}, ${data.smoothing.convention} convention) moves probability mass from the true class to the others.`, () => labelMatricesPanels(names, smoothEps, data.smoothing.convention));
+  add('notebook-labels', 'The notebook\'s label matrices', `As the notebook draws them: a batch of N=${NOTEBOOK_LABELS.n} labels over C=${NOTEBOOK_LABELS.c} classes, one-hot (Y1) and smoothed with ε=${NOTEBOOK_LABELS.epsilon} (Y2: 1 − ε on the true class, ε/(C − 1) on each other), on one colour scale.`, () => notebookLabelPanels());
   if (data.runs.length) add('training-curves', 'Training curves', 'Loss, accuracy and learning rate per epoch; train solid, validation dashed (a run of one epoch shows as points). Dotted lines: the smallest value the smoothed cross-entropy can reach (the entropy of the smoothed target), so smoothed losses level off above zero. The loss axis is logarithmic when the losses span a decade or more.', () => trainingCurvesPanels(data.runs, names.length, data.smoothing.convention));
   if (data.calibration?.length) add('reliability', 'Reliability diagrams', 'Test accuracy per confidence bin against the diagonal of perfect calibration (one seed per ε). Red: the gap to the bin\'s mean confidence (above the bar: over-confident). Numbers: predictions per bin. Second row, when present: after temperature scaling.', () => reliabilityPanels(data.calibration!));
   if (data.results.length) add('epsilon', 'Accuracy and calibration against ε', 'Faint points: single seeds; lines: means with ± one sample standard deviation over seeds. ECE is shown before and after temperature scaling (TS).', () => epsilonPanels(data.results));

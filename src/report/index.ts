@@ -5,6 +5,7 @@ export { renderReport, configJson, REPORT_CSP } from './html.js';
 export { writeReport, writeFileAtomic, type WriteReportOptions, type WrittenReport } from './write.js';
 export { reportFigures, firstPerEpsilon, samplesFigure, labelHistogramFigure, labelMatricesPanels, trainingCurvesPanels, reliabilityPanels, epsilonPanels, confusionPanels, penultimatePanels, type ReportFigure } from './figures.js';
 export { describeResults, distinguishable } from './narrative.js';
+export { NOTEBOOK_LABELS, NOTEBOOK_IMAGE_INDEX, exampleLabels, notebookLabelPanels, oneImageAugmentationsFigure } from './notebook_figures.js';
 export { stringifyReportData, parseReportData } from './data_file.js';
 export { projectOntoTemplates, type Activations } from './projection.js';
 export { summarizeResults, meanSpread, runFlags, flagWarnings, FLAG_TEXT, METRICS, type ResultRow, type RunFlag, type SummaryRow, type Stat } from './results.js';

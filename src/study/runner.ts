@@ -15,6 +15,7 @@ import { AdamW } from '../optim/adamw.js';
 import { OneCycleLR } from '../optim/lr_scheduler/one_cycle.js';
 import type { ReportData, RunHistory, SampleImage } from '../report/data.js';
 import { stringifyReportData } from '../report/data_file.js';
+import { NOTEBOOK_IMAGE_INDEX } from '../report/notebook_figures.js';
 import { writeFileAtomic, writeReport } from '../report/write.js';
 import { manualSeed } from '../torch/random.js';
 import { setNumThreads } from '../torch/runtime.js';
@@ -124,25 +125,32 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
   }
 }
 
-// A few training images as loaded, and the same after the training transform (denormalized).
-function sampleImages(train: ImageClassificationDataset, transform: Transform, stats: ChannelStats, count = 16): { samples: SampleImage[]; augmented: SampleImage[] } {
+// One image (HWC uint8) through `transform`, denormalized back to HWC uint8 for display.
+function augmentForDisplay(image: SampleImage, transform: Transform, stats: ChannelStats, generator: Generator): SampleImage {
+  const { width: w, height: h, channels: c } = image;
+  const pixels = Uint8Array.from(image.pixels);
+  const chw = denormalize(transform.forward({ layout: 'HWC', data: pixels, height: h, width: w, channels: c }, generator) as never, stats.mean, stats.std).data;
+  const hwc = new Uint8Array(h * w * c);
+  for (let ch = 0; ch < c; ch++) {
+    for (let p = 0; p < h * w; p++) hwc[p * c + ch] = Math.round(Math.min(1, Math.max(0, chw[ch * h * w + p])) * 255);
+  }
+  return { ...image, pixels: hwc };
+}
+
+// A few training images as loaded, the same after the training transform, and the notebook's
+// six augmentations of training image 5.
+function sampleImages(train: ImageClassificationDataset, transform: Transform, stats: ChannelStats, count = 16): Pick<ReportData, 'samples' | 'augmented' | 'augmentedOne'> {
   const { height: h, width: w, channels: c } = train;
   const size = h * w * c;
+  const image = (i: number): SampleImage => ({ pixels: train.images.slice(i * size, (i + 1) * size), width: w, height: h, channels: c as 1 | 3, label: train.labels[i] });
   const generator = new Generator().manualSeed(0);
-  const samples: SampleImage[] = [];
-  const augmented: SampleImage[] = [];
-  for (let i = 0; i < Math.min(count, train.length); i++) {
-    const pixels = train.images.slice(i * size, (i + 1) * size);
-    const label = train.labels[i];
-    samples.push({ pixels, width: w, height: h, channels: c as 1 | 3, label });
-    const chw = denormalize(transform.forward({ layout: 'HWC', data: pixels.slice(), height: h, width: w, channels: c }, generator) as never, stats.mean, stats.std).data;
-    const hwc = new Uint8Array(size);
-    for (let ch = 0; ch < c; ch++) {
-      for (let p = 0; p < h * w; p++) hwc[p * c + ch] = Math.round(Math.min(1, Math.max(0, chw[ch * h * w + p])) * 255);
-    }
-    augmented.push({ pixels: hwc, width: w, height: h, channels: c as 1 | 3, label });
-  }
-  return { samples, augmented };
+  const samples = Array.from({ length: Math.min(count, train.length) }, (_, i) => image(i));
+  const augmented = samples.map((s) => augmentForDisplay(s, transform, stats, generator));
+  const index = NOTEBOOK_IMAGE_INDEX;
+  const augmentedOne = train.length > index
+    ? { index, images: Array.from({ length: 6 }, () => augmentForDisplay(image(index), transform, stats, generator)) }
+    : undefined;
+  return { samples, augmented, ...(augmentedOne ? { augmentedOne } : {}) };
 }
 
 // Removes the run folder again when this start created it and left nothing in it.

@@ -50,7 +50,7 @@ test('sections, tables, findings and one <figure> per figure with well-formed SV
   assert.ok(html.includes('Szegedy') && html.includes('Müller, Kornblith and Hinton'));
   assert.ok(html.includes('(1 − ε) · onehot(y) + ε / C'));
   const figures = report.reportFigures(data);
-  assert.deepEqual(figures.map((f) => f.name), ['samples', 'augmented', 'label-histogram', 'label-matrices', 'training-curves', 'reliability', 'epsilon', 'confusion', 'penultimate']);
+  assert.deepEqual(figures.map((f) => f.name), ['samples', 'augmented', 'label-histogram', 'label-matrices', 'notebook-labels', 'training-curves', 'reliability', 'epsilon', 'confusion', 'penultimate']);
   assert.equal((html.match(/<figure class="figure"/g) ?? []).length, figures.length);
   const svgs = inlineSvgs(html);
   assert.equal(svgs.length, figures.reduce((n, f) => n + f.rows.flat().length, 0), 'one inline SVG per panel');
@@ -84,7 +84,7 @@ test('a minimal ReportData (only the required parts) renders', () => {
     results: [{ run: 'r', epsilon: 0, seed: 0, accuracy: 0.6, nll: 0.7, ece: 0.1 }],
   };
   const page = report.renderReport(minimal);
-  assert.deepEqual(report.reportFigures(minimal).map((f) => f.name), ['label-matrices', 'training-curves', 'epsilon']);
+  assert.deepEqual(report.reportFigures(minimal).map((f) => f.name), ['label-matrices', 'notebook-labels', 'training-curves', 'epsilon']);
   assert.ok(page.includes('<em>others</em> convention'));
   assert.equal(report.configJson({ big: 12n }), '{\n  "big": "12"\n}');
 });

@@ -28,3 +28,20 @@ test('label noise changes exactly round(fraction * N) labels, each to another cl
   assert.equal(withLabelNoise(base, 0, 3), base);
   assert.equal(base.labels[1], 1, 'the original labels are untouched');
 });
+
+test('--data-url FILE with --data-md5: the study loads CIFAR from a local archive, no download', async () => {
+  const { createHash } = await import('node:crypto');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { cifar10Files, tarEntries, tarGz } = await import('../vision/datasets/cifar_files.js');
+  const { loadSplits } = await import('../../src/study/data.js');
+  const archive = join(mkdtempSync(join(tmpdir(), 'smoothlab-mirror-')), 'cifar.tar.gz');
+  const bytes = tarGz(tarEntries(cifar10Files('python').files));
+  writeFileSync(archive, bytes);
+  const md5 = createHash('md5').update(bytes).digest('hex');
+  const root = mkdtempSync(join(tmpdir(), 'smoothlab-root-'));
+  const { train, test: testSplit } = await loadSplits({ dataset: 'cifar10', dataRoot: root, download: false, dataUrl: archive, dataMd5: md5, trainLimit: 0, valLimit: 0 });
+  assert.equal(train.length, 10);
+  assert.equal(testSplit.height, 32);
+});

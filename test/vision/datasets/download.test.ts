@@ -200,3 +200,34 @@ test('extractTarGz refuses entries that would leave the folder, and links', asyn
   writeFileSync(cut, good.subarray(0, good.length - 40));
   await assert.rejects(extractTarGz(cut, dest), /truncated/);
 });
+
+test('a local archive (a path or file: URL) is extracted without downloading when its MD5 matches', async (t) => {
+  const root = tempRoot(t);
+  const elsewhere = tempRoot(t);
+  const archive = join(elsewhere, 'mirror-copy.tar.gz');
+  writeFileSync(archive, good);
+  const before = requests.length;
+  const ds = await CIFAR10.load({ root, source: { url: archive, md5: md5(good) } });
+  assert.equal(ds.length, 10);
+  assert.deepEqual(readdirSync(root), ['cifar-10-batches-py'], 'the archive stays where it lies');
+  assert.ok(existsSync(archive));
+  assert.equal(requests.length, before, 'no request');
+  const viaUrl = tempRoot(t);
+  assert.equal((await CIFAR10.load({ root: viaUrl, source: { url: `file://${archive}`, md5: md5(good) } })).length, 10);
+  const wrong = tempRoot(t);
+  await assert.rejects(CIFAR10.load({ root: wrong, source: { url: archive, md5: 'c58f30108f718f92721af3b95e74349a' } }),
+    (e: Error) => e.message === `${archive} has MD5 ${md5(good)}, expected c58f30108f718f92721af3b95e74349a: not the archive of cifar-10-batches-py`);
+  assert.deepEqual(readdirSync(wrong), []);
+  assert.ok(existsSync(archive), 'a user\'s archive is never removed');
+});
+
+test('an archive placed in the root is used without download when its MD5 matches, and named when not', async (t) => {
+  const root = tempRoot(t);
+  writeFileSync(join(root, 'cifar-10-python.tar.gz'), good);
+  // The fake archive is not the official one: its MD5 differs from the official MD5.
+  await assert.rejects(CIFAR10.load({ root }), (e: Error) =>
+    e.message.startsWith(`CIFAR10: ${join(root, 'cifar-10-python.tar.gz')} has MD5 ${md5(good)}, expected c58f30108f718f92721af3b95e74349a (the official archive's)`));
+  const ds = await CIFAR10.load({ root, source: { url: 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', md5: md5(good) } });
+  assert.equal(ds.length, 10);
+  assert.deepEqual(readdirSync(root).sort(), ['cifar-10-batches-py', 'cifar-10-python.tar.gz']);
+});
