@@ -76,7 +76,7 @@ def module_case(name, make, seed=0, call=None, train=True, frozen=(), **inputs):
     leaves = {k: v.clone().requires_grad_(v.is_floating_point() and k not in frozen) for k, v in inputs.items()}
     out = call(m, **leaves) if call else m(*leaves.values())
     outs = out if isinstance(out, (tuple, list)) else (out,)
-    record = {"name": name, "seed": seed, "train": train, "state": state, "inputs": {k: encode(v) for k, v in inputs.items()},
+    record = {"name": name, "seed": seed, "train": train, "repr": str(m), "state": state, "inputs": {k: encode(v) for k, v in inputs.items()},
               "requiresGrad": [k for k, v in leaves.items() if v.requires_grad], "outputs": [encode(o) for o in outs]}
     grads = backward(outs, leaves)
     if grads is not None:

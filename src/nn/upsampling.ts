@@ -33,6 +33,6 @@ export class Upsample extends Module {
     const info = this.scaleFactor !== null
       ? `scale_factor=${typeof this.scaleFactor === 'number' ? pyFloat(this.scaleFactor) : tuple(this.scaleFactor, pyFloat)}`
       : `size=${this.size === null ? 'None' : typeof this.size === 'number' ? this.size : tuple(this.size, String)}`;
-    return `${info}, mode='${this.mode}'`;
+    return `${info}, mode=${this.mode}`;
   }
 }

@@ -1,7 +1,8 @@
 // Replays the nn cases of scripts/goldens/breadth.py (PyTorch 1.13 on the same libtorch): each
-// layer and loss is built after the same manualSeed and must start from PyTorch's state bit for bit
-// (its default init and state-dict keys); outputs, gradients and the state after the call agree to
-// float32 round-off (rtol 1e-5, atol 1e-6). Also PyTorch's refusals, with their messages.
+// layer and loss is built after the same manualSeed and must print as PyTorch's and start from its
+// state bit for bit (its default init and state-dict keys); outputs, gradients and the state after
+// the call agree to float32 round-off (rtol 1e-5, atol 1e-6; on 1.13 they are bit-equal too). Also
+// PyTorch's refusals, with their messages.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { nn, torch } from '../../src/index.js';
@@ -112,6 +113,7 @@ function replayModule(g: ModuleCase): void {
   torch.manualSeed(g.seed);
   const m = replay.make(given).train(g.train);
   try {
+    assert.equal(m.toString(), g.repr, `${g.name}: printout`);
     assertState(m, g.state, { rtol: 0, atol: 0 }, `${g.name} initial state`);
     torch.tidy(() => {
       const inputs = decodeInputs(g);

@@ -20,6 +20,8 @@ export interface OpCase {
 export interface ModuleCase extends OpCase {
   seed: number;
   train: boolean;
+  /** str(module) in Python. */
+  repr: string;
   state: [string, Encoded][];
   stateAfter: [string, Encoded][];
 }
