@@ -81,7 +81,8 @@ export function trainingCurvesPanels(runs: RunHistory[], numClasses: number, con
   }) : [];
   const lr: LineSeries[] = runs.map((r) => {
     const per = r.stepsPerEpoch ?? (r.trainLoss.length > 0 ? r.lr.length / r.trainLoss.length : 1);
-    return { name: r.name, x: r.lr.map((_, i) => i / (per || 1)), y: r.lr, color: color(r.epsilon) };
+    // Step i at (i + 1) / per: the last step of epoch e sits at x = e, beside that epoch's loss and accuracy.
+    return { name: r.name, x: r.lr.map((_, i) => (i + 1) / (per || 1)), y: r.lr, color: color(r.epsilon) };
   });
   const panel = { width: 400, height: 300, legend: false };
   const items: LegendItem[] = [
