@@ -13,7 +13,25 @@ export interface Encoded {
 
 // The fixtures are made once, by PyTorch 1.13 / torchvision 0.14 (Debian 12), and the same files
 // are checked against libtorch 2.6 in the Debian 13 tier (scripts/debian13.sh): they hold there with
-// the tolerances each test states, so they are not regenerated per libtorch version.
+// the tolerances each test states, so they are not regenerated per libtorch version. A test that
+// demands bit equality asks for it only on the fixtures' own libtorch (exactOnFixtureLibtorch):
+// 2.x reorders some reductions (vector norms, for one), which moves results by an ulp.
+
+/** True when the addon runs the libtorch the fixtures were made with (1.13), so bits must match. */
+export const FIXTURE_LIBTORCH = torch.version.startsWith('1.13.');
+
+/** Tolerance for a bit-exact golden: zero on the fixtures' libtorch, float32 round-off on another. */
+export function exactOnFixtureLibtorch(): { rtol: number; atol: number } {
+  return FIXTURE_LIBTORCH ? { rtol: 0, atol: 0 } : { rtol: 1e-5, atol: 1e-6 };
+}
+
+/** Asserts two numbers equal within exactOnFixtureLibtorch()'s tolerance. */
+export function assertNumberClose(actual: number, expected: number, what: string): void {
+  const { rtol, atol } = exactOnFixtureLibtorch();
+  if (rtol === 0 && atol === 0) assert.equal(actual, expected, what);
+  else assert.ok(Math.abs(actual - expected) <= atol + rtol * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
+}
+
 /** Reads test/fixtures/NAME (the source folder, not dist/). */
 export function fixture<T>(name: string): T {
   const path = fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));

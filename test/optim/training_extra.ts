@@ -3,7 +3,7 @@
 // final optimizer state (shared by the RMSprop, scheduler and nn.utils tests).
 import assert from 'node:assert/strict';
 import { nn, optim, torch } from '../../src/index.js';
-import { type Encoded, assertClose, fixture } from '../helpers.js';
+import { type Encoded, assertClose, assertNumberClose, exactOnFixtureLibtorch, fixture } from '../helpers.js';
 import { type Setup, type Weights, initialWeights, trainSteps } from './training.js';
 
 /** One golden run: per-step losses and learning rates, final weights and optimizer state (PyTorch's keys). */
@@ -66,14 +66,14 @@ export function assertState(opt: optim.Optimizer, expected: ExtraRun['state'], w
       const mine = ours[camel(key)];
       if (value === null) assert.equal(mine, null, `${what}: ${key} of parameter ${index}`);
       else if (typeof value === 'number') assert.equal(mine, value, `${what}: ${key} of parameter ${index}`);
-      else if (mine instanceof torch.Tensor) assertClose(mine, value, { rtol: 0, atol: 0, what: `${what}: ${key} of parameter ${index}` });
+      else if (mine instanceof torch.Tensor) assertClose(mine, value, { ...exactOnFixtureLibtorch(), what: `${what}: ${key} of parameter ${index}` });
       else assert.equal(mine, value.data[0], `${what}: ${key} of parameter ${index} (a tensor in PyTorch, a number here)`);
     }
   }
 }
 
 /**
- * Replays a golden run bit for bit (losses, each step's lr, final weights and optimizer state) and
+ * Replays a golden run bit for bit on the fixtures' libtorch (losses, each step's lr, final weights and optimizer state) and
  * checks that the optimizer and weights release every tensor they made.
  */
 export function replayExactly(run: ExtraRun): void {
@@ -84,10 +84,10 @@ export function replayExactly(run: ExtraRun): void {
   const sched = setup.scheduler?.(opt);
   for (let step = 0; step < run.losses.length; step++) {
     const [loss] = trainSteps(setup, p, opt, sched, step, step + 1);
-    assert.equal(loss, run.losses[step], `${run.name}: loss at step ${step}`);
+    assertNumberClose(loss, run.losses[step], `${run.name}: loss at step ${step}`);
     assert.deepEqual(opt.paramGroups.map((g) => g.lr), run.lr[step], `${run.name}: lr after step ${step}`);
   }
-  for (const [k, expected] of Object.entries(run.final)) assertClose(p[k as keyof Weights], expected, { rtol: 0, atol: 0, what: `${run.name} ${k}` });
+  for (const [k, expected] of Object.entries(run.final)) assertClose(p[k as keyof Weights], expected, { ...exactOnFixtureLibtorch(), what: `${run.name} ${k}` });
   assertState(opt, run.state, run.name);
   opt.dispose();
   torch.dispose(Object.values(p));
