@@ -28,8 +28,8 @@ export function notebookLabelPanels(labels: number[] = exampleLabels(), c: numbe
   const rows = labels.map((_, i) => String(i));
   const common = { rowLabels: rows, colLabels: classes, domain: [0, 1] as [number, number], xLabel: 'class', cell: 26, format: (v: number) => (v === 0 ? '0' : v.toFixed(2)) };
   return [[
-    heatmap({ ...common, matrix: labels.map((y) => smoothedTarget(y, c, 0)), title: 'Y1: one-hot', yLabel: 'sample', colorBar: false }),
-    heatmap({ ...common, matrix: labels.map((y) => smoothedTarget(y, c, epsilon, 'others')), title: `Y2: smoothed, ε=${epsilon}`, colorBarLabel: 'target probability' }),
+    heatmap({ ...common, matrix: labels.map((y) => smoothedTarget(y, c, 0)), title: 'Y1 (one-hot)', yLabel: 'sample', colorBar: false }),
+    heatmap({ ...common, matrix: labels.map((y) => smoothedTarget(y, c, epsilon, 'others')), title: `Y2 (ε=${epsilon})`, colorBarLabel: 'target probability' }),
   ]];
 }
 

@@ -30,9 +30,10 @@ export function percent(value: number, digits = 1): string {
   return Number.isFinite(value) ? `${(value * 100).toFixed(digits)}%` : 'n/a';
 }
 
-// A bin's count, written upward inside its bar when the bar is tall enough, else just above it;
-// sideways when the bins are too narrow for the number.
-function countLabel(count: number, cx: number, barTop: number, base: number, binWidth: number): string {
+// A bin's count, written upward inside its bar when the bar is tall enough, else above the bar and
+// its gap (`above`: the higher of the two tops), so it never sits on either; sideways when the bins
+// are too narrow for the number.
+function countLabel(count: number, cx: number, barTop: number, base: number, binWidth: number, above = barTop): string {
   const label = String(count);
   const size = 9;
   const long = textWidth(label, size);
@@ -40,8 +41,8 @@ function countLabel(count: number, cx: number, barTop: number, base: number, bin
   const need = (upright ? size : long) + 6;
   const inside = base - barTop >= need;
   const fill = inside ? '#ffffff' : '#444444';
-  if (upright) return text(cx, inside ? base - 4 : barTop - 4, label, { anchor: 'middle', size, fill });
-  return text(cx, inside ? base - 4 : barTop - 4, label, { rotate: -90, baseline: 'middle', size, fill });
+  if (upright) return text(cx, inside ? base - 4 : above - 4, label, { anchor: 'middle', size, fill });
+  return text(cx, inside ? base - 4 : above - 4, label, { rotate: -90, baseline: 'middle', size, fill });
 }
 
 /** Builds a reliability diagram: accuracy bars per bin, the gap to confidence, the diagonal and counts. */
@@ -67,7 +68,8 @@ export function reliabilityDiagram(opts: ReliabilityOptions): Figure {
       const [top, bottom] = b.confidence > b.accuracy ? [y(b.confidence), y(b.accuracy)] : [y(b.accuracy), y(b.confidence)];
       parts.push(el('rect', { x: x0 + 0.5, y: top, width: w, height: bottom - top, fill: '#d62728', 'fill-opacity': 0.3, stroke: '#d62728', 'stroke-opacity': 0.6, class: 'gap' }));
     }
-    parts.push(countLabel(b.count, x0 + w / 2 + 0.5, y(b.accuracy), y(0), w));
+    const gapTop = Number.isFinite(b.confidence) ? Math.min(y(b.confidence), y(b.accuracy)) : y(b.accuracy);
+    parts.push(countLabel(b.count, x0 + w / 2 + 0.5, y(b.accuracy), y(0), w, gapTop));
   }
   parts.push(el('path', { d: `M${num(x(0))} ${num(y(0))}L${num(x(1))} ${num(y(1))}`, stroke: '#555555', 'stroke-dasharray': '4 3', fill: 'none', class: 'diagonal' }));
   return makeFigure(width, height, parts.join(''), title);
