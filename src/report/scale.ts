@@ -114,7 +114,7 @@ export function logScale(domain: readonly [number, number], range: readonly [num
         return out;
       },
     },
-    format: { value: (v: number) => (v >= 1e-3 && v < 1e5 ? String(Number(v.toPrecision(6))) : v.toExponential(0).replace('e+', 'e')) },
+    format: { value: (v: number) => (v >= 1e-3 && v < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(0).replace('e+', 'e')) },
   });
   return scale;
 }
