@@ -17,27 +17,70 @@ function checkGroups(name: string, inChannels: number, outChannels: number, grou
   if (outChannels % groups !== 0) throw new TypeError(`${name}: out_channels must be divisible by groups`);
 }
 
-/** The settings torch.nn's _ConvNd.extra_repr shows. */
+/** What every convolution holds, normalized to one entry per spatial dimension. */
 interface ConvSettings {
-  inChannels: number;
-  outChannels: number;
   kernelSize: readonly number[];
   stride: readonly number[];
   padding: readonly number[];
   dilation: readonly number[];
-  outputPadding?: readonly number[];
+  outputPadding: readonly number[];
   groups: number;
-  bias: Tensor | null;
+  bias: boolean;
+  /** ConvTranspose's weight is (in, out / groups, ...kernel); Conv's (out, in / groups, ...kernel). */
+  transposed: boolean;
 }
 
-function convRepr(c: ConvSettings): string {
-  let s = `${c.inChannels}, ${c.outChannels}, kernel_size=${pyTuple(c.kernelSize)}, stride=${pyTuple(c.stride)}`;
-  if (c.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(c.padding)}`;
-  if (c.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(c.dilation)}`;
-  if (c.outputPadding?.some((p) => p !== 0)) s += `, output_padding=${pyTuple(c.outputPadding)}`;
-  if (c.groups !== 1) s += `, groups=${c.groups}`;
-  if (c.bias === null) s += ', bias=False';
-  return s;
+/**
+ * The parameters, settings and init of a convolution, shared by the layers below as torch.nn's
+ * _ConvNd is shared by Conv1d, Conv2d and ConvTranspose2d.
+ */
+abstract class ConvNd<In extends unknown[] = [input: Tensor]> extends Module<In, Tensor> {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  readonly outputPadding: readonly number[];
+  readonly groups: number;
+  weight: Tensor;
+  bias: Tensor | null;
+
+  constructor(name: string, inChannels: number, outChannels: number, c: ConvSettings) {
+    super();
+    checkGroups(name, inChannels, outChannels, c.groups);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = c.kernelSize;
+    this.stride = c.stride;
+    this.padding = c.padding;
+    this.dilation = c.dilation;
+    this.outputPadding = c.outputPadding;
+    this.groups = c.groups;
+    const shape = c.transposed ? [inChannels, outChannels / c.groups] : [outChannels, inChannels / c.groups];
+    this.weight = this.registerParameter('weight', empty([...shape, ...c.kernelSize]));
+    this.bias = this.registerParameter('bias', c.bias ? empty([outChannels]) : null);
+    this.resetParameters();
+  }
+
+  /**
+   * PyTorch's default: kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(fanIn), 1/sqrt(fanIn)), for the
+   * weight and the same bound for the bias; fanIn is dim 1 times the kernel, also when transposed.
+   */
+  resetParameters(): void {
+    defaultLayerInit_(this.weight, this.bias);
+  }
+
+  /** The settings torch.nn's _ConvNd.extra_repr shows. */
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
+    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
 }
 
 /** Options of Conv1d, as torch.nn.Conv1d's keywords. */
@@ -50,44 +93,22 @@ export interface Conv1dOptions {
 }
 
 /** Applies a 1-d convolution over (N, C, L) input; weight (out, in / groups, k), optional bias (out). */
-export class Conv1d extends Module {
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly kernelSize: [number];
-  readonly stride: [number];
-  readonly padding: [number];
-  readonly dilation: [number];
-  readonly groups: number;
-  weight: Tensor;
-  bias: Tensor | null;
+export class Conv1d extends ConvNd {
+  declare readonly kernelSize: [number];
+  declare readonly stride: [number];
+  declare readonly padding: [number];
+  declare readonly dilation: [number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size1d,
     { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true }: Conv1dOptions = {}) {
-    super();
-    checkGroups('Conv1d', inChannels, outChannels, groups);
-    this.inChannels = inChannels;
-    this.outChannels = outChannels;
-    this.kernelSize = single(kernelSize);
-    this.stride = single(stride);
-    this.padding = single(padding);
-    this.dilation = single(dilation);
-    this.groups = groups;
-    this.weight = this.registerParameter('weight', empty([outChannels, inChannels / groups, ...this.kernelSize]));
-    this.bias = this.registerParameter('bias', bias ? empty([outChannels]) : null);
-    this.resetParameters();
-  }
-
-  /** PyTorch's default: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weight and bias (kaiming_uniform_, a = sqrt(5)). */
-  resetParameters(): void {
-    defaultLayerInit_(this.weight, this.bias);
+    super('Conv1d', inChannels, outChannels, {
+      kernelSize: single(kernelSize), stride: single(stride), padding: single(padding), dilation: single(dilation),
+      outputPadding: [0], groups, bias, transposed: false,
+    });
   }
 
   override forward(input: Tensor): Tensor {
     return conv1d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
-  }
-
-  override extraRepr(): string {
-    return convRepr(this);
   }
 }
 
@@ -101,47 +122,22 @@ export interface Conv2dOptions {
 }
 
 /** Applies a 2-d convolution over NCHW input; weight (out, in / groups, kH, kW), optional bias (out). */
-export class Conv2d extends Module {
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
-  readonly dilation: [number, number];
-  readonly groups: number;
-  weight: Tensor;
-  bias: Tensor | null;
+export class Conv2d extends ConvNd {
+  declare readonly kernelSize: [number, number];
+  declare readonly stride: [number, number];
+  declare readonly padding: [number, number];
+  declare readonly dilation: [number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2d,
     { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true }: Conv2dOptions = {}) {
-    super();
-    checkGroups('Conv2d', inChannels, outChannels, groups);
-    this.inChannels = inChannels;
-    this.outChannels = outChannels;
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(stride);
-    this.padding = pair(padding);
-    this.dilation = pair(dilation);
-    this.groups = groups;
-    this.weight = this.registerParameter('weight', empty([outChannels, inChannels / groups, ...this.kernelSize]));
-    this.bias = this.registerParameter('bias', bias ? empty([outChannels]) : null);
-    this.resetParameters();
-  }
-
-  /**
-   * PyTorch's default: kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(fanIn), 1/sqrt(fanIn)), for the
-   * weight and the same bound for the bias.
-   */
-  resetParameters(): void {
-    defaultLayerInit_(this.weight, this.bias);
+    super('Conv2d', inChannels, outChannels, {
+      kernelSize: pair(kernelSize), stride: pair(stride), padding: pair(padding), dilation: pair(dilation),
+      outputPadding: [0, 0], groups, bias, transposed: false,
+    });
   }
 
   override forward(input: Tensor): Tensor {
     return conv2d(input, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
-  }
-
-  override extraRepr(): string {
-    return convRepr(this);
   }
 }
 
@@ -160,38 +156,19 @@ export interface ConvTranspose2dOptions {
  * The gradient of Conv2d with respect to its input, as a layer (upsampling by `stride`); weight
  * (in, out / groups, kH, kW), optional bias (out).
  */
-export class ConvTranspose2d extends Module<[input: Tensor, outputSize?: number[]], Tensor> {
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
-  readonly outputPadding: [number, number];
-  readonly dilation: [number, number];
-  readonly groups: number;
-  weight: Tensor;
-  bias: Tensor | null;
+export class ConvTranspose2d extends ConvNd<[input: Tensor, outputSize?: number[]]> {
+  declare readonly kernelSize: [number, number];
+  declare readonly stride: [number, number];
+  declare readonly padding: [number, number];
+  declare readonly outputPadding: [number, number];
+  declare readonly dilation: [number, number];
 
   constructor(inChannels: number, outChannels: number, kernelSize: Size2d,
     { stride = 1, padding = 0, outputPadding = 0, groups = 1, bias = true, dilation = 1 }: ConvTranspose2dOptions = {}) {
-    super();
-    checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
-    this.inChannels = inChannels;
-    this.outChannels = outChannels;
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(stride);
-    this.padding = pair(padding);
-    this.outputPadding = pair(outputPadding);
-    this.dilation = pair(dilation);
-    this.groups = groups;
-    this.weight = this.registerParameter('weight', empty([inChannels, outChannels / groups, ...this.kernelSize]));
-    this.bias = this.registerParameter('bias', bias ? empty([outChannels]) : null);
-    this.resetParameters();
-  }
-
-  /** PyTorch's default, with the fan-in of the transposed weight (dim 1, out / groups, times the kernel). */
-  resetParameters(): void {
-    defaultLayerInit_(this.weight, this.bias);
+    super('ConvTranspose2d', inChannels, outChannels, {
+      kernelSize: pair(kernelSize), stride: pair(stride), padding: pair(padding), dilation: pair(dilation),
+      outputPadding: pair(outputPadding), groups, bias, transposed: true,
+    });
   }
 
   /** The output padding that gives `outputSize` ([H, W], or with N and C in front), as torch's _output_padding. */
@@ -218,7 +195,4 @@ export class ConvTranspose2d extends Module<[input: Tensor, outputSize?: number[
     });
   }
 
-  override extraRepr(): string {
-    return convRepr(this);
-  }
 }
