@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { type Timer, startPythonSide } from './python_side.js';
 import { printTable } from './table.js';
 import { type Turns, takeTurns, timeSync } from './turns.js';
-import { data, vision } from '../src/index.js';
+import { data, torch, vision } from '../src/index.js';
 
 const T = vision.transforms;
 
@@ -99,8 +99,8 @@ async function main(): Promise<void> {
     const start = process.hrtime.bigint();
     let seen = 0;
     for await (const batch of loader) {
-      seen += batch.images.shape[0];
-      batch.dispose();
+      seen += batch[0].shape[0];
+      torch.dispose(batch);
     }
     if (seen !== n) throw new Error(`loader epoch saw ${seen} images, expected ${n}`);
     return Number(process.hrtime.bigint() - start) / 1e9;

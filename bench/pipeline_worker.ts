@@ -75,9 +75,9 @@ async function main(): Promise<void> {
   const epochSeconds: number[] = [];
   for (let e = 0; e < plan.epochs; e++) {
     const start = performance.now();
-    for await (const batch of loader) {
-      step(batch.images, batch.labels);
-      batch.dispose();
+    for await (const [images, labels] of loader) {
+      step(images, labels);
+      torch.dispose([images, labels]);
     }
     sched.step();
     epochSeconds.push((performance.now() - start) / 1000);
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
   // Evaluation: the whole set in eval mode without gradients.
   model.eval();
   const start = performance.now();
-  for await (const batch of testLoader) {
-    torch.noGrad(() => torch.tidy(() => model.call(layout(batch.images)).argmax(1)));
-    batch.dispose();
+  for await (const [images, labels] of testLoader) {
+    torch.noGrad(() => torch.tidy(() => model.call(layout(images)).argmax(1)));
+    torch.dispose([images, labels]);
   }
   const evalRate = n / ((performance.now() - start) / 1000);
   await Promise.all([loader.close(), testLoader.close()]);

@@ -8,10 +8,11 @@ import { ToImage } from '../vision/transforms/convert.js';
 import { Generator } from './generator.js';
 import { SampleError } from './errors.js';
 
-/** What a worker needs of a dataset: its two arrays and its image size. */
+/** What a worker needs of an image dataset: its two arrays and its image size. */
 export interface DatasetArrays {
   images: Uint8Array;
-  labels: Uint8Array;
+  /** One label per image (Int32Array: any number of classes; Uint8Array is read too). */
+  labels: Int32Array | Uint8Array;
   height: number;
   width: number;
   channels: number;
@@ -58,13 +59,13 @@ export function transformSample(arrays: DatasetArrays, transform: Transform, i: 
   return out;
 }
 
-/** The output shape of the transform, from sample 0 (the probe every loader runs once). */
-export function probeShape(arrays: DatasetArrays, transform: Transform): SampleShape {
+/** The output shape of the transform, from one sample (the probe every loader runs once: its first sample). */
+export function probeShape(arrays: DatasetArrays, transform: Transform, index = 0): SampleShape {
   let out: Image;
   try {
-    out = transformSample(arrays, transform, 0, new Generator(0));
+    out = transformSample(arrays, transform, index, new Generator(0));
   } catch (error) {
-    throw new SampleError(0, error);
+    throw new SampleError(index, error);
   }
   return { dtype: out.data instanceof Uint8Array ? 'uint8' : 'float32', channels: out.channels, height: out.height, width: out.width };
 }

@@ -1,16 +1,18 @@
-// Turning a prepared batch into what the training loop consumes. The default makes libtorch
-// tensors; it loads the engine lazily, so that loaders with their own collate (tests, tools that
-// only want bytes) run without the native addon.
+// Turning samples into a batch. defaultCollate is torch.utils.data.default_collate: tensors are
+// stacked, numbers gathered into one tensor, arrays and objects collated field by field. The image
+// pipeline has a faster equivalent that copies a prepared batch straight into two tensors. The
+// engine is imported lazily, so that loaders with their own collate (tests, tools that only want
+// bytes) run without the native addon.
 import type { Device } from '../torch/dtype.js';
 import type { Tensor } from '../torch/tensor.js';
 
-/** A prepared batch as the loader hands it to `collate`: views of its slot, valid until the next batch is requested. */
+/** A prepared image batch as the loader hands it to a raw `collate`: views of its slot, valid until the next batch is requested. */
 export interface RawBatch {
   /** N x C x H x W values (CHW per sample), float32 or uint8 as the transform produced them. */
   images: Float32Array | Uint8Array;
   /** N labels. */
   labels: Int32Array;
-  /** Dataset indices of the N samples. */
+  /** Indices of the N samples in the loader's dataset. */
   indices: Int32Array;
   /** [N, C, H, W]. */
   shape: [number, number, number, number];
@@ -20,45 +22,144 @@ export interface RawBatch {
   epoch: number;
 }
 
-/** The default batch: an image tensor [N, C, H, W] and int64 labels [N], owned by the caller (dispose them). */
-export interface Batch {
-  images: Tensor;
-  labels: Tensor;
-  /** Dataset indices of the samples (e.g. to find misclassified images). */
-  indices: Int32Array;
-  /** Releases both tensors. */
-  dispose(): void;
-  /** Releases both tensors (for `using`). */
-  [Symbol.dispose](): void;
-}
+/** The batch of the training loop everywhere: inputs [N, ...] and targets [N] (or [N, C]), owned by the caller (torch.dispose(batch)). */
+export type Batch = [input: Tensor, target: Tensor];
+
+/** The type defaultCollate makes of samples of type T. */
+export type Collated<T> = T extends Tensor ? Tensor
+  : T extends number | bigint | boolean | ArrayBufferView ? Tensor
+  : T extends string ? string[]
+  : T extends readonly unknown[] ? { -readonly [K in keyof T]: Collated<T[K]> }
+  : T extends object ? { [K in keyof T]: Collated<T[K]> }
+  : never;
 
 type TorchModule = typeof import('../torch/index.js');
-let torchModule: Promise<TorchModule> | undefined;
+let torchModule: TorchModule | undefined;
+let torchLoading: Promise<TorchModule> | undefined;
 
 /** The engine, imported on first use. */
 export function loadTorch(): Promise<TorchModule> {
-  torchModule ??= import('../torch/index.js');
+  torchLoading ??= import('../torch/index.js').then((m) => (torchModule = m));
+  return torchLoading;
+}
+
+/** Hands over the engine when the caller has imported it already (smoothlab's index does), so that defaultCollate works at once. */
+export function provideTorch(torch: TorchModule): void {
+  torchModule = torch;
+  torchLoading ??= Promise.resolve(torch);
+}
+
+function engine(): TorchModule {
+  if (torchModule === undefined) throw new Error('defaultCollate: the engine is not loaded yet; `await data.loadTorch()` first (a DataLoader does it by itself)');
   return torchModule;
 }
 
-/** The default collate: copies the batch into tensors (images float32 or uint8, labels int64) on `device`. */
+const TYPED_DTYPES = new Map<unknown, string>([
+  [Float32Array, 'float32'], [Float64Array, 'float64'], [BigInt64Array, 'int64'], [Int32Array, 'int32'],
+  [Int16Array, 'int16'], [Int8Array, 'int8'], [Uint8Array, 'uint8'],
+]);
+
+function isTensor(value: unknown, torch: TorchModule): value is Tensor {
+  return value instanceof torch.Tensor;
+}
+
+function collateTyped(torch: TorchModule, samples: ArrayBufferView[]): Tensor {
+  const first = samples[0] as Uint8Array;
+  const Ctor = first.constructor as new (n: number) => Uint8Array;
+  if (!TYPED_DTYPES.has(Ctor)) throw new TypeError(`defaultCollate: a ${Ctor.name} has no tensor dtype (use Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array)`);
+  const n = first.length;
+  const out = new Ctor(samples.length * n);
+  samples.forEach((s, k) => {
+    if (s.constructor !== Ctor || (s as Uint8Array).length !== n) {
+      throw new TypeError(`defaultCollate: sample ${k} is a ${s.constructor.name} of ${(s as Uint8Array).length} elements, but sample 0 a ${Ctor.name} of ${n}`);
+    }
+    out.set(s as Uint8Array, k * n);
+  });
+  return torch.tensor(out, { shape: [samples.length, n] });
+}
+
+function collateNumbers(torch: TorchModule, samples: number[]): Tensor {
+  // Python's int and float map to int64 and float64; JS has one number type, so a batch of whole
+  // numbers (labels) is int64 and any fraction makes it float64.
+  if (samples.every((v) => Number.isInteger(v))) return torch.tensor(BigInt64Array.from(samples, (v) => BigInt(v)));
+  return torch.tensor(Float64Array.from(samples));
+}
+
+/**
+ * torch.utils.data.default_collate: a list of samples to one batch. Tensors are stacked along a new
+ * first dimension; typed arrays become [N, length] tensors of their type; whole numbers an int64
+ * tensor, other numbers float64, bigints int64, booleans bool; strings stay a list; arrays (tuples)
+ * and plain objects are collated position by position and key by key.
+ */
+export function defaultCollate<T>(samples: readonly T[]): Collated<T> {
+  const torch = engine();
+  return collate(torch, samples as unknown[], 'batch') as Collated<T>;
+}
+
+function collate(torch: TorchModule, samples: unknown[], where: string): unknown {
+  if (samples.length === 0) throw new TypeError('defaultCollate: the batch is empty');
+  const first = samples[0];
+  const kind = (v: unknown) => (v === null ? 'null' : isTensor(v, torch) ? 'Tensor' : ArrayBuffer.isView(v) ? 'typed array' : Array.isArray(v) ? 'array' : typeof v);
+  const k0 = kind(first);
+  samples.forEach((s, i) => {
+    if (kind(s) !== k0) throw new TypeError(`defaultCollate: ${where} of sample ${i} is a ${kind(s)}, but of sample 0 a ${k0}`);
+  });
+  switch (k0) {
+    case 'Tensor':
+      return torch.stack(samples as Tensor[], 0);
+    case 'typed array':
+      return collateTyped(torch, samples as ArrayBufferView[]);
+    case 'number':
+      return collateNumbers(torch, samples as number[]);
+    case 'bigint':
+      return torch.tensor(BigInt64Array.from(samples as bigint[]));
+    case 'boolean':
+      return torch.tensor(samples as boolean[], { dtype: 'bool' });
+    case 'string':
+      return [...samples];
+    case 'array': {
+      const n = (first as unknown[]).length;
+      samples.forEach((s, i) => {
+        if ((s as unknown[]).length !== n) throw new TypeError(`defaultCollate: each element in list of batch should be of equal size (${where} of sample ${i} has ${(s as unknown[]).length}, of sample 0 ${n})`);
+      });
+      return Array.from({ length: n }, (_, j) => collate(torch, samples.map((s) => (s as unknown[])[j]), `${where}[${j}]`));
+    }
+    case 'object': {
+      const proto: unknown = Object.getPrototypeOf(first);
+      if (proto === Object.prototype || proto === null) {
+        return Object.fromEntries(Object.keys(first as object).map((key) => [key, collate(torch, samples.map((s) => (s as Record<string, unknown>)[key]), `${where}.${key}`)]));
+      }
+    }
+  }
+  const name = (first as object | undefined)?.constructor?.name ?? k0;
+  throw new TypeError(`defaultCollate: ${where} must contain tensors, typed arrays, numbers, bigints, booleans, strings, arrays or plain objects; found ${name}`);
+}
+
+/** Moves every tensor of a collated batch to `device` (the originals are disposed). */
+export function toDevice<B>(batch: B, device: Device): B {
+  if (device === 'cpu') return batch;
+  const torch = engine();
+  const move = (v: unknown): unknown => {
+    if (isTensor(v, torch)) {
+      const moved = v.to(device);
+      if (moved !== v) v.dispose();
+      return moved;
+    }
+    if (Array.isArray(v)) return v.map(move);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, move(x)]));
+    return v;
+  };
+  return move(batch) as B;
+}
+
+/** The image pipeline's collate: copies the prepared batch into [images, labels] tensors (float32 or uint8 [N, C, H, W], int64 [N]) on `device`. */
 export function tensorCollate(device: Device = 'cpu'): (raw: RawBatch) => Promise<Batch> {
   return async (raw) => {
     const torch = await loadTorch();
     // slice(): libtorch copies from a private buffer (its addon cannot read a SharedArrayBuffer),
     // and the slot is reused for a later batch anyway.
-    let images = torch.tensor(raw.images.slice(), { shape: raw.shape });
-    let labels = torch.tensor(raw.labels.slice(), { dtype: 'int64', shape: [raw.shape[0]] });
-    if (device !== 'cpu') {
-      const [a, b] = [images.to(device), labels.to(device)];
-      images.dispose();
-      labels.dispose();
-      [images, labels] = [a, b];
-    }
-    const dispose = () => {
-      images.dispose();
-      labels.dispose();
-    };
-    return { images, labels, indices: raw.indices.slice(), dispose, [Symbol.dispose]: dispose };
+    const images = torch.tensor(raw.images.slice(), { shape: raw.shape });
+    const labels = torch.tensor(raw.labels.slice(), { dtype: 'int64', shape: [raw.shape[0]] });
+    return toDevice<Batch>([images, labels], device);
   };
 }

@@ -1,22 +1,28 @@
-// DataLoader: batches of transformed images, prepared in worker threads into shared memory,
-// delivered in order. Reproducible: batch b of epoch e is always prepared from the same samples
-// with a generator seeded from (seed, e, b), so the batches are the same for any numWorkers
-// (0 prepares them in the calling thread). Each `for await` over the loader is one epoch.
+// DataLoader: batches of a dataset, in order, reproducible per seed for any number of workers. An
+// image dataset (one that holds its pixels in arrays, as every vision dataset does) goes through
+// the image pipeline: a per-sample transform, shared-memory slots, [images, labels] tensors. Any
+// other Dataset goes through get(i) and a collateFn, as in torch.utils.data. Each `for await` over
+// the loader is one epoch; batch b of epoch e always holds the same samples, so setEpoch() and
+// loadStateDict() resume a run on the very batch it stopped at. Both pipelines let the event loop
+// turn between batches, so that timers, signal handlers and the GC safety net run during training.
 import { randomInt } from 'node:crypto';
 import type { Device } from '../torch/dtype.js';
-import type { ImageClassificationDataset } from '../vision/datasets/types.js';
+import { defaultDraws } from '../torch/default_generator.js';
+import type { Tensor } from '../torch/tensor.js';
 import { Compose, type Transform } from '../vision/transforms/transform.js';
 import { ToDtype, ToImage } from '../vision/transforms/convert.js';
-import { type BatchSlot, type DatasetArrays, type SampleShape, fillBatch, probeShape, sampleSize } from './batch_fill.js';
-import { type Batch, type RawBatch, tensorCollate } from './collate.js';
-import { DataLoaderError, SampleError } from './errors.js';
+import type { SampleShape } from './batch_fill.js';
+import { type Batch, type RawBatch, defaultCollate, loadTorch, tensorCollate, toDevice } from './collate.js';
+import { type Dataset, isDataset } from './dataset.js';
+import { NotTransferableError } from './dataset_spec.js';
 import { Generator, deriveSeed } from './generator.js';
-import { WorkerPool } from './pool.js';
+import { type EpochPlan, ImagePipeline } from './image_pipeline.js';
+import { imageSource } from './image_source.js';
+import { SamplePipeline } from './sample_pipeline.js';
 import { batchCount, batchesOf, epochOrder } from './sampler.js';
 
 /** Options of DataLoader (PyTorch's names, camelCase; PyTorch's defaults where it has them). */
-export interface DataLoaderOptions<B> {
-  dataset: ImageClassificationDataset;
+export interface DataLoaderOptions<B = Batch> {
   /** Samples per batch (1). */
   batchSize?: number;
   /** A new seeded permutation every epoch (false). */
@@ -27,16 +33,41 @@ export interface DataLoaderOptions<B> {
   numWorkers?: number;
   /** Keep the workers between epochs until close() (false: they stop at the end of each epoch). */
   persistentWorkers?: boolean;
-  /** Batches each worker prepares ahead (PyTorch's prefetch_factor, 2). */
+  /** Batches each worker prepares ahead (2). */
+  prefetchFactor?: number;
+  /** prefetchFactor's earlier name. */
   prefetch?: number;
-  /** Seed of shuffling and augmentation; a random one when omitted (read it back from `seed`). */
+  /** Seed of shuffling and augmentation; when omitted, drawn from `generator`, else from torch's default generator (torch.manualSeed). */
   seed?: number | bigint;
-  /** Per-sample transform from the dataset's HWC bytes to a CHW image; default ToImage + ToDtype('float32', { scale: true }). */
+  /** The generator the seed is drawn from instead of torch's default one. */
+  generator?: Generator;
+  /**
+   * Makes a batch of a list of samples (default: defaultCollate; image datasets: [images, labels]
+   * tensors). Samples of an image dataset are [image: Tensor (C, H, W), label: number].
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collateFn?: (samples: any[]) => B;
+  /** Image datasets: the per-sample transform from HWC bytes to a CHW image; default ToImage + ToDtype('float32', { scale: true }). */
   transform?: Transform;
-  /** Turns a prepared batch into what iteration yields; default: tensors on `device` (see Batch). */
+  /** Image datasets: turns a prepared batch (views of shared memory) into what iteration yields, instead of collateFn. */
   collate?: (batch: RawBatch) => B | Promise<B>;
   /** Device of the default collate's tensors ('cpu'). */
   device?: Device;
+}
+
+/** DataLoader's single-argument form: the options with the dataset. */
+export interface DataLoaderInit<B = Batch> extends DataLoaderOptions<B> {
+  dataset: Dataset<unknown>;
+}
+
+/** Where a loader is within its epochs (torchdata's StatefulDataLoader keeps the same). */
+export interface DataLoaderState {
+  /** The epoch being iterated, or the next one. */
+  epoch: number;
+  /** Batches of that epoch already handed out. */
+  batchesYielded: number;
+  /** The loader's seed. */
+  seed: number | bigint;
 }
 
 function positiveInt(name: string, v: unknown, min = 1): number {
@@ -44,23 +75,27 @@ function positiveInt(name: string, v: unknown, min = 1): number {
   return v as number;
 }
 
-// A copy of `a` in shared memory, made once per array, for datasets not already stored there.
-const sharedCopies = new WeakMap<Uint8Array, Uint8Array>();
-function shared(a: Uint8Array): Uint8Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  let copy = sharedCopies.get(a);
-  if (copy === undefined) {
-    copy = new Uint8Array(new SharedArrayBuffer(a.byteLength));
-    copy.set(a);
-    sharedCopies.set(a, copy);
+function checkSeed(seed: unknown): number | bigint {
+  if (!(typeof seed === 'bigint' || (Number.isSafeInteger(seed) && (seed as number) >= 0))) {
+    throw new TypeError(`DataLoader: seed must be a non-negative integer, got ${String(seed)}`);
   }
-  return copy;
+  return seed as number | bigint;
 }
 
-/** Iterates over a dataset in batches: `for await (const batch of loader) { ... }`, one epoch per loop. */
+// The seed when none is given: PyTorch draws the shuffle from its default generator, so
+// torch.manualSeed(s) fixes it; without the engine loaded there is no such generator to follow.
+function drawSeed(generator: Generator | undefined): number | bigint {
+  if (generator !== undefined) {
+    if (!(generator instanceof Generator)) throw new TypeError('DataLoader: generator must be a data.Generator');
+    return Number(generator.random64() >> 11n);
+  }
+  return defaultDraws()?.seed() ?? randomInt(2 ** 47);
+}
+
+/** Iterates over a dataset in batches: `for await (const [x, y] of loader) { ... }`, one epoch per loop. */
 export class DataLoader<B = Batch> implements AsyncIterable<B> {
   /** The dataset. */
-  readonly dataset: ImageClassificationDataset;
+  readonly dataset: Dataset<unknown>;
   /** Samples per batch. */
   readonly batchSize: number;
   /** Whether each epoch is shuffled. */
@@ -72,62 +107,82 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
   /** Whether workers outlive an epoch. */
   readonly persistentWorkers: boolean;
   /** Batches prepared ahead per worker. */
-  readonly prefetch: number;
-  /** The seed of shuffling and augmentation (given, or drawn at construction). */
-  readonly seed: number | bigint;
-  /** The per-sample transform. */
-  readonly transform: Transform;
-  /** Shape and type of one transformed sample (from the first sample). */
-  readonly sampleShape: SampleShape;
+  readonly prefetchFactor: number;
+  /** The per-sample transform of an image dataset (null for other datasets). */
+  readonly transform: Transform | null;
+  /** Shape and type of one transformed image (null for other datasets). */
+  readonly sampleShape: SampleShape | null;
 
-  private readonly collate: (batch: RawBatch) => B | Promise<B>;
-  private readonly arrays: DatasetArrays;
+  private seedValue: number | bigint;
+  private readonly pipeline: ImagePipeline<B> | SamplePipeline<B>;
   private nextEpoch = 0;
-  private active = false;
+  private startBatch = 0;
+  private current: { epoch: number; yielded: number } | null = null;
   private closed = false;
-  private pool: WorkerPool | null = null;
-  private poolStarting: Promise<WorkerPool> | null = null;
-  private slots: { shared: { images: SharedArrayBuffer; labels: SharedArrayBuffer }[]; views: BatchSlot[] } | null = null;
 
-  /** Checks the options and runs the transform once on sample 0 to learn the batch shape. */
-  constructor(options: DataLoaderOptions<B>) {
-    const { dataset, batchSize = 1, shuffle = false, dropLast = false, numWorkers = 0, persistentWorkers = false, prefetch = 2, seed, transform, collate, device = 'cpu' } = options;
-    if (dataset === null || typeof dataset !== 'object' || !(dataset.images instanceof Uint8Array) || !(dataset.labels instanceof Uint8Array)) {
-      throw new TypeError('DataLoader: dataset must be an image dataset with images and labels arrays (vision.datasets)');
-    }
+  /** `new DataLoader(dataset, options)` as in PyTorch, or `new DataLoader({ dataset, ...options })`. */
+  constructor(dataset: Dataset<unknown>, options?: DataLoaderOptions<B>);
+  constructor(init: DataLoaderInit<B>);
+  constructor(first: Dataset<unknown> | DataLoaderInit<B>, second: DataLoaderOptions<B> = {}) {
+    const single = !isDataset(first) && first !== null && typeof first === 'object' && 'dataset' in first;
+    const options = (single ? first : second) as DataLoaderOptions<B>;
+    const dataset = (single ? (first as DataLoaderInit<B>).dataset : first) as Dataset<unknown>;
+    const { batchSize = 1, shuffle = false, dropLast = false, numWorkers = 0, persistentWorkers = false, seed, generator, collateFn, transform, collate, device } = options;
+    if (!isDataset(dataset)) throw new TypeError('DataLoader: dataset must be a Dataset (a length and get(i)), e.g. a vision dataset or a data.TensorDataset');
     if (dataset.length === 0) throw new RangeError('DataLoader: the dataset is empty');
     this.dataset = dataset;
     this.batchSize = positiveInt('batchSize', batchSize);
     this.numWorkers = positiveInt('numWorkers', numWorkers, 0);
-    this.prefetch = positiveInt('prefetch', prefetch);
+    this.prefetchFactor = positiveInt('prefetchFactor', options.prefetchFactor ?? options.prefetch ?? 2);
     for (const [name, v] of [['shuffle', shuffle], ['dropLast', dropLast], ['persistentWorkers', persistentWorkers]] as const) {
       if (typeof v !== 'boolean') throw new TypeError(`DataLoader: ${name} must be a boolean, got ${JSON.stringify(v)}`);
     }
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.persistentWorkers = persistentWorkers;
-    if (seed !== undefined && !(typeof seed === 'bigint' || (Number.isSafeInteger(seed) && seed >= 0))) {
-      throw new TypeError(`DataLoader: seed must be a non-negative integer, got ${String(seed)}`);
+    this.seedValue = seed !== undefined ? checkSeed(seed) : drawSeed(generator);
+    for (const [name, fn] of [['collateFn', collateFn], ['collate', collate]] as const) {
+      if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`DataLoader: ${name} must be a function`);
     }
-    this.seed = seed ?? randomInt(2 ** 47);
-    this.transform = transform ?? new Compose([new ToImage(), new ToDtype('float32', { scale: true })]);
-    if (typeof this.transform?.forward !== 'function') throw new TypeError('DataLoader: transform must be a Transform (an object with forward())');
-    // Fail now, not in a worker, when the transform cannot travel (a Lambda).
-    if (this.numWorkers > 0) this.transform.toSpec();
-    if (collate !== undefined && typeof collate !== 'function') throw new TypeError('DataLoader: collate must be a function');
-    this.collate = collate ?? (tensorCollate(device) as unknown as (batch: RawBatch) => B);
-    const { images, labels, height, width, channels } = dataset;
-    this.arrays = { images, labels, height, width, channels };
-    try {
-      this.sampleShape = probeShape(this.arrays, this.transform);
-    } catch (error) {
-      throw new DataLoaderError(`DataLoader: the transform fails on ${(error as Error).message}`, { sampleIndex: 0, cause: (error as Error).cause });
+    const source = imageSource(dataset);
+    if (source !== null) {
+      this.transform = transform ?? new Compose([new ToImage(), new ToDtype('float32', { scale: true })]);
+      if (typeof this.transform?.forward !== 'function') throw new TypeError('DataLoader: transform must be a Transform (an object with forward())');
+      // Fail now, not in a worker, when the transform cannot travel (a Lambda).
+      if (this.numWorkers > 0) this.transform.toSpec();
+      const raw = collate ?? (collateFn !== undefined ? imageSamplesCollate(collateFn, device) : (tensorCollate(device) as unknown as (b: RawBatch) => B));
+      const pipeline = new ImagePipeline<B>(source, this.transform, this.batchSize, this.numWorkers, this.prefetchFactor, persistentWorkers, raw);
+      this.sampleShape = pipeline.sampleShape;
+      this.pipeline = pipeline;
+    } else {
+      if (transform !== undefined) throw new TypeError('DataLoader: transform applies to image datasets; apply it in your dataset\'s get(i)');
+      if (collate !== undefined) throw new TypeError('DataLoader: collate (raw image batches) applies to image datasets; use collateFn');
+      let spec = null;
+      if (this.numWorkers > 0) {
+        if (typeof dataset.workerSpec !== 'function') throw new NotTransferableError('DataLoader', dataset);
+        spec = dataset.workerSpec();
+      }
+      this.transform = null;
+      this.sampleShape = null;
+      this.pipeline = new SamplePipeline<B>(dataset, spec, (collateFn ?? defaultCollate) as (s: unknown[]) => B, collateFn === undefined ? (device ?? 'cpu') : null,
+        this.numWorkers, this.prefetchFactor, persistentWorkers);
     }
+  }
+
+  /** The seed of shuffling and augmentation (given, or drawn at construction). */
+  get seed(): number | bigint {
+    return this.seedValue;
   }
 
   /** Batches per epoch. */
   get length(): number {
     return batchCount(this.dataset.length, this.batchSize, this.dropLast);
+  }
+
+  /** Samples per epoch (the dataset's, less a dropped last batch). */
+  get numSamples(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? n - (n % this.batchSize) : n;
   }
 
   /** The epoch the next iteration will run (0 first); each iteration advances it. */
@@ -138,143 +193,76 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
   /** Sets the epoch of the next iteration (to resume a run: the same epoch gives the same batches). */
   setEpoch(epoch: number): void {
     this.nextEpoch = positiveInt('epoch', epoch, 0);
+    this.startBatch = 0;
+  }
+
+  /** Where the loader is: the epoch being iterated (or the next) and the batches of it handed out so far. */
+  stateDict(): DataLoaderState {
+    const at = this.current ?? { epoch: this.nextEpoch, yielded: this.startBatch };
+    return { epoch: at.epoch, batchesYielded: at.yielded, seed: this.seedValue };
+  }
+
+  /** Makes the next iteration continue from a stateDict(): the rest of that epoch, batch for batch. */
+  loadStateDict(state: DataLoaderState): void {
+    if (this.current !== null) throw new Error('DataLoader.loadStateDict: an epoch is being iterated; finish or break out of it first');
+    const epoch = positiveInt('state.epoch', state?.epoch, 0);
+    const yielded = positiveInt('state.batchesYielded', state?.batchesYielded, 0);
+    if (yielded > this.length) throw new RangeError(`DataLoader.loadStateDict: ${yielded} batches were handed out, but an epoch has ${this.length}`);
+    this.seedValue = checkSeed(state.seed);
+    this.nextEpoch = epoch;
+    this.startBatch = yielded;
   }
 
   /** Live worker threads (0 between epochs unless persistentWorkers). */
   get workers(): number {
-    return this.pool?.size ?? 0;
-  }
-
-  private allocateSlots(count: number): NonNullable<DataLoader<B>['slots']> {
-    const perSample = sampleSize(this.sampleShape) * (this.sampleShape.dtype === 'uint8' ? 1 : 4);
-    const shared = Array.from({ length: count }, () => ({
-      images: new SharedArrayBuffer(perSample * this.batchSize),
-      labels: new SharedArrayBuffer(4 * this.batchSize),
-    }));
-    const views = shared.map((s) => ({
-      images: this.sampleShape.dtype === 'uint8' ? new Uint8Array(s.images) : new Float32Array(s.images),
-      labels: new Int32Array(s.labels),
-    }));
-    return { shared, views };
-  }
-
-  private async startPool(): Promise<WorkerPool> {
-    if (this.pool !== null) return this.pool;
-    this.slots ??= this.allocateSlots(this.numWorkers * this.prefetch + 1);
-    this.poolStarting ??= WorkerPool.start(this.numWorkers, {
-      dataset: { ...this.arrays, images: shared(this.arrays.images), labels: shared(this.arrays.labels) },
-      transform: this.transform.toSpec(),
-      shape: this.sampleShape,
-      slots: this.slots.shared,
-    });
-    try {
-      this.pool = await this.poolStarting;
-    } finally {
-      this.poolStarting = null;
-    }
-    return this.pool;
-  }
-
-  private async stopPool(): Promise<void> {
-    const pool = this.pool;
-    this.pool = null;
-    await pool?.close();
-  }
-
-  private raw(slot: BatchSlot, indices: Int32Array, batch: number, epoch: number): RawBatch {
-    const n = indices.length;
-    const { channels, height, width } = this.sampleShape;
-    return {
-      images: slot.images.subarray(0, n * sampleSize(this.sampleShape)),
-      labels: slot.labels.subarray(0, n),
-      indices,
-      shape: [n, channels, height, width],
-      batch,
-      epoch,
-    };
+    return this.pipeline.workers;
   }
 
   /** One epoch: the batches in order. Breaking out of the loop ends the epoch cleanly. */
   async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
     if (this.closed) throw new Error('DataLoader: iterated after close()');
-    if (this.active) throw new Error('DataLoader: an epoch is already being iterated; finish or break out of it first');
-    this.active = true;
+    if (this.current !== null) throw new Error('DataLoader: an epoch is already being iterated; finish or break out of it first');
     const epoch = this.nextEpoch++;
+    const first = this.startBatch;
+    this.startBatch = 0;
+    const current = { epoch, yielded: first };
+    this.current = current;
     try {
-      const order = epochOrder(this.dataset.length, this.shuffle, deriveSeed(this.seed, epoch));
-      const batches = batchesOf(order, this.batchSize, this.dropLast);
-      const seedOf = (b: number) => deriveSeed(this.seed, epoch, b);
-      if (this.numWorkers === 0) yield* this.inThisThread(batches, seedOf, epoch);
-      else yield* this.inWorkers(batches, seedOf, epoch);
-    } finally {
-      this.active = false;
-    }
-  }
-
-  private async *inThisThread(batches: Int32Array[], seedOf: (b: number) => number, epoch: number): AsyncGenerator<B, void, undefined> {
-    this.slots ??= this.allocateSlots(1);
-    const slot = this.slots.views[0];
-    const generator = new Generator();
-    for (let b = 0; b < batches.length; b++) {
-      try {
-        fillBatch(this.arrays, this.transform, this.sampleShape, batches[b], seedOf(b), slot, generator);
-      } catch (error) {
-        const e = error as SampleError;
-        throw new DataLoaderError(`DataLoader failed on sample ${e.sampleIndex} (batch ${b}): ${(e.cause as Error)?.name ?? 'Error'}: ${(e.cause as Error)?.message ?? e.message}`, {
-          sampleIndex: e.sampleIndex ?? null, batchIndex: b, cause: e.cause ?? error,
-        });
-      }
-      yield await this.collate(this.raw(slot, batches[b], b, epoch));
-    }
-  }
-
-  private async *inWorkers(batches: Int32Array[], seedOf: (b: number) => number, epoch: number): AsyncGenerator<B, void, undefined> {
-    const pool = await this.startPool();
-    const slots = this.slots!;
-    const free = slots.views.map((_, i) => i);
-    const inflight = new Map<number, { slot: number; done: Promise<void> }>();
-    let next = 0;
-    let failed = false;
-    pool.setRef(true);
-    try {
-      for (let b = 0; b < batches.length; b++) {
-        while (next < batches.length && free.length > 0) {
-          const slot = free.shift()!;
-          const done = pool.run({ batch: next, indices: batches[next], seed: seedOf(next), slot });
-          // Failures surface when their batch is awaited, in order; this only marks them handled.
-          done.catch(() => undefined);
-          inflight.set(next++, { slot, done });
-        }
-        const { slot, done } = inflight.get(b)!;
-        try {
-          await done;
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-        inflight.delete(b);
-        const out = await this.collate(this.raw(slots.views[slot], batches[b], b, epoch));
-        yield out;
-        // The consumer asked for the next batch: this slot is free again.
-        free.push(slot);
+      const seed = this.seedValue;
+      const order = epochOrder(this.dataset.length, this.shuffle, deriveSeed(seed, epoch));
+      const plan: EpochPlan = { epoch, batches: batchesOf(order, this.batchSize, this.dropLast).slice(first), first, seedOf: (b) => deriveSeed(seed, epoch, b) };
+      for await (const batch of this.pipeline.epoch(plan)) {
+        current.yielded++;
+        yield batch;
       }
     } finally {
-      // Batches still being prepared write into our slots: wait for them before anyone reuses the slots.
-      await Promise.allSettled([...inflight.values()].map((f) => f.done));
-      if (failed || !this.persistentWorkers) await this.stopPool();
-      else this.pool?.setRef(false);
+      this.current = null;
     }
   }
 
   /** Stops the worker threads (persistent or not); the loader cannot be iterated afterwards. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.poolStarting?.catch(() => undefined);
-    await this.stopPool();
+    await this.pipeline.close();
   }
 
   /** close(), for `await using loader = new DataLoader(...)`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+// collateFn over the samples of an image batch: [image (C, H, W), label] pairs made from the slot.
+function imageSamplesCollate<B>(collateFn: (samples: [Tensor, number][]) => B, device: Device | undefined): (raw: RawBatch) => Promise<B> {
+  return async (raw) => {
+    const torch = await loadTorch();
+    const [n, c, h, w] = raw.shape;
+    const size = c * h * w;
+    return torch.tidy(() => {
+      const samples = Array.from({ length: n }, (_, k): [Tensor, number] => [torch.tensor(raw.images.slice(k * size, (k + 1) * size), { shape: [c, h, w] }), raw.labels[k]]);
+      const out = collateFn(samples);
+      if (out instanceof Promise) throw new TypeError('DataLoader: collateFn must be synchronous (it runs inside a tidy() scope)');
+      return device === undefined ? out : toDevice(out, device);
+    });
+  };
 }

@@ -1,13 +1,13 @@
-// The worker threads of a DataLoader: start (each rebuilds the transform), run batch tasks on the
-// least busy worker, and stop. A worker that reports a failure, throws outside a task, or exits
+// The worker threads of a DataLoader: start (each rebuilds its transform or dataset), run batch
+// tasks on the least busy worker, and stop. A worker that reports a failure, throws outside a task, or exits
 // rejects the tasks it holds with a DataLoaderError naming the worker, batch and sample.
 import { Worker } from 'node:worker_threads';
 import { DataLoaderError, reviveError } from './errors.js';
-import type { WorkerInit, WorkerReply, WorkerTask } from './worker.js';
+import type { WorkerReply } from './worker.js';
 
 interface Pending {
   batch: number;
-  resolve: () => void;
+  resolve: (payload: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -20,7 +20,10 @@ interface Member {
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-/** A set of started worker threads sharing one dataset, transform and set of batch slots. */
+/** One batch for a worker: its index (for error messages) and what the worker script reads. */
+export type PoolTask = { batch: number } & Record<string, unknown>;
+
+/** A set of started worker threads running one worker script with the same init data. */
 export class WorkerPool {
   private readonly members: Member[] = [];
   private nextId = 0;
@@ -28,18 +31,18 @@ export class WorkerPool {
 
   private constructor() {}
 
-  /** Starts `count` workers and waits until each has rebuilt the transform. */
-  static async start(count: number, init: Omit<WorkerInit, 'workerId'>): Promise<WorkerPool> {
+  /** Starts `count` workers of `script` (the image worker by default) and waits until each is ready. */
+  static async start(count: number, init: Record<string, unknown>, script: URL = WORKER_URL): Promise<WorkerPool> {
     const pool = new WorkerPool();
     const ready: Promise<void>[] = [];
     for (let id = 0; id < count; id++) {
-      const worker = new Worker(WORKER_URL, { workerData: { ...init, workerId: id } satisfies WorkerInit });
+      const worker = new Worker(script, { workerData: { ...init, workerId: id } });
       const member: Member = { id, worker, pending: new Map(), exited: false };
       pool.members.push(member);
       ready.push(new Promise<void>((resolve, reject) => {
         const onReady = (reply: WorkerReply) => {
           if (reply.type === 'ready') resolve();
-          else if (reply.type === 'init-error') reject(new DataLoaderError(`DataLoader worker ${id} could not rebuild the transform: ${reply.error.message}`, { workerId: id, cause: reviveError(reply.error) }));
+          else if (reply.type === 'init-error') reject(new DataLoaderError(`DataLoader worker ${id} could not start: ${reply.error.message}`, { workerId: id, cause: reviveError(reply.error) }));
           if (reply.type === 'ready' || reply.type === 'init-error') {
             worker.off('message', onReady);
             worker.on('message', (r: WorkerReply) => pool.onReply(member, r));
@@ -78,15 +81,15 @@ export class WorkerPool {
     for (const m of this.members) if (!m.exited) (ref ? m.worker.ref() : m.worker.unref());
   }
 
-  /** Prepares one batch on the least busy worker; resolves when its slot is filled. */
-  run(task: Omit<WorkerTask, 'type' | 'id'>): Promise<void> {
+  /** Prepares one batch on the least busy worker; resolves with the worker's payload when done. */
+  run(task: PoolTask): Promise<unknown> {
     const alive = this.members.filter((m) => !m.exited);
     if (alive.length === 0) return Promise.reject(new DataLoaderError('DataLoader: no worker is running', { batchIndex: task.batch }));
     const member = alive.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       member.pending.set(id, { batch: task.batch, resolve, reject });
-      member.worker.postMessage({ ...task, type: 'task', id } satisfies WorkerTask);
+      member.worker.postMessage({ ...task, type: 'task', id });
     });
   }
 
@@ -96,7 +99,7 @@ export class WorkerPool {
     if (pending === undefined) return;
     member.pending.delete(reply.id);
     if (reply.type === 'done') {
-      pending.resolve();
+      pending.resolve(reply.payload);
       return;
     }
     const where = reply.sampleIndex !== null ? `sample ${reply.sampleIndex} (batch ${pending.batch})` : `batch ${pending.batch}`;

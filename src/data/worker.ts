@@ -29,7 +29,7 @@ export interface WorkerTask {
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'init-error'; error: { name: string; message: string; stack?: string } }
-  | { type: 'done'; id: number }
+  | { type: 'done'; id: number; payload?: unknown }
   | { type: 'error'; id: number; sampleIndex: number | null; error: { name: string; message: string; stack?: string } };
 
 const plain = (e: unknown) => {

@@ -110,6 +110,20 @@ export class MulticlassAccuracy<A extends Average = 'macro'> {
     this.#hits.fill(0);
     this.#predicted.fill(0);
   }
+
+  /** The counts accumulated so far (torchmetrics' metric states), so that a checkpoint taken mid-epoch resumes them. */
+  stateDict(): { support: number[]; hits: number[]; predicted: number[] } {
+    return { support: Array.from(this.#support), hits: Array.from(this.#hits), predicted: Array.from(this.#predicted) };
+  }
+
+  /** Restores counts from stateDict(). */
+  loadStateDict(state: { support: number[]; hits: number[]; predicted: number[] }): void {
+    for (const [name, into] of [['support', this.#support], ['hits', this.#hits], ['predicted', this.#predicted]] as const) {
+      const values = state?.[name];
+      if (!Array.isArray(values) || values.length !== this.numClasses) throw new TypeError(`MulticlassAccuracy.loadStateDict: ${name} must hold ${this.numClasses} counts`);
+      into.set(values);
+    }
+  }
 }
 
 // Whether label y is among the k highest scores of row i; ties count in the label's favour.

@@ -15,7 +15,7 @@ import type { ReliabilityBin } from '../report/reliability.js';
 import { type ResultRow, runFlags } from '../report/results.js';
 import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
-import { keep, tidy } from '../torch/memory.js';
+import { dispose, keep, tidy } from '../torch/memory.js';
 import { cat } from '../torch/ops.js';
 import { tensor } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -93,10 +93,11 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
     for await (const batch of batches) {
       try {
         noGrad(() => tidy(() => {
-          const features = model.features(batch.images.to(device));
+          const [images, target] = batch;
+          const features = model.features(images.to(device));
           logitParts.push(keep((model.fc.call(features) as Tensor).to('cpu')));
-          labelParts.push(keep(batch.labels.to('cpu')));
-          const labels = batch.labels.toArray() as number[];
+          labelParts.push(keep(target.to('cpu')));
+          const labels = target.toArray() as number[];
           dim = features.shape[1];
           const values = features.to('cpu').toTypedArray() as Float32Array;
           labels.forEach((label, i) => {
@@ -108,7 +109,7 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
           });
         }));
       } finally {
-        batch.dispose();
+        dispose(batch);
       }
     }
     return tidy(() => {

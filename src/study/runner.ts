@@ -21,7 +21,6 @@ import { manualSeed } from '../torch/random.js';
 import { setNumThreads } from '../torch/runtime.js';
 import type { Device } from '../torch/dtype.js';
 import type { Tensor } from '../torch/tensor.js';
-import { fromDataLoader } from '../train/batches.js';
 import { fit } from '../train/fit.js';
 import type { History } from '../train/history.js';
 import { stringifyState } from '../utils/state_json.js';
@@ -106,7 +105,7 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
   try {
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epochs of ${train.length} images`);
     const { history, completed } = await fit({
-      model, trainLoader: fromDataLoader(data.train), valLoader: fromDataLoader(data.test), optimizer, scheduler,
+      model, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs, lossFn: lossFor(config, epsilon, numClasses),
       metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,

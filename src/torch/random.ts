@@ -1,4 +1,5 @@
 // The default random generator: libtorch's own, so seeds give PyTorch's numbers.
+import { setDefaultDraws } from './default_generator.js';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 
@@ -19,3 +20,24 @@ export function getRngState(): Tensor {
 export function setRngState(state: Tensor): void {
   native.setRngState(state.handle);
 }
+
+// DataLoader shuffling and randomSplit draw from here when given no seed or generator, so that
+// manualSeed makes them reproducible, as in PyTorch.
+setDefaultDraws({
+  seed: () => {
+    const t = new Tensor(native.randint(0, Number.MAX_SAFE_INTEGER, [], 'int64', null));
+    try {
+      return Number(t.item());
+    } finally {
+      t.dispose();
+    }
+  },
+  randperm: (n) => {
+    const t = new Tensor(native.randperm(n, 'int64', null));
+    try {
+      return Int32Array.from(t.toTypedArray() as BigInt64Array, Number);
+    } finally {
+      t.dispose();
+    }
+  },
+});

@@ -4,7 +4,8 @@ import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { tidy } from '../torch/memory.js';
 import type { Tensor } from '../torch/tensor.js';
-import { type BatchSource, type Metric, releaseBatch, sampleCount } from './batches.js';
+import { turnEventLoop } from '../utils/event_loop.js';
+import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
 import { Progress } from '../log/progress.js';
 
 /** A loss function of (output, target) returning a scalar mean over the batch. */
@@ -19,10 +20,12 @@ export interface EvaluateOptions {
   device?: Device;
   label?: string;
   quiet?: boolean;
+  /** Aborting stops the pass between batches: evaluate() then throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Mean loss per sample and the metric's value over `loader`, in eval mode and under noGrad. */
-export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', label = 'eval', quiet = true }: EvaluateOptions): Promise<{ loss: number; score: number }> {
+export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', label = 'eval', quiet = true, signal }: EvaluateOptions): Promise<{ loss: number; score: number }> {
   const wasTraining = model.training;
   model.eval();
   metric.reset();
@@ -30,12 +33,14 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
   let lossSum = 0;
   let samples = 0;
   try {
+    signal?.throwIfAborted();
     for await (const batch of loader) {
       try {
-        const n = batch.input.shape[0];
+        checkBatch(batch, 'evaluate');
+        const n = batch[0].shape[0];
         lossSum += noGrad(() => tidy(() => {
-          const input = batch.input.to(device);
-          const target = batch.target.to(device);
+          const input = batch[0].to(device);
+          const target = batch[1].to(device);
           const output = model.call(input) as Tensor;
           metric.update(output, target);
           return lossFn(output, target).item();
@@ -45,6 +50,8 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
       } finally {
         releaseBatch(loader, batch);
       }
+      signal?.throwIfAborted();
+      await turnEventLoop();
     }
   } finally {
     model.train(wasTraining);

@@ -5,7 +5,8 @@
 // Commit order: last.safetensors is the commit point of an epoch; best.safetensors and the history
 // files follow it. A kill between them leaves them one epoch behind, and resuming repairs them from
 // the committed checkpoint (whose model is the best one exactly when its epoch is the best epoch),
-// so best and history are never ahead of last, and never stale for good.
+// so best and history are never ahead of last, and never stale for good. Stopping mid-epoch (the
+// signal) writes interrupted.safetensors (interrupted.ts), from which a resume continues that epoch.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnyModule } from '../nn/module.js';
@@ -19,10 +20,12 @@ import { getRngState, setRngState } from '../torch/random.js';
 import { loadMetadata, save } from '../torch/serialization.js';
 import { isFloatingPoint } from '../torch/dtype.js';
 import type { Tensor } from '../torch/tensor.js';
-import { type BatchSource, type Metric, releaseBatch, sampleCount } from './batches.js';
+import { turnEventLoop } from '../utils/event_loop.js';
+import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type LossFn, evaluate } from './evaluate.js';
 import { type EpochRecord, type History, emptyHistory, writeHistory } from './history.js';
+import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
 /** Thrown when the loss becomes NaN or infinite; the last good checkpoint stays on disk. */
 export class NonFiniteLossError extends Error {
@@ -70,7 +73,7 @@ export interface FitOptions {
   /** Continue from checkpointDir/last.safetensors when it exists. */
   resume?: boolean;
   callbacks?: FitCallbacks;
-  /** Aborting stops the run between steps; the last epoch's checkpoint is kept. */
+  /** Aborting stops the run after the current step (or validation batch), writing a mid-epoch checkpoint that resume continues from. */
   signal?: AbortSignal;
   quiet?: boolean;
 }
@@ -163,25 +166,51 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   if (dir) mkdirSync(dir, { recursive: true });
   let { startEpoch, history } = options.resume && dir && existsSync(join(dir, LAST))
     ? restore(options, dir) : { startEpoch: 0, history: emptyHistory() };
+  let interrupted = options.resume && dir ? restoreInterrupted(options, dir, startEpoch) : null;
+  if (interrupted) history = interrupted.history;
 
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     trainLoader.setEpoch?.(epoch);
     model.train();
     metric.reset();
-    const started = performance.now();
+    const resumed: EpochProgress | null = interrupted?.progress ?? null;
+    interrupted = null;
+    let skip = 0;
+    if (resumed) {
+      restoreMetric(metric, resumed.metric);
+      if (resumed.trainScore === null) skip = resumeSource(trainLoader, resumed);
+    }
+    const started = performance.now() - (resumed?.seconds ?? 0) * 1000;
     const progress = new Progress({ total: sampleCount(trainLoader), label: `epoch ${epoch + 1}/${epochs}`, quiet: options.quiet });
-    let lossSum = 0;
-    let samples = 0;
-    let epochLr = firstLr(optimizer);
-    for await (const batch of trainLoader) {
+    let lossSum = resumed?.lossSum ?? 0;
+    let samples = resumed?.samples ?? 0;
+    let batches = resumed?.batches ?? 0;
+    let epochLr = resumed?.epochLr ?? firstLr(optimizer);
+    const stateNow = (trainScore: number | null, seconds = (performance.now() - started) / 1000): EpochProgress => ({
+      epoch, batches, lossSum, samples, seconds, epochLr, trainScore,
+      metric: trainScore === null ? metricState(metric) : null, loader: sourceState(trainLoader),
+    });
+    if (samples > 0) progress.tick(samples, { loss: lossSum / samples });
+    for await (const batch of (resumed?.trainScore ?? null) !== null ? [] : trainLoader) {
+      if (skip > 0) { // a source without loadStateDict: its first batches were done before the interrupt
+        skip--;
+        releaseBatch(trainLoader, batch);
+        continue;
+      }
       let loss: number;
       const lr = firstLr(optimizer);
       epochLr = lr;
-      const n = batch.input.shape[0];
+      try {
+        checkBatch(batch, 'fit');
+      } catch (error) {
+        releaseBatch(trainLoader, batch);
+        throw error;
+      }
+      const n = batch[0].shape[0];
       try {
         loss = tidy(() => {
-          const input = batch.input.to(device);
-          const target = batch.target.to(device);
+          const input = batch[0].to(device);
+          const target = batch[1].to(device);
           optimizer.zeroGrad();
           const output = model.call(input) as Tensor;
           const l = lossFn(output, target);
@@ -201,19 +230,30 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       if (scheduler && schedulerStep === 'step') scheduler.step();
       lossSum += loss * n;
       samples += n;
+      batches++;
       progress.tick(n, { loss: lossSum / samples });
       callbacks?.onStepEnd?.({ epoch, step: history.lr.length - 1, loss, lr });
       if (signal?.aborted) {
+        if (dir) saveInterrupted(options, dir, stateNow(null), history);
         progress.done({ loss: lossSum / samples });
         return { history, completed: false };
       }
+      await turnEventLoop();
     }
     if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const seconds = (performance.now() - started) / 1000;
     const trainLoss = lossSum / samples;
-    const trainScore = metric.compute();
+    const trainScore = resumed?.trainScore ?? metric.compute();
     progress.done({ loss: trainLoss, score: trainScore });
-    const val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, label: 'validation', quiet: options.quiet }) : null;
+    let val: { loss: number; score: number } | null = null;
+    try {
+      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, label: 'validation', quiet: options.quiet, signal }) : null;
+    } catch (error) {
+      if (!signal?.aborted) throw error;
+      // Stopped during validation: the epoch's training is done and kept; a resume validates again.
+      if (dir) saveInterrupted(options, dir, stateNow(trainScore, seconds), history);
+      return { history, completed: false };
+    }
     // Checked before anything of this epoch is kept: a NaN BatchNorm statistic or validation loss
     // would otherwise become the checkpoint (and, scoring NaN, silently never the best one).
     if (val && !Number.isFinite(val.loss)) throw new NonFiniteStateError(epoch, `the validation loss (${val.loss})`);
@@ -243,7 +283,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     logger?.addScalars('Score (Epoch)', { Train: trainScore, ...(val ? { Validation: val.score } : {}) }, epoch);
     logger?.addScalar('Learning Rate', record.lr, epoch);
     logger?.flush();
-    if (dir) checkpoint(options, dir, epoch, history, isBest);
+    if (dir) {
+      checkpoint(options, dir, epoch, history, isBest);
+      clearInterrupted(dir);
+    }
     callbacks?.onEpochEnd?.(record, history);
     if (signal?.aborted) return { history, completed: false };
   }

@@ -68,10 +68,10 @@ test('a diverging run stops with a clear message and keeps the last good checkpo
 
 test('an array of batches is reused every epoch and stays the caller\'s', async () => {
   const setup = toySetup(2);
-  const batches = [...setup.trainLoader].map((b) => ({ input: torch.keep(b.input), target: torch.keep(b.target) }));
+  const batches = [...setup.trainLoader].map(([input, target]): train.Batch => [torch.keep(input), torch.keep(target)]);
   const { history } = await train.fit({ ...setup, trainLoader: batches, valLoader: undefined, scheduler: undefined, quiet: true });
   assert.equal(history.epochs.length, 2);
-  assert.ok(batches.every((b) => !b.input.isDisposed && !b.target.isDisposed));
+  assert.ok(batches.every(([input, target]) => !input.isDisposed && !target.isDisposed));
   torch.dispose(batches);
   setup.dispose();
 });

@@ -28,8 +28,8 @@ test('a NaN validation loss stops the run before its epoch is checkpointed', asy
       for (const batch of setup.valLoader) {
         if (passes < 2) yield batch;
         else {
-          yield { input: torch.fullLike(batch.input, NaN), target: batch.target };
-          torch.dispose([batch.input]);
+          yield [torch.fullLike(batch[0], NaN), batch[1]] as train.Batch;
+          torch.dispose([batch[0]]);
         }
       }
     },

@@ -37,7 +37,7 @@ export class ToyBatches implements Iterable<train.Batch> {
     }
     for (let start = 0; start < this.count; start += this.batchSize) {
       const index = torch.tensor(BigInt64Array.from(order.slice(start, start + this.batchSize), BigInt));
-      yield { input: this.#images.indexSelect(0, index), target: this.#labels.indexSelect(0, index) };
+      yield [this.#images.indexSelect(0, index), this.#labels.indexSelect(0, index)];
       index.dispose();
     }
   }

@@ -1,6 +1,7 @@
 // An image-classification dataset held in two arrays, the shape every smoothlab dataset shares.
 // The arrays can live in SharedArrayBuffers, so that DataLoader worker threads read them without
-// a copy; `sharedBytes` allocates such an array.
+// a copy; `sharedBytes` and `sharedLabels` allocate such arrays.
+import type { DatasetSpec } from '../../data/dataset_spec.js';
 import type { ImageClassificationDataset, ImageSample } from './types.js';
 
 /** A zeroed Uint8Array of `length` bytes in a SharedArrayBuffer (worker threads can read it without a copy). */
@@ -8,10 +9,18 @@ export function sharedBytes(length: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(length));
 }
 
-/** What ImageArrayDataset needs: images back to back (HWC each), one label byte per image, the size and class names. */
+/** Labels as an Int32Array in a SharedArrayBuffer: a copy of `values`, or the array itself when it already is one. */
+export function sharedLabels(values: ArrayLike<number>): Int32Array {
+  if (values instanceof Int32Array && values.buffer instanceof SharedArrayBuffer) return values;
+  const labels = new Int32Array(new SharedArrayBuffer(4 * values.length));
+  labels.set(values);
+  return labels;
+}
+
+/** What ImageArrayDataset needs: images back to back (HWC each), one label per image (bytes are widened), the size and class names. */
 export interface ImageArrays {
   images: Uint8Array;
-  labels: Uint8Array;
+  labels: Int32Array | Uint8Array;
   height: number;
   width: number;
   channels: number;
@@ -21,16 +30,17 @@ export interface ImageArrays {
 /** Checks the arrays against each other; `where` names the source in errors. */
 export function checkImageArrays(arrays: ImageArrays, where: string): void {
   const { images, labels, height, width, channels, classes } = arrays;
-  if (!(images instanceof Uint8Array) || !(labels instanceof Uint8Array)) throw new TypeError(`${where}: images and labels must be Uint8Arrays`);
+  if (!(images instanceof Uint8Array)) throw new TypeError(`${where}: images must be a Uint8Array`);
+  if (!(labels instanceof Int32Array) && !(labels instanceof Uint8Array)) throw new TypeError(`${where}: labels must be an Int32Array (or a Uint8Array)`);
   if (![height, width, channels].every((d) => Number.isInteger(d) && d > 0)) {
     throw new TypeError(`${where}: height, width and channels must be positive integers, got ${height} x ${width} x ${channels}`);
   }
-  if (!Array.isArray(classes) || classes.length === 0 || classes.length > 256) throw new TypeError(`${where}: classes must be an array of 1 to 256 names`);
+  if (!Array.isArray(classes) || classes.length === 0) throw new TypeError(`${where}: classes must be a non-empty array of names`);
   const size = height * width * channels;
   if (images.length !== labels.length * size) {
     throw new TypeError(`${where}: ${labels.length} labels need ${labels.length} x ${height} x ${width} x ${channels} = ${labels.length * size} image bytes, got ${images.length}`);
   }
-  const bad = labels.findIndex((l) => l >= classes.length);
+  const bad = labels.findIndex((l) => l < 0 || l >= classes.length || !Number.isInteger(l));
   if (bad >= 0) throw new RangeError(`${where}: label ${labels[bad]} at index ${bad} is not a class index (0..${classes.length - 1})`);
 }
 
@@ -48,14 +58,14 @@ export class ImageArrayDataset implements ImageClassificationDataset {
   readonly classes: readonly string[];
   /** All images back to back, HWC each. */
   readonly images: Uint8Array;
-  /** All labels, one byte each. */
-  readonly labels: Uint8Array;
+  /** All labels, one per image. */
+  readonly labels: Int32Array;
 
-  /** Wraps the arrays (not copied) after checking them against each other. */
+  /** Wraps the arrays after checking them against each other (images are not copied; byte labels are widened into shared memory). */
   constructor(arrays: ImageArrays) {
     checkImageArrays(arrays, this.constructor.name);
     this.images = arrays.images;
-    this.labels = arrays.labels;
+    this.labels = arrays.labels instanceof Int32Array ? arrays.labels : sharedLabels(arrays.labels);
     this.height = arrays.height;
     this.width = arrays.width;
     this.channels = arrays.channels;
@@ -69,5 +79,16 @@ export class ImageArrayDataset implements ImageClassificationDataset {
     if (i < 0 || i >= this.length) throw new RangeError(`get: index ${i} is out of range for a dataset of ${this.length} examples`);
     const size = this.height * this.width * this.channels;
     return { image: this.images.slice(i * size, (i + 1) * size), label: this.labels[i] };
+  }
+
+  /** A worker thread rebuilds the dataset over the same arrays (in shared memory; copied there once if not). */
+  workerSpec(): DatasetSpec {
+    const { height, width, channels, classes } = this;
+    let images = this.images;
+    if (!(images.buffer instanceof SharedArrayBuffer)) {
+      images = sharedBytes(this.images.length);
+      images.set(this.images);
+    }
+    return { module: import.meta.url, name: 'ImageArrayDataset', args: [{ images, labels: sharedLabels(this.labels), height, width, channels, classes: [...classes] }] };
   }
 }

@@ -3,6 +3,7 @@
 // the largest split is 47 MB decompressed, and batching then slices memory instead of files.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sharedLabels } from './array.js';
 import { type DownloadOptions, downloadFile } from './download.js';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdx } from './idx.js';
 import type { ImageClassificationDataset, ImageSample } from './types.js';
@@ -99,8 +100,8 @@ export class MnistFamilyDataset implements ImageClassificationDataset {
   readonly channels = 1;
   /** All images back to back, length * height * width bytes, row-major (HWC with C = 1). */
   readonly images: Uint8Array;
-  /** All labels, one byte each, in [0, classes.length). */
-  readonly labels: Uint8Array;
+  /** All labels, in [0, classes.length). */
+  readonly labels: Int32Array;
 
   /** Reads one split of the dataset described by `spec` (subclasses pass their own). */
   protected constructor(spec: FamilySpec, options: MnistOptions = {}) {
@@ -128,7 +129,7 @@ export class MnistFamilyDataset implements ImageClassificationDataset {
     this.height = height;
     this.width = width;
     this.images = images.data;
-    this.labels = labels.data;
+    this.labels = sharedLabels(labels.data);
   }
 
   /** Example i (0 <= i < length): a copy of its height x width x 1 pixels and its label. */

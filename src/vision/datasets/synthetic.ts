@@ -2,7 +2,7 @@
 // stripe orientation, with per-image jitter and noise, so a model can tell classes apart within
 // an epoch or two, and every seed gives the same images. Stored in shared memory like the others.
 import { Generator } from '../../data/generator.js';
-import { ImageArrayDataset, sharedBytes } from './array.js';
+import { ImageArrayDataset, sharedBytes, sharedLabels } from './array.js';
 
 /** Options of SyntheticImages (CIFAR-10's sizes by default). */
 export interface SyntheticImagesOptions {
@@ -27,11 +27,10 @@ export class SyntheticImages extends ImageArrayDataset {
     for (const [name, v, min] of [['length', length, 0], ['height', height, 1], ['width', width, 1], ['channels', channels, 1], ['numClasses', numClasses, 1]] as const) {
       if (!Number.isInteger(v) || v < min) throw new TypeError(`SyntheticImages: ${name} must be an integer >= ${min}, got ${v}`);
     }
-    if (numClasses > 256) throw new RangeError(`SyntheticImages: numClasses must be at most 256 (labels are bytes), got ${numClasses}`);
     const g = new Generator(seed);
     const size = height * width * channels;
     const images = sharedBytes(length * size);
-    const labels = sharedBytes(length);
+    const labels = new Int32Array(new SharedArrayBuffer(4 * length));
     const order = g.randperm(length);
     for (let i = 0; i < length; i++) labels[order[i]] = i % numClasses;
     for (let i = 0; i < length; i++) {

@@ -1,5 +1,5 @@
 // What every image-classification dataset of smoothlab.vision offers, so that loaders, transforms
-// and the study can take any of them.
+// and the study can take any of them. Each is a data.Dataset of ImageSamples too.
 
 /** One example: the pixels as height x width x channels bytes, and the class index. */
 export interface ImageSample {
@@ -21,8 +21,8 @@ export interface ImageClassificationDataset {
   readonly classes: readonly string[];
   /** All images back to back, length * height * width * channels bytes (HWC each), for fast batching. */
   readonly images: Uint8Array;
-  /** All labels, one byte each. */
-  readonly labels: Uint8Array;
+  /** All labels, one per image: class indices, any number of classes (int64 in batches). */
+  readonly labels: Int32Array;
   /** Example i (0 <= i < length), with a copy of its pixels. */
   get(i: number): ImageSample;
 }

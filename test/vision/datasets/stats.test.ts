@@ -41,7 +41,8 @@ test('SyntheticImages: deterministic per seed, balanced, class-dependent, in sha
   const dist = (p: number[], q: number[]) => Math.hypot(...p.map((v, k) => v - q[k]));
   const [c0, c5] = [byClass(0), byClass(5)];
   assert.ok(dist(c0[0], c5[0]) > 2 * dist(c0[0], c0[1]));
-  assert.throws(() => new SyntheticImages({ numClasses: 300 }), RangeError);
+  const many = new SyntheticImages({ length: 600, height: 2, width: 2, numClasses: 300 });
+  assert.equal(Math.max(...many.labels), 299, 'more than 256 classes: labels are Int32');
   assert.throws(() => new SyntheticImages({ length: -1 }), TypeError);
 });
 
