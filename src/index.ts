@@ -9,3 +9,9 @@ export * as metrics from './metrics/index.js';
 export * as utils from './utils/index.js';
 export * as report from './report/index.js';
 export * as train from './train/index.js';
+
+import * as engine from './torch/index.js';
+import { provideTorch } from './data/collate.js';
+
+// data/ imports the engine lazily (its loaders also run without the addon); here it is loaded anyway.
+provideTorch(engine);
