@@ -5,6 +5,15 @@
 
 #include "common.h"
 
+#include <functional>
+
+namespace smoothlab {
+// The blocking part of a Promise-returning binding; its result resolves the Promise.
+using AsyncJob = std::function<double()>;
+// Runs `job` on a libuv worker thread and returns a Promise of its result (native/async.cc).
+Napi::Value runAsync(Napi::Env env, const char* op, AsyncJob job);
+}  // namespace smoothlab
+
 // The implementations, written by hand in native/<unit>.cc as `T smoothlab::impl::name(...) { ... }`:
 // a qualified definition whose parameters differ from these is a compile error. Hidden visibility
 // makes a missing one a link error ("hidden symbol ... isn't defined") rather than an addon that
@@ -259,6 +268,28 @@ void foreachZero_(at::TensorList self);
 std::vector<at::Tensor> foreachSqrt(at::TensorList self);
 void foreachMaximum_(at::TensorList self, at::TensorList other);
 
+// [distributed] native/distributed.cc
+bool distBackendAvailable(const std::string& backend);
+smoothlab::AsyncJob distInitProcessGroup(const std::string& backend, const std::string& host, int64_t port, int64_t rank, int64_t worldSize, int64_t timeoutMs);
+void distDestroyProcessGroup(int64_t group);
+int64_t distGetRank(int64_t group);
+int64_t distGetWorldSize(int64_t group);
+std::string distBackendName(int64_t group);
+int64_t distAllReduce(int64_t group, at::TensorList tensors, const std::string& op);
+int64_t distBroadcast(int64_t group, at::TensorList tensors, int64_t src);
+int64_t distAllGather(int64_t group, at::TensorList outputs, const at::Tensor& input);
+int64_t distReduceScatter(int64_t group, const at::Tensor& output, at::TensorList inputs, const std::string& op);
+int64_t distBarrier(int64_t group);
+smoothlab::AsyncJob distWorkWait(int64_t work);
+void distWorkWaitSync(int64_t work);
+bool distWorkIsCompleted(int64_t work);
+void distWorkRelease(int64_t work);
+void distBroadcastCoalesced(int64_t group, at::TensorList tensors, int64_t bufferBytes, int64_t src);
+int64_t distReducerCreate(int64_t group, at::TensorList params, int64_t bucketCapBytes, bool findUnusedParameters, bool gradientAsBucketView);
+void distReducerPrepareForForward(int64_t reducer);
+void distReducerPrepareForBackward(int64_t reducer, at::TensorList outputs);
+void distReducerDestroy(int64_t reducer);
+
 }  // namespace smoothlab::impl
 #pragma GCC visibility pop
 
@@ -268,12 +299,14 @@ namespace smoothlab::bindings {
 void registerCore(Napi::Env env, Napi::Object exports);
 void registerOps(Napi::Env env, Napi::Object exports);
 void registerFunctional(Napi::Env env, Napi::Object exports);
+void registerDistributed(Napi::Env env, Napi::Object exports);
 
 // Adds every binding of native/bindings.txt to the addon's exports.
 inline void registerAll(Napi::Env env, Napi::Object exports) {
   registerCore(env, exports);
   registerOps(env, exports);
   registerFunctional(env, exports);
+  registerDistributed(env, exports);
 }
 
 }  // namespace smoothlab::bindings
@@ -3792,3 +3825,297 @@ void registerFunctional(Napi::Env env, Napi::Object exports) {
 
 }  // namespace smoothlab::bindings
 #endif  // SMOOTHLAB_UNIT_FUNCTIONAL
+
+#ifdef SMOOTHLAB_UNIT_DISTRIBUTED
+namespace smoothlab::bindings {
+namespace {
+
+// distBackendAvailable(backend: str) -> bool
+Napi::Value distBackendAvailable(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distBackendAvailable");
+  try {
+    const std::string backend = a.string(0);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::distBackendAvailable(backend));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distInitProcessGroup(backend: str, host: str, port: int, rank: int, worldSize: int, timeoutMs: int) -> Promise
+Napi::Value distInitProcessGroup(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distInitProcessGroup");
+  try {
+    const std::string backend = a.string(0);
+    const std::string host = a.string(1);
+    const int64_t port = a.integer(2);
+    const int64_t rank = a.integer(3);
+    const int64_t worldSize = a.integer(4);
+    const int64_t timeoutMs = a.integer(5);
+    const Napi::Env env = info.Env();
+    return smoothlab::runAsync(env, "distInitProcessGroup", smoothlab::impl::distInitProcessGroup(backend, host, port, rank, worldSize, timeoutMs));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distDestroyProcessGroup(group: int) -> void
+Napi::Value distDestroyProcessGroup(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distDestroyProcessGroup");
+  try {
+    const int64_t group = a.integer(0);
+    smoothlab::impl::distDestroyProcessGroup(group);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distGetRank(group: int) -> int
+Napi::Value distGetRank(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distGetRank");
+  try {
+    const int64_t group = a.integer(0);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distGetRank(group)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distGetWorldSize(group: int) -> int
+Napi::Value distGetWorldSize(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distGetWorldSize");
+  try {
+    const int64_t group = a.integer(0);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distGetWorldSize(group)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distBackendName(group: int) -> str
+Napi::Value distBackendName(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distBackendName");
+  try {
+    const int64_t group = a.integer(0);
+    const Napi::Env env = info.Env();
+    return Napi::String::New(env, smoothlab::impl::distBackendName(group));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distAllReduce(group: int, tensors: Tensor[], op: str) -> int
+Napi::Value distAllReduce(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distAllReduce");
+  try {
+    const int64_t group = a.integer(0);
+    const std::vector<at::Tensor> tensors = a.tensorList(1);
+    const std::string op = a.string(2);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distAllReduce(group, tensors, op)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distBroadcast(group: int, tensors: Tensor[], src: int) -> int
+Napi::Value distBroadcast(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distBroadcast");
+  try {
+    const int64_t group = a.integer(0);
+    const std::vector<at::Tensor> tensors = a.tensorList(1);
+    const int64_t src = a.integer(2);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distBroadcast(group, tensors, src)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distAllGather(group: int, outputs: Tensor[], input: Tensor) -> int
+Napi::Value distAllGather(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distAllGather");
+  try {
+    const int64_t group = a.integer(0);
+    const std::vector<at::Tensor> outputs = a.tensorList(1);
+    const at::Tensor& input = a.tensor(2);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distAllGather(group, outputs, input)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distReduceScatter(group: int, output: Tensor, inputs: Tensor[], op: str) -> int
+Napi::Value distReduceScatter(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distReduceScatter");
+  try {
+    const int64_t group = a.integer(0);
+    const at::Tensor& output = a.tensor(1);
+    const std::vector<at::Tensor> inputs = a.tensorList(2);
+    const std::string op = a.string(3);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distReduceScatter(group, output, inputs, op)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distBarrier(group: int) -> int
+Napi::Value distBarrier(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distBarrier");
+  try {
+    const int64_t group = a.integer(0);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distBarrier(group)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distWorkWait(work: int) -> Promise
+Napi::Value distWorkWait(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distWorkWait");
+  try {
+    const int64_t work = a.integer(0);
+    const Napi::Env env = info.Env();
+    return smoothlab::runAsync(env, "distWorkWait", smoothlab::impl::distWorkWait(work));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distWorkWaitSync(work: int) -> void
+Napi::Value distWorkWaitSync(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distWorkWaitSync");
+  try {
+    const int64_t work = a.integer(0);
+    smoothlab::impl::distWorkWaitSync(work);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distWorkIsCompleted(work: int) -> bool
+Napi::Value distWorkIsCompleted(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distWorkIsCompleted");
+  try {
+    const int64_t work = a.integer(0);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::distWorkIsCompleted(work));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distWorkRelease(work: int) -> void
+Napi::Value distWorkRelease(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distWorkRelease");
+  try {
+    const int64_t work = a.integer(0);
+    smoothlab::impl::distWorkRelease(work);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distBroadcastCoalesced(group: int, tensors: Tensor[], bufferBytes: int, src: int) -> void
+Napi::Value distBroadcastCoalesced(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distBroadcastCoalesced");
+  try {
+    const int64_t group = a.integer(0);
+    const std::vector<at::Tensor> tensors = a.tensorList(1);
+    const int64_t bufferBytes = a.integer(2);
+    const int64_t src = a.integer(3);
+    smoothlab::impl::distBroadcastCoalesced(group, tensors, bufferBytes, src);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distReducerCreate(group: int, params: Tensor[], bucketCapBytes: int, findUnusedParameters: bool = false, gradientAsBucketView: bool = false) -> int
+Napi::Value distReducerCreate(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distReducerCreate");
+  try {
+    const int64_t group = a.integer(0);
+    const std::vector<at::Tensor> params = a.tensorList(1);
+    const int64_t bucketCapBytes = a.integer(2);
+    const bool findUnusedParameters = a.boolean(3, false);
+    const bool gradientAsBucketView = a.boolean(4, false);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::distReducerCreate(group, params, bucketCapBytes, findUnusedParameters, gradientAsBucketView)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distReducerPrepareForForward(reducer: int) -> void
+Napi::Value distReducerPrepareForForward(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distReducerPrepareForForward");
+  try {
+    const int64_t reducer = a.integer(0);
+    smoothlab::impl::distReducerPrepareForForward(reducer);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distReducerPrepareForBackward(reducer: int, outputs: Tensor[]) -> void
+Napi::Value distReducerPrepareForBackward(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distReducerPrepareForBackward");
+  try {
+    const int64_t reducer = a.integer(0);
+    const std::vector<at::Tensor> outputs = a.tensorList(1);
+    smoothlab::impl::distReducerPrepareForBackward(reducer, outputs);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// distReducerDestroy(reducer: int) -> void
+Napi::Value distReducerDestroy(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distReducerDestroy");
+  try {
+    const int64_t reducer = a.integer(0);
+    smoothlab::impl::distReducerDestroy(reducer);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+}  // namespace
+
+void registerDistributed(Napi::Env env, Napi::Object exports) {
+  exports.Set("distBackendAvailable", Napi::Function::New(env, distBackendAvailable, "distBackendAvailable"));
+  exports.Set("distInitProcessGroup", Napi::Function::New(env, distInitProcessGroup, "distInitProcessGroup"));
+  exports.Set("distDestroyProcessGroup", Napi::Function::New(env, distDestroyProcessGroup, "distDestroyProcessGroup"));
+  exports.Set("distGetRank", Napi::Function::New(env, distGetRank, "distGetRank"));
+  exports.Set("distGetWorldSize", Napi::Function::New(env, distGetWorldSize, "distGetWorldSize"));
+  exports.Set("distBackendName", Napi::Function::New(env, distBackendName, "distBackendName"));
+  exports.Set("distAllReduce", Napi::Function::New(env, distAllReduce, "distAllReduce"));
+  exports.Set("distBroadcast", Napi::Function::New(env, distBroadcast, "distBroadcast"));
+  exports.Set("distAllGather", Napi::Function::New(env, distAllGather, "distAllGather"));
+  exports.Set("distReduceScatter", Napi::Function::New(env, distReduceScatter, "distReduceScatter"));
+  exports.Set("distBarrier", Napi::Function::New(env, distBarrier, "distBarrier"));
+  exports.Set("distWorkWait", Napi::Function::New(env, distWorkWait, "distWorkWait"));
+  exports.Set("distWorkWaitSync", Napi::Function::New(env, distWorkWaitSync, "distWorkWaitSync"));
+  exports.Set("distWorkIsCompleted", Napi::Function::New(env, distWorkIsCompleted, "distWorkIsCompleted"));
+  exports.Set("distWorkRelease", Napi::Function::New(env, distWorkRelease, "distWorkRelease"));
+  exports.Set("distBroadcastCoalesced", Napi::Function::New(env, distBroadcastCoalesced, "distBroadcastCoalesced"));
+  exports.Set("distReducerCreate", Napi::Function::New(env, distReducerCreate, "distReducerCreate"));
+  exports.Set("distReducerPrepareForForward", Napi::Function::New(env, distReducerPrepareForForward, "distReducerPrepareForForward"));
+  exports.Set("distReducerPrepareForBackward", Napi::Function::New(env, distReducerPrepareForBackward, "distReducerPrepareForBackward"));
+  exports.Set("distReducerDestroy", Napi::Function::New(env, distReducerDestroy, "distReducerDestroy"));
+}
+
+}  // namespace smoothlab::bindings
+#endif  // SMOOTHLAB_UNIT_DISTRIBUTED

@@ -44,12 +44,16 @@ function mtime(file) {
 export function nativeFlags() {
   const torch = findLibtorch();
   const napiInclude = require('node-addon-api').include_dir;
+  // c10d's Gloo backend includes gloo's own headers (Debian: libgloo-dev, not pulled in by
+  // libtorch-dev); without them the addon builds without it and initProcessGroup says so.
+  const gloo = [...torch.includeDirs, '/usr/include', '/usr/local/include'].some((dir) => existsSync(join(dir, 'gloo', 'config.h')));
   const defines = [
     'NAPI_VERSION=8',
     'NAPI_CPP_EXCEPTIONS',
     'NODE_ADDON_API_DISABLE_DEPRECATED',
     `SMOOTHLAB_LIBTORCH_VERSION="${torch.version}"`,
     ...(torch.cuda ? ['SMOOTHLAB_WITH_CUDA'] : []),
+    ...(gloo ? ['USE_C10D_GLOO'] : []),
     ...(torch.cxx11Abi === null ? [] : [`_GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi ? 1 : 0}`]),
   ];
   const compileFlags = [
@@ -57,6 +61,7 @@ export function nativeFlags() {
     ...defines.map((d) => `-D${d}`),
     `-I${nodeIncludeDir()}`, `-I${napiInclude}`,
     ...torch.includeDirs.map((dir) => `-isystem${dir}`),
+    `-isystem${join(nativeDir, 'compat')}`,  // last: stand-ins for headers a libtorch package lacks
   ];
   const cudaLibs = torch.cuda ? ['-Wl,--no-as-needed', '-ltorch_cuda', '-lc10_cuda', '-Wl,--as-needed'] : [];
   const linkFlags = [

@@ -13,7 +13,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 root="${SMOOTHLAB_DEBIAN13_ROOT:-/var/cache/smoothlab/debian13}"
-packages="libtorch-dev nodejs npm g++ make python3 python3-torch python3-torchvision dataset-fashion-mnist chromium fonts-dejavu-core ca-certificates"
+packages="libtorch-dev libgloo-dev nodejs npm g++ make python3 python3-torch python3-torchvision dataset-fashion-mnist chromium fonts-dejavu-core ca-certificates"
 copy=/work/smoothlab  # where the tree lives inside the root
 
 die() { echo "debian13.sh: $*" >&2; exit 1; }
@@ -44,7 +44,19 @@ mounts() {
 }
 
 ensure() {
-  [ -f "$root/.smoothlab-complete" ] && return 0
+  if [ -f "$root/.smoothlab-complete" ]; then
+    # A root cached before a package joined the list gets it now, not a rebuild.
+    # shellcheck disable=SC2086
+    chroot "$root" dpkg-query -W $packages >/dev/null 2>&1 && return 0
+    mounts on "$root"
+    trap 'mounts off "$root"' EXIT
+    # shellcheck disable=SC2086
+    chroot "$root" sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $packages >/dev/null 2>&1 || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $packages; }"
+    cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+    mounts off "$root"
+    trap - EXIT
+    return 0
+  fi
   command -v debootstrap >/dev/null 2>&1 || {
     apt-get install -y -q --no-install-recommends debootstrap >/dev/null 2>&1 || {
       apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends debootstrap

@@ -71,6 +71,10 @@ const RETURN_TYPES = {
   'Device': { cpp: 'at::Device', convert: (r) => `Napi::String::New(env, smoothlab::deviceName(${r}))`, ts: 'Device' },
   'Bytes': { cpp: 'at::Tensor', convert: (r) => `smoothlab::bytesOf(env, ${r})`, ts: 'ArrayBuffer' },
   'Scalar': { cpp: 'at::Scalar', convert: (r) => `smoothlab::scalarValue(env, ${r})`, ts: 'number | boolean' },
+  // The impl returns at once with the blocking part as a job; the job runs on a libuv worker thread
+  // (never on the JS thread) and its number resolves the Promise; its exception rejects it as a
+  // TorchError naming the op. The job must not touch JS values or the handle table.
+  'Promise': { cpp: 'smoothlab::AsyncJob', convert: (r, b) => `smoothlab::runAsync(env, "${b.op}", ${r})`, ts: 'Promise<number>' },
 };
 
 const DEFAULT_PATTERNS = {
@@ -182,7 +186,7 @@ function wrapper(b) {
   if (!ret.convert) {
     lines.push(`    ${call};`, '    return info.Env().Undefined();');
   } else {
-    lines.push('    const Napi::Env env = info.Env();', `    return ${ret.convert(call)};`);
+    lines.push('    const Napi::Env env = info.Env();', `    return ${ret.convert(call, b)};`);
   }
   lines.push('  } catch (...) {', '    smoothlab::rethrowAsJs(a);', '  }', '}');
   return lines.join('\n');
@@ -199,6 +203,15 @@ export function cppSections(bindings) {
 #pragma once
 
 #include "common.h"
+
+#include <functional>
+
+namespace smoothlab {
+// The blocking part of a Promise-returning binding; its result resolves the Promise.
+using AsyncJob = std::function<double()>;
+// Runs \`job\` on a libuv worker thread and returns a Promise of its result (native/async.cc).
+Napi::Value runAsync(Napi::Env env, const char* op, AsyncJob job);
+}  // namespace smoothlab
 
 // The implementations, written by hand in native/<unit>.cc as \`T smoothlab::impl::name(...) { ... }\`:
 // a qualified definition whose parameters differ from these is a compile error. Hidden visibility

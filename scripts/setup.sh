@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs and builds whatever is missing, and is quick (a few seconds) when nothing is:
-#   Debian packages (libtorch-dev, dataset-fashion-mnist, a sans font for report figures; with
-#   --for-tests also chromium, which renders the HTML report in a test; with --with-python also
+#   Debian packages (libtorch-dev, libgloo-dev for torch.distributed's Gloo backend,
+#   dataset-fashion-mnist, a sans font for report figures; with --for-tests also chromium, which renders the HTML report in a test; with --with-python also
 #   python3-torch and python3-torchvision for benchmarks and golden fixtures), npm packages, the
 #   TypeScript build and the native addon. apt-get runs only when something is missing, as root or
 #   through sudo.
@@ -21,6 +21,7 @@ done
 packages=""
 if [ -z "${LIBTORCH:-}" ] && [ "${LIBTORCH_USE_PYTORCH:-}" != "1" ]; then
   node scripts/find-libtorch.mjs >/dev/null 2>&1 || packages="libtorch-dev"
+  [ -f /usr/include/gloo/config.h ] || packages="$packages libgloo-dev"
 fi
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || packages="$packages dataset-fashion-mnist"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages="$packages fonts-dejavu-core"

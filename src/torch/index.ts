@@ -10,3 +10,4 @@ export { tidy, keep, dispose, memory } from './memory.js';
 export { manualSeed, getRngState, setRngState } from './random.js';
 export { version, builtWithCuda, cudaAvailable, cudaDeviceCount, setNumThreads, getNumThreads } from './runtime.js';
 export { save, load, loadMetadata, type TensorRecord } from './serialization.js';
+export * as distributed from './distributed/index.js';

@@ -486,6 +486,46 @@ export interface NativeBindings {
   foreachSqrt(self: readonly Handle[]): Handle[];
   /** foreachMaximum_(self: Tensor[], other: Tensor[]) -> void */
   foreachMaximum_(self: readonly Handle[], other: readonly Handle[]): void;
+  /** distBackendAvailable(backend: str) -> bool */
+  distBackendAvailable(backend: string): boolean;
+  /** distInitProcessGroup(backend: str, host: str, port: int, rank: int, worldSize: int, timeoutMs: int) -> Promise */
+  distInitProcessGroup(backend: string, host: string, port: number, rank: number, worldSize: number, timeoutMs: number): Promise<number>;
+  /** distDestroyProcessGroup(group: int) -> void */
+  distDestroyProcessGroup(group: number): void;
+  /** distGetRank(group: int) -> int */
+  distGetRank(group: number): number;
+  /** distGetWorldSize(group: int) -> int */
+  distGetWorldSize(group: number): number;
+  /** distBackendName(group: int) -> str */
+  distBackendName(group: number): string;
+  /** distAllReduce(group: int, tensors: Tensor[], op: str) -> int */
+  distAllReduce(group: number, tensors: readonly Handle[], op: string): number;
+  /** distBroadcast(group: int, tensors: Tensor[], src: int) -> int */
+  distBroadcast(group: number, tensors: readonly Handle[], src: number): number;
+  /** distAllGather(group: int, outputs: Tensor[], input: Tensor) -> int */
+  distAllGather(group: number, outputs: readonly Handle[], input: Handle): number;
+  /** distReduceScatter(group: int, output: Tensor, inputs: Tensor[], op: str) -> int */
+  distReduceScatter(group: number, output: Handle, inputs: readonly Handle[], op: string): number;
+  /** distBarrier(group: int) -> int */
+  distBarrier(group: number): number;
+  /** distWorkWait(work: int) -> Promise */
+  distWorkWait(work: number): Promise<number>;
+  /** distWorkWaitSync(work: int) -> void */
+  distWorkWaitSync(work: number): void;
+  /** distWorkIsCompleted(work: int) -> bool */
+  distWorkIsCompleted(work: number): boolean;
+  /** distWorkRelease(work: int) -> void */
+  distWorkRelease(work: number): void;
+  /** distBroadcastCoalesced(group: int, tensors: Tensor[], bufferBytes: int, src: int) -> void */
+  distBroadcastCoalesced(group: number, tensors: readonly Handle[], bufferBytes: number, src: number): void;
+  /** distReducerCreate(group: int, params: Tensor[], bucketCapBytes: int, findUnusedParameters: bool = false, gradientAsBucketView: bool = false) -> int */
+  distReducerCreate(group: number, params: readonly Handle[], bucketCapBytes: number, findUnusedParameters?: boolean, gradientAsBucketView?: boolean): number;
+  /** distReducerPrepareForForward(reducer: int) -> void */
+  distReducerPrepareForForward(reducer: number): void;
+  /** distReducerPrepareForBackward(reducer: int, outputs: Tensor[]) -> void */
+  distReducerPrepareForBackward(reducer: number, outputs: readonly Handle[]): void;
+  /** distReducerDestroy(reducer: int) -> void */
+  distReducerDestroy(reducer: number): void;
 }
 
 /** The name of every binding, in manifest order. */
@@ -731,4 +771,24 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'foreachZero_',
   'foreachSqrt',
   'foreachMaximum_',
+  'distBackendAvailable',
+  'distInitProcessGroup',
+  'distDestroyProcessGroup',
+  'distGetRank',
+  'distGetWorldSize',
+  'distBackendName',
+  'distAllReduce',
+  'distBroadcast',
+  'distAllGather',
+  'distReduceScatter',
+  'distBarrier',
+  'distWorkWait',
+  'distWorkWaitSync',
+  'distWorkIsCompleted',
+  'distWorkRelease',
+  'distBroadcastCoalesced',
+  'distReducerCreate',
+  'distReducerPrepareForForward',
+  'distReducerPrepareForBackward',
+  'distReducerDestroy',
 ];
