@@ -3,8 +3,8 @@
 #   Debian packages (libtorch-dev, libgloo-dev for torch.distributed's Gloo backend,
 #   dataset-fashion-mnist, a sans font for report figures; with --for-tests also chromium, which
 #   renders the HTML report in a test; with --with-python also python3-torch and
-#   python3-torchvision for benchmarks and golden fixtures), npm packages, the TypeScript build and the native addon. apt-get runs only when something is missing, as root or
-#   through sudo.
+#   python3-torchvision for benchmarks and golden fixtures), npm packages, the TypeScript build
+#   and the native addon. apt-get runs only when something is missing, as root or through sudo.
 set -eu
 cd "$(dirname "$0")/.."
 
