@@ -268,6 +268,36 @@ void foreachZero_(at::TensorList self);
 std::vector<at::Tensor> foreachSqrt(at::TensorList self);
 void foreachMaximum_(at::TensorList self, at::TensorList other);
 
+// [amp] native/amp.cc
+bool isAutocastEnabled(const std::string& deviceType);
+void setAutocastEnabled(const std::string& deviceType, bool enabled);
+at::ScalarType getAutocastDtype(const std::string& deviceType);
+void setAutocastDtype(const std::string& deviceType, at::ScalarType dtype);
+bool isAutocastCacheEnabled();
+void setAutocastCacheEnabled(bool enabled);
+int64_t autocastIncrementNesting();
+int64_t autocastDecrementNesting();
+void clearAutocastCache();
+void ampForeachNonFiniteCheckAndUnscale_(at::TensorList self, const at::Tensor& foundInf, const at::Tensor& invScale);
+void ampUpdateScale_(const at::Tensor& self, const at::Tensor& growthTracker, const at::Tensor& foundInf, double scaleGrowthFactor, double scaleBackoffFactor, int64_t growthInterval);
+
+// [cuda] native/cuda.cc
+void cudaManualSeed(const at::Scalar& seed);
+void cudaManualSeedAll(const at::Scalar& seed);
+void cudaSynchronize(int64_t device);
+int64_t cudaMemoryAllocated(int64_t device);
+int64_t cudaMaxMemoryAllocated(int64_t device);
+void cudaResetPeakMemoryStats(int64_t device);
+void cudaEmptyCache();
+bool cudnnIsAvailable();
+int64_t cudnnVersion();
+bool getCudnnBenchmark();
+void setCudnnBenchmark(bool enabled);
+bool getCudnnDeterministic();
+void setCudnnDeterministic(bool enabled);
+bool getCudnnEnabled();
+void setCudnnEnabled(bool enabled);
+
 // [distributed] native/distributed.cc
 bool distBackendAvailable(const std::string& backend);
 smoothlab::AsyncJob distInitProcessGroup(const std::string& backend, const std::string& host, int64_t port, int64_t rank, int64_t worldSize, int64_t timeoutMs);
@@ -299,6 +329,8 @@ namespace smoothlab::bindings {
 void registerCore(Napi::Env env, Napi::Object exports);
 void registerOps(Napi::Env env, Napi::Object exports);
 void registerFunctional(Napi::Env env, Napi::Object exports);
+void registerAmp(Napi::Env env, Napi::Object exports);
+void registerCuda(Napi::Env env, Napi::Object exports);
 void registerDistributed(Napi::Env env, Napi::Object exports);
 
 // Adds every binding of native/bindings.txt to the addon's exports.
@@ -306,6 +338,8 @@ inline void registerAll(Napi::Env env, Napi::Object exports) {
   registerCore(env, exports);
   registerOps(env, exports);
   registerFunctional(env, exports);
+  registerAmp(env, exports);
+  registerCuda(env, exports);
   registerDistributed(env, exports);
 }
 
@@ -3825,6 +3859,367 @@ void registerFunctional(Napi::Env env, Napi::Object exports) {
 
 }  // namespace smoothlab::bindings
 #endif  // SMOOTHLAB_UNIT_FUNCTIONAL
+
+#ifdef SMOOTHLAB_UNIT_AMP
+namespace smoothlab::bindings {
+namespace {
+
+// isAutocastEnabled(deviceType: str) -> bool
+Napi::Value isAutocastEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "isAutocastEnabled");
+  try {
+    const std::string deviceType = a.string(0);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::isAutocastEnabled(deviceType));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// setAutocastEnabled(deviceType: str, enabled: bool = true) -> void
+Napi::Value setAutocastEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "setAutocastEnabled");
+  try {
+    const std::string deviceType = a.string(0);
+    const bool enabled = a.boolean(1, true);
+    smoothlab::impl::setAutocastEnabled(deviceType, enabled);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// getAutocastDtype(deviceType: str) -> Dtype
+Napi::Value getAutocastDtype(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "getAutocastDtype");
+  try {
+    const std::string deviceType = a.string(0);
+    const Napi::Env env = info.Env();
+    return Napi::String::New(env, smoothlab::dtypeName(smoothlab::impl::getAutocastDtype(deviceType)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// setAutocastDtype(deviceType: str, dtype: Dtype) -> void
+Napi::Value setAutocastDtype(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "setAutocastDtype");
+  try {
+    const std::string deviceType = a.string(0);
+    const at::ScalarType dtype = a.dtype(1);
+    smoothlab::impl::setAutocastDtype(deviceType, dtype);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// isAutocastCacheEnabled() -> bool
+Napi::Value isAutocastCacheEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "isAutocastCacheEnabled");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::isAutocastCacheEnabled());
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// setAutocastCacheEnabled(enabled: bool = true) -> void
+Napi::Value setAutocastCacheEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "setAutocastCacheEnabled");
+  try {
+    const bool enabled = a.boolean(0, true);
+    smoothlab::impl::setAutocastCacheEnabled(enabled);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// autocastIncrementNesting() -> int
+Napi::Value autocastIncrementNesting(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "autocastIncrementNesting");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::autocastIncrementNesting()));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// autocastDecrementNesting() -> int
+Napi::Value autocastDecrementNesting(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "autocastDecrementNesting");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::autocastDecrementNesting()));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// clearAutocastCache() -> void
+Napi::Value clearAutocastCache(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "clearAutocastCache");
+  try {
+    smoothlab::impl::clearAutocastCache();
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// ampForeachNonFiniteCheckAndUnscale_(self: Tensor[], foundInf: Tensor, invScale: Tensor) -> void
+Napi::Value ampForeachNonFiniteCheckAndUnscale_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "ampForeachNonFiniteCheckAndUnscale_");
+  try {
+    const std::vector<at::Tensor> self = a.tensorList(0);
+    const at::Tensor& foundInf = a.tensor(1);
+    const at::Tensor& invScale = a.tensor(2);
+    smoothlab::impl::ampForeachNonFiniteCheckAndUnscale_(self, foundInf, invScale);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// ampUpdateScale_(self: Tensor, growthTracker: Tensor, foundInf: Tensor, scaleGrowthFactor: float, scaleBackoffFactor: float, growthInterval: int) -> void
+Napi::Value ampUpdateScale_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "ampUpdateScale_");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const at::Tensor& growthTracker = a.tensor(1);
+    const at::Tensor& foundInf = a.tensor(2);
+    const double scaleGrowthFactor = a.number(3);
+    const double scaleBackoffFactor = a.number(4);
+    const int64_t growthInterval = a.integer(5);
+    smoothlab::impl::ampUpdateScale_(self, growthTracker, foundInf, scaleGrowthFactor, scaleBackoffFactor, growthInterval);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+}  // namespace
+
+void registerAmp(Napi::Env env, Napi::Object exports) {
+  exports.Set("isAutocastEnabled", Napi::Function::New(env, isAutocastEnabled, "isAutocastEnabled"));
+  exports.Set("setAutocastEnabled", Napi::Function::New(env, setAutocastEnabled, "setAutocastEnabled"));
+  exports.Set("getAutocastDtype", Napi::Function::New(env, getAutocastDtype, "getAutocastDtype"));
+  exports.Set("setAutocastDtype", Napi::Function::New(env, setAutocastDtype, "setAutocastDtype"));
+  exports.Set("isAutocastCacheEnabled", Napi::Function::New(env, isAutocastCacheEnabled, "isAutocastCacheEnabled"));
+  exports.Set("setAutocastCacheEnabled", Napi::Function::New(env, setAutocastCacheEnabled, "setAutocastCacheEnabled"));
+  exports.Set("autocastIncrementNesting", Napi::Function::New(env, autocastIncrementNesting, "autocastIncrementNesting"));
+  exports.Set("autocastDecrementNesting", Napi::Function::New(env, autocastDecrementNesting, "autocastDecrementNesting"));
+  exports.Set("clearAutocastCache", Napi::Function::New(env, clearAutocastCache, "clearAutocastCache"));
+  exports.Set("ampForeachNonFiniteCheckAndUnscale_", Napi::Function::New(env, ampForeachNonFiniteCheckAndUnscale_, "ampForeachNonFiniteCheckAndUnscale_"));
+  exports.Set("ampUpdateScale_", Napi::Function::New(env, ampUpdateScale_, "ampUpdateScale_"));
+}
+
+}  // namespace smoothlab::bindings
+#endif  // SMOOTHLAB_UNIT_AMP
+
+#ifdef SMOOTHLAB_UNIT_CUDA
+namespace smoothlab::bindings {
+namespace {
+
+// cudaManualSeed(seed: Scalar) -> void
+Napi::Value cudaManualSeed(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaManualSeed");
+  try {
+    const at::Scalar seed = a.scalar(0);
+    smoothlab::impl::cudaManualSeed(seed);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaManualSeedAll(seed: Scalar) -> void
+Napi::Value cudaManualSeedAll(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaManualSeedAll");
+  try {
+    const at::Scalar seed = a.scalar(0);
+    smoothlab::impl::cudaManualSeedAll(seed);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaSynchronize(device: int = -1) -> void
+Napi::Value cudaSynchronize(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaSynchronize");
+  try {
+    const int64_t device = a.integer(0, -1);
+    smoothlab::impl::cudaSynchronize(device);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaMemoryAllocated(device: int = -1) -> int
+Napi::Value cudaMemoryAllocated(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaMemoryAllocated");
+  try {
+    const int64_t device = a.integer(0, -1);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::cudaMemoryAllocated(device)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaMaxMemoryAllocated(device: int = -1) -> int
+Napi::Value cudaMaxMemoryAllocated(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaMaxMemoryAllocated");
+  try {
+    const int64_t device = a.integer(0, -1);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::cudaMaxMemoryAllocated(device)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaResetPeakMemoryStats(device: int = -1) -> void
+Napi::Value cudaResetPeakMemoryStats(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaResetPeakMemoryStats");
+  try {
+    const int64_t device = a.integer(0, -1);
+    smoothlab::impl::cudaResetPeakMemoryStats(device);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaEmptyCache() -> void
+Napi::Value cudaEmptyCache(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaEmptyCache");
+  try {
+    smoothlab::impl::cudaEmptyCache();
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudnnIsAvailable() -> bool
+Napi::Value cudnnIsAvailable(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudnnIsAvailable");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::cudnnIsAvailable());
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudnnVersion() -> int
+Napi::Value cudnnVersion(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudnnVersion");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::cudnnVersion()));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// getCudnnBenchmark() -> bool
+Napi::Value getCudnnBenchmark(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "getCudnnBenchmark");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::getCudnnBenchmark());
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// setCudnnBenchmark(enabled: bool = true) -> void
+Napi::Value setCudnnBenchmark(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "setCudnnBenchmark");
+  try {
+    const bool enabled = a.boolean(0, true);
+    smoothlab::impl::setCudnnBenchmark(enabled);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// getCudnnDeterministic() -> bool
+Napi::Value getCudnnDeterministic(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "getCudnnDeterministic");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::getCudnnDeterministic());
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// setCudnnDeterministic(enabled: bool = true) -> void
+Napi::Value setCudnnDeterministic(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "setCudnnDeterministic");
+  try {
+    const bool enabled = a.boolean(0, true);
+    smoothlab::impl::setCudnnDeterministic(enabled);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// getCudnnEnabled() -> bool
+Napi::Value getCudnnEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "getCudnnEnabled");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::getCudnnEnabled());
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// setCudnnEnabled(enabled: bool = true) -> void
+Napi::Value setCudnnEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "setCudnnEnabled");
+  try {
+    const bool enabled = a.boolean(0, true);
+    smoothlab::impl::setCudnnEnabled(enabled);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+}  // namespace
+
+void registerCuda(Napi::Env env, Napi::Object exports) {
+  exports.Set("cudaManualSeed", Napi::Function::New(env, cudaManualSeed, "cudaManualSeed"));
+  exports.Set("cudaManualSeedAll", Napi::Function::New(env, cudaManualSeedAll, "cudaManualSeedAll"));
+  exports.Set("cudaSynchronize", Napi::Function::New(env, cudaSynchronize, "cudaSynchronize"));
+  exports.Set("cudaMemoryAllocated", Napi::Function::New(env, cudaMemoryAllocated, "cudaMemoryAllocated"));
+  exports.Set("cudaMaxMemoryAllocated", Napi::Function::New(env, cudaMaxMemoryAllocated, "cudaMaxMemoryAllocated"));
+  exports.Set("cudaResetPeakMemoryStats", Napi::Function::New(env, cudaResetPeakMemoryStats, "cudaResetPeakMemoryStats"));
+  exports.Set("cudaEmptyCache", Napi::Function::New(env, cudaEmptyCache, "cudaEmptyCache"));
+  exports.Set("cudnnIsAvailable", Napi::Function::New(env, cudnnIsAvailable, "cudnnIsAvailable"));
+  exports.Set("cudnnVersion", Napi::Function::New(env, cudnnVersion, "cudnnVersion"));
+  exports.Set("getCudnnBenchmark", Napi::Function::New(env, getCudnnBenchmark, "getCudnnBenchmark"));
+  exports.Set("setCudnnBenchmark", Napi::Function::New(env, setCudnnBenchmark, "setCudnnBenchmark"));
+  exports.Set("getCudnnDeterministic", Napi::Function::New(env, getCudnnDeterministic, "getCudnnDeterministic"));
+  exports.Set("setCudnnDeterministic", Napi::Function::New(env, setCudnnDeterministic, "setCudnnDeterministic"));
+  exports.Set("getCudnnEnabled", Napi::Function::New(env, getCudnnEnabled, "getCudnnEnabled"));
+  exports.Set("setCudnnEnabled", Napi::Function::New(env, setCudnnEnabled, "setCudnnEnabled"));
+}
+
+}  // namespace smoothlab::bindings
+#endif  // SMOOTHLAB_UNIT_CUDA
 
 #ifdef SMOOTHLAB_UNIT_DISTRIBUTED
 namespace smoothlab::bindings {

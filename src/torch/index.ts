@@ -10,4 +10,8 @@ export { tidy, keep, dispose, memory } from './memory.js';
 export { manualSeed, getRngState, setRngState } from './random.js';
 export { version, builtWithCuda, cudaAvailable, cudaDeviceCount, setNumThreads, getNumThreads } from './runtime.js';
 export { save, load, loadMetadata, type TensorRecord } from './serialization.js';
+export { autocast, isAutocastEnabled, getAutocastDtype, type AutocastOptions } from './amp/autocast_mode.js';
+export * as amp from './amp/index.js';
+export * as cuda from './cuda.js';
+export * as backends from './backends.js';
 export * as distributed from './distributed/index.js';

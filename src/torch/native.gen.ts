@@ -486,6 +486,58 @@ export interface NativeBindings {
   foreachSqrt(self: readonly Handle[]): Handle[];
   /** foreachMaximum_(self: Tensor[], other: Tensor[]) -> void */
   foreachMaximum_(self: readonly Handle[], other: readonly Handle[]): void;
+  /** isAutocastEnabled(deviceType: str) -> bool */
+  isAutocastEnabled(deviceType: string): boolean;
+  /** setAutocastEnabled(deviceType: str, enabled: bool = true) -> void */
+  setAutocastEnabled(deviceType: string, enabled?: boolean): void;
+  /** getAutocastDtype(deviceType: str) -> Dtype */
+  getAutocastDtype(deviceType: string): DType;
+  /** setAutocastDtype(deviceType: str, dtype: Dtype) -> void */
+  setAutocastDtype(deviceType: string, dtype: DType): void;
+  /** isAutocastCacheEnabled() -> bool */
+  isAutocastCacheEnabled(): boolean;
+  /** setAutocastCacheEnabled(enabled: bool = true) -> void */
+  setAutocastCacheEnabled(enabled?: boolean): void;
+  /** autocastIncrementNesting() -> int */
+  autocastIncrementNesting(): number;
+  /** autocastDecrementNesting() -> int */
+  autocastDecrementNesting(): number;
+  /** clearAutocastCache() -> void */
+  clearAutocastCache(): void;
+  /** ampForeachNonFiniteCheckAndUnscale_(self: Tensor[], foundInf: Tensor, invScale: Tensor) -> void */
+  ampForeachNonFiniteCheckAndUnscale_(self: readonly Handle[], foundInf: Handle, invScale: Handle): void;
+  /** ampUpdateScale_(self: Tensor, growthTracker: Tensor, foundInf: Tensor, scaleGrowthFactor: float, scaleBackoffFactor: float, growthInterval: int) -> void */
+  ampUpdateScale_(self: Handle, growthTracker: Handle, foundInf: Handle, scaleGrowthFactor: number, scaleBackoffFactor: number, growthInterval: number): void;
+  /** cudaManualSeed(seed: Scalar) -> void */
+  cudaManualSeed(seed: number | boolean | bigint): void;
+  /** cudaManualSeedAll(seed: Scalar) -> void */
+  cudaManualSeedAll(seed: number | boolean | bigint): void;
+  /** cudaSynchronize(device: int = -1) -> void */
+  cudaSynchronize(device?: number): void;
+  /** cudaMemoryAllocated(device: int = -1) -> int */
+  cudaMemoryAllocated(device?: number): number;
+  /** cudaMaxMemoryAllocated(device: int = -1) -> int */
+  cudaMaxMemoryAllocated(device?: number): number;
+  /** cudaResetPeakMemoryStats(device: int = -1) -> void */
+  cudaResetPeakMemoryStats(device?: number): void;
+  /** cudaEmptyCache() -> void */
+  cudaEmptyCache(): void;
+  /** cudnnIsAvailable() -> bool */
+  cudnnIsAvailable(): boolean;
+  /** cudnnVersion() -> int */
+  cudnnVersion(): number;
+  /** getCudnnBenchmark() -> bool */
+  getCudnnBenchmark(): boolean;
+  /** setCudnnBenchmark(enabled: bool = true) -> void */
+  setCudnnBenchmark(enabled?: boolean): void;
+  /** getCudnnDeterministic() -> bool */
+  getCudnnDeterministic(): boolean;
+  /** setCudnnDeterministic(enabled: bool = true) -> void */
+  setCudnnDeterministic(enabled?: boolean): void;
+  /** getCudnnEnabled() -> bool */
+  getCudnnEnabled(): boolean;
+  /** setCudnnEnabled(enabled: bool = true) -> void */
+  setCudnnEnabled(enabled?: boolean): void;
   /** distBackendAvailable(backend: str) -> bool */
   distBackendAvailable(backend: string): boolean;
   /** distInitProcessGroup(backend: str, host: str, port: int, rank: int, worldSize: int, timeoutMs: int) -> Promise */
@@ -771,6 +823,32 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'foreachZero_',
   'foreachSqrt',
   'foreachMaximum_',
+  'isAutocastEnabled',
+  'setAutocastEnabled',
+  'getAutocastDtype',
+  'setAutocastDtype',
+  'isAutocastCacheEnabled',
+  'setAutocastCacheEnabled',
+  'autocastIncrementNesting',
+  'autocastDecrementNesting',
+  'clearAutocastCache',
+  'ampForeachNonFiniteCheckAndUnscale_',
+  'ampUpdateScale_',
+  'cudaManualSeed',
+  'cudaManualSeedAll',
+  'cudaSynchronize',
+  'cudaMemoryAllocated',
+  'cudaMaxMemoryAllocated',
+  'cudaResetPeakMemoryStats',
+  'cudaEmptyCache',
+  'cudnnIsAvailable',
+  'cudnnVersion',
+  'getCudnnBenchmark',
+  'setCudnnBenchmark',
+  'getCudnnDeterministic',
+  'setCudnnDeterministic',
+  'getCudnnEnabled',
+  'setCudnnEnabled',
   'distBackendAvailable',
   'distInitProcessGroup',
   'distDestroyProcessGroup',
