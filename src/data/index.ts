@@ -10,3 +10,4 @@ export { DataLoaderError, SampleError } from './errors.js';
 export { Generator, DEFAULT_SEED, deriveSeed } from './generator.js';
 export { epochOrder, batchesOf, batchCount } from './sampler.js';
 export { type DatasetArrays, type SampleShape } from './batch_fill.js';
+export { DistributedSampler, type DistributedSamplerOptions } from './distributed_sampler.js';
