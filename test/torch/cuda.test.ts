@@ -32,3 +32,69 @@ test('conv + batchNorm + crossEntropy agree between CPU and CUDA', { skip }, () 
   assert.ok(Math.abs(cpu.loss - gpu.loss) < 1e-4, `${cpu.loss} vs ${gpu.loss}`);
   assert.ok(cpu.grad.allclose(gpu.grad, { rtol: 1e-3, atol: 1e-5 }));
 }));
+
+test('torch.cuda: devices, synchronize, seeding and the allocator statistics', { skip }, () => {
+  assert.ok(torch.cuda.deviceCount() >= 1);
+  torch.cuda.synchronize();
+  torch.cuda.synchronize('cuda:0');
+  torch.cuda.manualSeed(3);
+  const a = torch.tidy(() => torch.randn([4], { device: 'cuda:0' }).cpu().toArray());
+  torch.cuda.manualSeedAll(3);
+  assert.deepEqual(torch.tidy(() => torch.randn([4], { device: 'cuda:0' }).cpu().toArray()), a, 'the CUDA generator is reseeded');
+  torch.cuda.emptyCache();
+  torch.cuda.resetPeakMemoryStats();
+  const base = torch.cuda.memoryAllocated();
+  const big = torch.zeros([1 << 20], { device: 'cuda:0' });  // 4 MiB
+  assert.ok(torch.cuda.memoryAllocated() >= base + 4 * (1 << 20));
+  big.dispose();
+  assert.ok(torch.cuda.maxMemoryAllocated() >= base + 4 * (1 << 20), 'the peak remembers the freed tensor');
+  assert.ok(torch.cuda.memoryAllocated() < base + 4 * (1 << 20));
+  torch.cuda.resetPeakMemoryStats();
+  assert.ok(torch.cuda.maxMemoryAllocated() < base + 4 * (1 << 20));
+  assert.equal(torch.backends.cudnn.isAvailable(), true);
+  assert.ok((torch.backends.cudnn.version() ?? 0) > 0);
+});
+
+for (const dtype of ['float16', 'bfloat16'] as const) {
+  test(`autocast ${dtype} on CUDA: conv and linear in ${dtype}, float32 outside, gradients float32`, { skip }, () => torch.tidy(() => {
+    torch.manualSeed(0);
+    const x = torch.randn([4, 3, 8, 8]).to('cuda:0');
+    const w = torch.randn([5, 3, 3, 3]).mul(0.1).to('cuda:0').requiresGrad_();
+    const lw = torch.randn([2, 5]).to('cuda:0').requiresGrad_();
+    const [h, out, loss] = torch.autocast({ deviceType: 'cuda', dtype }, () => {
+      const h = F.conv2d(x, w, null, { padding: 1 });
+      const out = F.linear(h.mean([2, 3]), lw, null);
+      return [h, out, F.crossEntropy(out, torch.tensor([0, 1, 0, 1], { dtype: 'int64' }).to('cuda:0'))];
+    });
+    assert.equal(h.dtype, dtype);
+    assert.equal(out.dtype, dtype);
+    assert.equal(loss.dtype, 'float32', 'cross-entropy runs in float32 under autocast');
+    assert.equal(F.conv2d(x, w, null, { padding: 1 }).dtype, 'float32');
+    loss.backward();
+    assert.equal(w.grad!.dtype, 'float32');
+    // CPU float32 reference of the forward.
+    const ref = F.conv2d(x.cpu(), w.detach().cpu(), null, { padding: 1 });
+    assert.ok(h.float().cpu().allclose(ref, { rtol: 2e-2, atol: 2e-2 }));
+    assert.equal(torch.isAutocastEnabled('cuda'), false);
+  }));
+}
+
+test('GradScaler on CUDA: the ATen kernels skip an inf step, back off, and grow after growthInterval', { skip }, () => torch.tidy(() => {
+  const scaler = new torch.amp.GradScaler({ initScale: 1024, growthInterval: 2 });
+  const w = torch.ones([3], { device: 'cuda:0' }).requiresGrad_();
+  const opt = { paramGroups: [{ params: [w] }], steps: 0, step() { this.steps += 1; } };
+  const iterate = (factor: number) => {
+    w.grad = null;
+    torch.autocast({ deviceType: 'cuda', dtype: 'float16' }, () => scaler.scale(w.mul(factor).sum())).backward();
+    scaler.step(opt);
+    scaler.update();
+    return scaler.getScale();
+  };
+  assert.equal(iterate(1), 1024);
+  assert.deepEqual(w.grad!.cpu().toArray(), [1, 1, 1], 'unscaled');
+  assert.equal(iterate(1), 2048, 'grown after 2 clean steps');
+  assert.equal(iterate(1e36), 1024, 'backed off');
+  assert.equal(opt.steps, 2, 'the inf step was skipped');
+  assert.equal(scaler.stateDict()._growth_tracker, 0);
+  scaler.dispose();
+}));
