@@ -4,8 +4,9 @@
 import { type Field, type StudyConfig, type StudyField, DATASETS, MODELS, schemaFields } from './schema.js';
 
 export type { StudyConfig, StudyField } from './schema.js';
-/** Datasets the study can train on. */
+/** Built-in datasets the study can train on. */
 export type DatasetName = (typeof DATASETS)[number];
+export type { DatasetChoice } from './schema.js';
 /** Models the study can train. */
 export type ModelName = (typeof MODELS)[number];
 
@@ -73,6 +74,7 @@ export function validateConfig(c: StudyConfig): StudyConfig {
   if (c.model === 'coursenet' && c.stem !== 'imagenet') fail('stem', 'applies to resnets only; coursenet has its own stem');
   if (c.freezeBackbone && c.pretrained === undefined) fail('freezeBackbone', 'needs pretrained weights to keep (pretrained)');
   if (c.dataUrl !== undefined && !c.dataset.startsWith('cifar')) fail('dataUrl', 'applies to cifar10 and cifar100 only');
+  if (c.dataRoot !== undefined && c.dataset.startsWith('folder:')) fail('dataRoot', 'applies to the built-in datasets; a folder dataset names its folder itself (folder:PATH)');
   if (c.dataMd5 !== undefined && c.dataUrl === undefined) fail('dataMd5', 'checks a dataUrl archive; give dataUrl too');
   return c;
 }

@@ -11,6 +11,7 @@ import { Normalize, ToDtype, ToImage } from '../vision/transforms/convert.js';
 import { RandomHorizontalFlip } from '../vision/transforms/flip_crop.js';
 import { Compose, type Transform } from '../vision/transforms/transform.js';
 import type { StudyConfig } from './config.js';
+import { folderOf, folderSplits } from './folder_splits.js';
 
 /** Both splits of the study's dataset. */
 export interface StudySplits {
@@ -25,7 +26,8 @@ function cifarSource(config: StudyConfig, spec: typeof CIFAR_RESOURCES.CIFAR10) 
 
 async function loadSplit(config: StudyConfig, train: boolean): Promise<ImageClassificationDataset> {
   const options = { train, download: config.download, ...(config.dataRoot ? { root: config.dataRoot } : {}) };
-  switch (config.dataset) {
+  const dataset = config.dataset as Exclude<StudyConfig['dataset'], `folder:${string}`>;
+  switch (dataset) {
     case 'cifar10':
       return CIFAR10.load({ ...options, ...cifarSource(config, CIFAR_RESOURCES.CIFAR10) });
     case 'cifar100':
@@ -82,9 +84,10 @@ export function checkSameShape(train: ImageClassificationDataset, test: ImageCla
 
 /** Loads both splits, limited as the config says (label noise is per seed: see withLabelNoise). */
 export async function loadSplits(config: Pick<StudyConfig, 'dataset' | 'dataRoot' | 'download' | 'dataUrl' | 'dataMd5' | 'trainLimit' | 'valLimit'>): Promise<StudySplits> {
+  const folder = folderOf(config.dataset);
   // One after the other: CIFAR's splits come from one archive, which the first load downloads.
-  const train = await loadSplit(config as StudyConfig, true);
-  const test = await loadSplit(config as StudyConfig, false);
+  const { train, test } = folder !== null ? folderSplits(folder)
+    : { train: await loadSplit(config as StudyConfig, true), test: await loadSplit(config as StudyConfig, false) };
   checkSameShape(train, test);
   return { train: firstExamples(train, config.trainLimit), test: firstExamples(test, config.valLimit) };
 }

@@ -217,7 +217,7 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
         }
         const run = await trainRun(config, device, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
         if (run === null) {
-          print(`\nstopped: the last finished epoch of each run is checkpointed in ${dir}; run the same command again to resume.`);
+          print(`\nstopped after the current step, checkpointed in ${dir}; run the same command again to continue from there.`);
           return { dir, completed: false };
         }
         finished.push(run);

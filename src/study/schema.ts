@@ -31,8 +31,10 @@ const choice = <const C extends readonly string[]>(choices: C, spec: Omit<Field<
 const positive = (v: number) => (v > 0 ? null : 'must be positive');
 const optional = <T>(f: Field<T>): Field<T> & { optional: true } => ({ ...f, optional: true });
 
-/** The datasets a study can train on. */
+/** The built-in datasets a study can train on. */
 export const DATASETS = ['cifar10', 'cifar100', 'fashion-mnist', 'mnist'] as const;
+/** A study's dataset: a built-in one, or `folder:PATH`, the user's own images (vision.datasets.ImageFolder). */
+export type DatasetChoice = (typeof DATASETS)[number] | `folder:${string}`;
 /** The models a study can train. */
 export const MODELS = ['resnet18', 'resnet34', 'coursenet'] as const;
 
@@ -42,7 +44,11 @@ export const STUDY_SCHEMA = {
     flag: 'name', description: 'study name: the report title and the folder under runs/',
     check: (v) => (!/^[\w.-]+$/.test(v) ? "may only use letters, digits, '.', '_' and '-'" : /^\.+$/.test(v) ? 'must not be only dots (it would leave the runs folder)' : null),
   }),
-  dataset: choice(DATASETS, { flag: 'dataset', description: 'dataset' }),
+  dataset: field<DatasetChoice>('string', {
+    flag: 'dataset', metavar: `${DATASETS.join('|')}|folder:PATH`,
+    description: 'dataset; folder:PATH reads your images: PATH/train and PATH/test (or val), one folder per class in each, or class folders split 80/20',
+    check: (v) => ((DATASETS as readonly string[]).includes(v) || /^folder:./.test(v) ? null : `must be one of ${DATASETS.join(', ')} or folder:PATH`),
+  }),
   dataRoot: optional(field<string>('string', { flag: 'data-root', metavar: 'DIR', description: "dataset folder (default: the dataset's own, e.g. Debian's for Fashion-MNIST)" })),
   download: field<boolean>('boolean', { flag: 'download', description: 'download CIFAR / MNIST when missing (MD5-checked)' }),
   dataUrl: optional(field<string>('string', {

@@ -35,7 +35,7 @@ test('mistakes exit with code 2 and name the flag or value', () => {
     [['study', '--data-url', 'x.tar.gz'], /--data-url applies to cifar10 and cifar100 only/],
     [['study', '--dataset', 'cifar10', '--data-url', 'x.tar.gz', '--data-md5', 'abc'], /--data-md5 must be 32 hex digits, got "abc"/],
     [['study', '--drop-last', '--no-drop-last'], /--drop-last and --no-drop-last contradict each other/],
-    [['study', '--dataset', 'imagenet'], /--dataset must be one of cifar10, cifar100, fashion-mnist, mnist, got 'imagenet'/],
+    [['study', '--dataset', 'imagenet'], /--dataset must be one of cifar10, cifar100, fashion-mnist, mnist or folder:PATH, got "imagenet"/],
     [['study', '--epochs', '2.5'], /--epochs must be an integer, got '2.5'/],
     [['study', '--device', 'tpu'], /--device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got "tpu"/],
     [['study', '--epsilons', '0.1,0.1'], /--epsilons must not repeat/],

@@ -44,6 +44,20 @@ export function checkImageArrays(arrays: ImageArrays, where: string): void {
   if (bad >= 0) throw new RangeError(`${where}: label ${labels[bad]} at index ${bad} is not a class index (0..${classes.length - 1})`);
 }
 
+/** A new dataset of the examples of `ds` at `indices`, in that order (copied into shared memory). */
+export function selectExamples(ds: ImageClassificationDataset, indices: ArrayLike<number>): ImageArrayDataset {
+  const size = ds.height * ds.width * ds.channels;
+  const images = sharedBytes(indices.length * size);
+  const labels = new Int32Array(new SharedArrayBuffer(4 * indices.length));
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    if (!Number.isInteger(i) || i < 0 || i >= ds.length) throw new RangeError(`selectExamples: index ${i} is out of range for a dataset of ${ds.length} examples`);
+    images.set(ds.images.subarray(i * size, (i + 1) * size), k * size);
+    labels[k] = ds.labels[i];
+  }
+  return new ImageArrayDataset({ images, labels, height: ds.height, width: ds.width, channels: ds.channels, classes: ds.classes });
+}
+
 /** A dataset over arrays already in memory (a test set, a subset, images made by code). */
 export class ImageArrayDataset implements ImageClassificationDataset {
   /** Number of examples. */
