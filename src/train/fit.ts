@@ -25,6 +25,7 @@ import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } 
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type LossFn, evaluate } from './evaluate.js';
 import { type EpochRecord, type History, emptyHistory, writeHistory } from './history.js';
+import { type StatefulLoss, lossState, restoreLossState } from './stateful_loss.js';
 import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
 /** Thrown when the loss becomes NaN or infinite; the last good checkpoint stays on disk. */
@@ -61,6 +62,8 @@ export interface FitOptions {
   /** Number of epochs in total (a resumed run continues up to it). */
   epochs: number;
   lossFn: LossFn;
+  /** The module behind lossFn when it keeps state (nn.OnlineLabelSmoothing): its modes, epoch ends and checkpoints are fit's to manage. */
+  statefulLoss?: StatefulLoss;
   /** Score of the outputs, e.g. micro-averaged accuracy; reset and computed each epoch. */
   metric: Metric;
   scheduler?: LRScheduler;
@@ -115,6 +118,7 @@ function restore(options: FitOptions, dir: string): { startEpoch: number; histor
     options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
+    restoreLossState(options.statefulLoss, ckpt.loss);
     if (history.bestEpoch === epoch && bestEpochOnDisk(dir) !== epoch) save(join(dir, BEST), model, { epoch: String(epoch) });
     writeHistory(dir, history);
     return { startEpoch: epoch + 1, history };
@@ -143,6 +147,7 @@ function checkpoint(options: FitOptions, dir: string, epoch: number, history: Hi
       scheduler: (options.scheduler?.stateDict() ?? null) as Record<string, unknown> | null,
       rng: getRngState(),
       history: history as unknown as Record<string, unknown>,
+      loss: lossState(options.statefulLoss),
     });
     if (isBest) save(join(dir, BEST), model, { epoch: String(epoch) });
   });
@@ -172,6 +177,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     trainLoader.setEpoch?.(epoch);
     model.train();
+    options.statefulLoss?.train(true);
     metric.reset();
     const resumed: EpochProgress | null = interrupted?.progress ?? null;
     interrupted = null;
@@ -244,6 +250,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     const seconds = (performance.now() - started) / 1000;
     const trainLoss = lossSum / samples;
     const trainScore = resumed?.trainScore ?? metric.compute();
+    if ((resumed?.trainScore ?? null) === null) options.statefulLoss?.nextEpoch?.();
+    options.statefulLoss?.train(false);
     progress.done({ loss: trainLoss, score: trainScore });
     let val: { loss: number; score: number } | null = null;
     try {

@@ -14,6 +14,7 @@ import type { BatchSource, Metric, SourceState } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { History } from './history.js';
 import type { FitOptions } from './fit.js';
+import { lossState, restoreLossState } from './stateful_loss.js';
 
 const INTERRUPTED = 'interrupted.safetensors';
 
@@ -47,6 +48,7 @@ export function saveInterrupted(options: FitOptions, dir: string, progress: Epoc
       scheduler: (options.scheduler?.stateDict() ?? null) as Record<string, unknown> | null,
       rng: getRngState(),
       history: history as unknown as Record<string, unknown>,
+      loss: lossState(options.statefulLoss),
     });
   });
 }
@@ -74,6 +76,7 @@ export function restoreInterrupted(options: FitOptions, dir: string, epoch: numb
     options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
+    restoreLossState(options.statefulLoss, ckpt.loss);
     return { progress, history: ckpt.history as History };
   } finally {
     dispose(ckpt);
