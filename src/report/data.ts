@@ -24,6 +24,8 @@ export interface RunHistory {
   lr: number[];
   /** Optimizer steps per epoch, to put `lr` on the epoch axis (default: lr.length / epochs). */
   stepsPerEpoch?: number;
+  /** Online label smoothing: the learned soft-label matrix (C x C, row = true class) after each epoch. */
+  softLabels?: number[][][];
 }
 
 /** Reliability bins of one run on the test set, before and (optionally) after temperature scaling. */
@@ -95,6 +97,8 @@ export interface ReportData {
     convention: SmoothingConvention;
     /** Fraction of training labels replaced at random, when the study injects label noise. */
     labelNoise?: number;
+    /** The study's loss when not per-epsilon label smoothing: 'ce' (plain) or 'ols' (online label smoothing; ε does not apply). */
+    loss?: 'ce' | 'ols';
   };
   /**
    * Per-channel standardization of the study ([0, 1] pixel scale): mean and std from the training

@@ -179,6 +179,16 @@ export function penultimatePanels(projections: PenultimateProjection[], classNam
   return [[...panels, legendFigure(classes.map((c, i) => ({ label: className(classNames, c), color: categoryColor(i), kind: 'dot' as const })))]];
 }
 
+/** The soft-label matrix an online-label-smoothing run learned, one panel per epoch on one colour scale. */
+export function softLabelPanels(run: RunHistory, classNames: string[]): Figure[][] {
+  const epochs = run.softLabels ?? [];
+  const format = (v: number) => (v < 0.005 ? '0' : v.toFixed(2));
+  return [epochs.map((matrix, e) => heatmap({
+    matrix, rowLabels: classNames, colLabels: classNames, domain: [0, 1], format, title: `after epoch ${e + 1}`,
+    xLabel: 'target class', yLabel: e === 0 ? 'true class' : undefined, colorBar: e === epochs.length - 1, colorBarLabel: 'soft label',
+  }))];
+}
+
 /** Builds every figure the data allows, in reading order. */
 export function reportFigures(data: ReportData): ReportFigure[] {
   const names = data.dataset.classNames;
@@ -199,6 +209,8 @@ export function reportFigures(data: ReportData): ReportFigure[] {
   if (data.calibration?.length) add('reliability', 'Reliability diagrams', 'Test accuracy per confidence bin against the diagonal of perfect calibration (one seed per ε). Red: the gap to the bin\'s mean confidence (above the bar: over-confident). Numbers: predictions per bin. Second row, when present: after temperature scaling.', () => reliabilityPanels(data.calibration!));
   if (data.results.length) add('epsilon', 'Accuracy and calibration against ε', 'Faint points: single seeds; lines: means with ± one sample standard deviation over seeds. ECE is shown before and after temperature scaling (TS).', () => epsilonPanels(data.results));
   if (data.confusion?.length) add('confusion', 'Confusion matrices', 'Rows: true class, columns: predicted class; numbers are counts, colors the share of the true class (one seed per ε).', () => confusionPanels(data.confusion!, names));
+  const olsRun = data.runs.find((r) => r.softLabels?.length);
+  if (olsRun) add('soft-labels', 'Learned soft labels (online label smoothing)', `Row c is the target that online label smoothing (Zhang et al. 2020) trains class c towards in the next epoch: the mean predicted distribution of the training images of class c the model classified correctly during that epoch (run ${olsRun.name}; the first epoch trains against uniform labels). Mass off the diagonal shows which classes the model finds alike.`, () => softLabelPanels(olsRun, names));
   if (data.penultimate?.length) add('penultimate', 'Penultimate-layer projections', 'Activations of three classes projected onto the plane through their class templates (Muller, Kornblith & Hinton 2019), on one scale for every panel. Muller et al. observed that with smoothing each class forms a tight cluster, equally far from the others.', () => penultimatePanels(data.penultimate!, names));
   return out;
 }

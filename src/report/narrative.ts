@@ -58,6 +58,7 @@ export function describeResults(data: ReportData): string[] {
   const summary = summarizeResults(data.results);
   if (summary.length === 0) return ['No results yet: the study has not finished a run.'];
   const out: string[] = [...flagWarnings(data.results)];
+  if (data.smoothing.loss === 'ols') out.push('Every run trained with online label smoothing (Zhang et al. 2020; α 0.5: half hard-label cross-entropy, half cross-entropy against the soft labels learned in the previous epoch), so ε does not apply: ε=0 below names these runs. Compare them with a ce or ls study of the same config and seeds.');
   const seeds = Math.max(...summary.map((s) => s.seeds));
   out.push(`${data.results.length} trained run${data.results.length === 1 ? '' : 's'} on ${data.dataset.name} (${data.dataset.classNames.length} classes): ε ∈ {${[...new Set(summary.map((s) => s.epsilon))].join(', ')}}, ${seeds} seed${seeds === 1 ? '' : 's'} per setting.`);
   for (const noise of [...new Set(summary.map((s) => s.labelNoise))]) {

@@ -11,6 +11,7 @@ import { TensorBoardWriter } from '../log/tensorboard.js';
 import { MulticlassAccuracy } from '../metrics/accuracy.js';
 import { crossEntropy } from '../nn/functional.js';
 import { smoothLabels } from '../nn/label_smoothing.js';
+import { OnlineLabelSmoothing } from '../nn/online_label_smoothing.js';
 import { AdamW } from '../optim/adamw.js';
 import { OneCycleLR } from '../optim/lr_scheduler/one_cycle.js';
 import type { ReportData, RunHistory, SampleImage } from '../report/data.js';
@@ -36,6 +37,7 @@ import { type FinishedRun, readFinishedRun } from './finished_run.js';
 import { lockRunFolder, notWritableError } from './lock.js';
 import { buildModel, freezeBackbone } from './model.js';
 import { checkRunFolder, prepareRunFolder } from './run_folder.js';
+import { readSoftLabels, recordSoftLabels } from './soft_labels.js';
 
 /** How the study reports progress and can be stopped. */
 export interface StudyOptions {
@@ -55,9 +57,9 @@ export interface StudyOutcome {
   data?: ReportData;
 }
 
-/** The folder name of one run, e.g. 'eps0.1-seed0'. */
-export function runName(epsilon: number, seed: number): string {
-  return `eps${epsilon}-seed${seed}`;
+/** The folder name of one run, e.g. 'eps0.1-seed0' (online label smoothing: 'ols-seed0'). */
+export function runName(epsilon: number, seed: number, loss: StudyConfig['loss'] = 'ls'): string {
+  return loss === 'ols' ? `ols-seed${seed}` : `eps${epsilon}-seed${seed}`;
 }
 
 // The loss of one epsilon: PyTorch's built-in smoothing for the 'uniform' convention; for 'others'
@@ -91,7 +93,7 @@ function loaders(config: StudyConfig, device: Device, train: ImageClassification
 async function trainRun(config: StudyConfig, device: Device, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
   stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | null> {
   const dir = config.out;
-  const name = runName(epsilon, seed);
+  const name = runName(epsilon, seed, config.loss);
   const runDir = join(dir, 'runs', name);
   const numClasses = train.classes.length;
   const model = initial.clone().to(device);
@@ -102,17 +104,19 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
     ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
     : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
   const logger = new TensorBoardWriter(join(dir, 'tensorboard', name));
+  const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
   try {
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epochs of ${train.length} images`);
     const { history, completed } = await fit({
       model, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
-      schedulerStep: config.schedule, epochs: config.epochs, lossFn: lossFor(config, epsilon, numClasses),
+      schedulerStep: config.schedule, epochs: config.epochs,
+      ...(ols ? { lossFn: (o: Tensor, t: Tensor) => ols.call(o, t), statefulLoss: ols, callbacks: { onEpochEnd: (r) => recordSoftLabels(runDir, r.epoch, ols) } } : { lossFn: lossFor(config, epsilon, numClasses) }),
       metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
     if (!completed || options.signal?.aborted) return null;
     const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device);
-    const finished = { history: historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), evaluation };
+    const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
     // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
     writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
     return finished;
@@ -121,6 +125,7 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
     await Promise.all([data.train.close(), data.test.close()]);
     optimizer.dispose();
     model.dispose();
+    ols?.dispose();
   }
 }
 
@@ -209,9 +214,9 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
     const initial = buildModel(config, train.classes.length, train.channels);
     try {
       for (const epsilon of config.epsilons) {
-        const kept = join(dir, 'runs', runName(epsilon, seed), 'evaluation.json');
+        const kept = join(dir, 'runs', runName(epsilon, seed, config.loss), 'evaluation.json');
         if (existsSync(kept)) {
-          print(`== ${runName(epsilon, seed)}: finished earlier, kept`);
+          print(`== ${runName(epsilon, seed, config.loss)}: finished earlier, kept`);
           finished.push(readFinishedRun(kept));
           continue;
         }
@@ -233,7 +238,7 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
     createdAt: new Date().toISOString(),
     config: savedConfig,
     dataset: { name: config.dataset, classNames: [...splits.train.classes] },
-    smoothing: { epsilons: config.epsilons, convention: config.convention, labelNoise: config.labelNoise },
+    smoothing: { epsilons: config.epsilons, convention: config.convention, labelNoise: config.labelNoise, ...(config.loss && config.loss !== 'ls' ? { loss: config.loss } : {}) },
     standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd },
     runs: finished.map((r) => r.history),
     results: finished.map((r) => r.evaluation.result),

@@ -66,6 +66,9 @@ export const STUDY_SCHEMA = {
     flag: 'epsilons', min: 0, below: 1, description: 'label-smoothing strengths, comma-separated; each trains from the same weights',
     check: (v) => (v.length === 0 ? 'must list at least one value' : new Set(v).size !== v.length ? 'must not repeat' : null),
   }),
+  loss: optional(choice(['ls', 'ce', 'ols'] as const, {
+    flag: 'loss', description: "'ls' (default): one run per epsilon; 'ce': plain cross-entropy; 'ols': online label smoothing (Zhang et al. 2020), soft labels learned per epoch",
+  })),
   convention: choice(['uniform', 'others'] as const, { flag: 'convention', description: 'smoothing: eps/C on every class (PyTorch) or eps/(C-1) off the true class' }),
   seed: field<number>('integer', { flag: 'seed', min: 0, description: 'base seed of the weights and data order (the notebook: 512)' }),
   seeds: field<number>('integer', { flag: 'seeds', min: 1, description: 'number of seeds (seed, seed+1, ...): mean and spread are reported' }),
