@@ -18,5 +18,6 @@ export { loadStateDictFile } from './weights_file.js';
 export { summary, ModelSummary, type SummaryLayer, type SummaryOptions, type SummaryColumn, type SummaryRowSetting } from './summary.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './losses.js';
 export { OnlineLabelSmoothing, type OnlineLabelSmoothingOptions } from './online_label_smoothing.js';
+export { distillationLoss, type DistillationOptions } from './distillation.js';
 export { smoothLabels, smoothedProbabilities, labelSmoothingLossFloor, type SmoothingConvention } from './label_smoothing.js';
 export * as utils from './utils/index.js';
