@@ -315,10 +315,15 @@ void distWorkWaitSync(int64_t work);
 bool distWorkIsCompleted(int64_t work);
 void distWorkRelease(int64_t work);
 void distBroadcastCoalesced(int64_t group, at::TensorList tensors, int64_t bufferBytes, int64_t src);
+void distVerifyParamsAcrossProcesses(int64_t group, at::TensorList params);
 int64_t distReducerCreate(int64_t group, at::TensorList params, int64_t bucketCapBytes, bool findUnusedParameters, bool gradientAsBucketView);
-void distReducerPrepareForForward(int64_t reducer);
+void distReducerPrepareForForward(int64_t reducer, bool syncGradients);
 void distReducerPrepareForBackward(int64_t reducer, at::TensorList outputs);
 void distReducerDestroy(int64_t reducer);
+
+// [fused] native/fused.cc
+bool fusedAdamStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& expAvg, const at::Tensor& expAvgSq, const at::Tensor& maxExpAvgSq, double decay, double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, double weightDecay, double biasCorrection2Sqrt, double eps, double negStepSize, bool decoupled, bool maximize);
+bool fusedSgdStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& momentumBuffer, double momentum, double oneMinusDampening, double weightDecay, double negLr, bool nesterov, bool maximize, bool initBuffer);
 
 }  // namespace smoothlab::impl
 #pragma GCC visibility pop
@@ -332,6 +337,7 @@ void registerFunctional(Napi::Env env, Napi::Object exports);
 void registerAmp(Napi::Env env, Napi::Object exports);
 void registerCuda(Napi::Env env, Napi::Object exports);
 void registerDistributed(Napi::Env env, Napi::Object exports);
+void registerFused(Napi::Env env, Napi::Object exports);
 
 // Adds every binding of native/bindings.txt to the addon's exports.
 inline void registerAll(Napi::Env env, Napi::Object exports) {
@@ -341,6 +347,7 @@ inline void registerAll(Napi::Env env, Napi::Object exports) {
   registerAmp(env, exports);
   registerCuda(env, exports);
   registerDistributed(env, exports);
+  registerFused(env, exports);
 }
 
 }  // namespace smoothlab::bindings
@@ -4434,6 +4441,19 @@ Napi::Value distBroadcastCoalesced(const Napi::CallbackInfo& info) {
   }
 }
 
+// distVerifyParamsAcrossProcesses(group: int, params: Tensor[]) -> void
+Napi::Value distVerifyParamsAcrossProcesses(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distVerifyParamsAcrossProcesses");
+  try {
+    const int64_t group = a.integer(0);
+    const std::vector<at::Tensor> params = a.tensorList(1);
+    smoothlab::impl::distVerifyParamsAcrossProcesses(group, params);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // distReducerCreate(group: int, params: Tensor[], bucketCapBytes: int, findUnusedParameters: bool = false, gradientAsBucketView: bool = false) -> int
 Napi::Value distReducerCreate(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "distReducerCreate");
@@ -4450,12 +4470,13 @@ Napi::Value distReducerCreate(const Napi::CallbackInfo& info) {
   }
 }
 
-// distReducerPrepareForForward(reducer: int) -> void
+// distReducerPrepareForForward(reducer: int, syncGradients: bool = true) -> void
 Napi::Value distReducerPrepareForForward(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "distReducerPrepareForForward");
   try {
     const int64_t reducer = a.integer(0);
-    smoothlab::impl::distReducerPrepareForForward(reducer);
+    const bool syncGradients = a.boolean(1, true);
+    smoothlab::impl::distReducerPrepareForForward(reducer, syncGradients);
     return info.Env().Undefined();
   } catch (...) {
     smoothlab::rethrowAsJs(a);
@@ -4506,6 +4527,7 @@ void registerDistributed(Napi::Env env, Napi::Object exports) {
   exports.Set("distWorkIsCompleted", Napi::Function::New(env, distWorkIsCompleted, "distWorkIsCompleted"));
   exports.Set("distWorkRelease", Napi::Function::New(env, distWorkRelease, "distWorkRelease"));
   exports.Set("distBroadcastCoalesced", Napi::Function::New(env, distBroadcastCoalesced, "distBroadcastCoalesced"));
+  exports.Set("distVerifyParamsAcrossProcesses", Napi::Function::New(env, distVerifyParamsAcrossProcesses, "distVerifyParamsAcrossProcesses"));
   exports.Set("distReducerCreate", Napi::Function::New(env, distReducerCreate, "distReducerCreate"));
   exports.Set("distReducerPrepareForForward", Napi::Function::New(env, distReducerPrepareForForward, "distReducerPrepareForForward"));
   exports.Set("distReducerPrepareForBackward", Napi::Function::New(env, distReducerPrepareForBackward, "distReducerPrepareForBackward"));
@@ -4514,3 +4536,65 @@ void registerDistributed(Napi::Env env, Napi::Object exports) {
 
 }  // namespace smoothlab::bindings
 #endif  // SMOOTHLAB_UNIT_DISTRIBUTED
+
+#ifdef SMOOTHLAB_UNIT_FUSED
+namespace smoothlab::bindings {
+namespace {
+
+// fusedAdamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor?, decay: float, beta1: float, oneMinusBeta1: float, beta2: float, oneMinusBeta2: float, weightDecay: float, biasCorrection2Sqrt: float, eps: float, negStepSize: float, decoupled: bool = false, maximize: bool = false) -> bool
+Napi::Value fusedAdamStep_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "fusedAdamStep_");
+  try {
+    const at::Tensor& param = a.tensor(0);
+    const at::Tensor& grad = a.tensor(1);
+    const at::Tensor& expAvg = a.tensor(2);
+    const at::Tensor& expAvgSq = a.tensor(3);
+    const at::Tensor maxExpAvgSq = a.optTensor(4);
+    const double decay = a.number(5);
+    const double beta1 = a.number(6);
+    const double oneMinusBeta1 = a.number(7);
+    const double beta2 = a.number(8);
+    const double oneMinusBeta2 = a.number(9);
+    const double weightDecay = a.number(10);
+    const double biasCorrection2Sqrt = a.number(11);
+    const double eps = a.number(12);
+    const double negStepSize = a.number(13);
+    const bool decoupled = a.boolean(14, false);
+    const bool maximize = a.boolean(15, false);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::fusedAdamStep_(param, grad, expAvg, expAvgSq, maxExpAvgSq, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, weightDecay, biasCorrection2Sqrt, eps, negStepSize, decoupled, maximize));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// fusedSgdStep_(param: Tensor, grad: Tensor, momentumBuffer: Tensor?, momentum: float, oneMinusDampening: float, weightDecay: float, negLr: float, nesterov: bool = false, maximize: bool = false, initBuffer: bool = false) -> bool
+Napi::Value fusedSgdStep_(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "fusedSgdStep_");
+  try {
+    const at::Tensor& param = a.tensor(0);
+    const at::Tensor& grad = a.tensor(1);
+    const at::Tensor momentumBuffer = a.optTensor(2);
+    const double momentum = a.number(3);
+    const double oneMinusDampening = a.number(4);
+    const double weightDecay = a.number(5);
+    const double negLr = a.number(6);
+    const bool nesterov = a.boolean(7, false);
+    const bool maximize = a.boolean(8, false);
+    const bool initBuffer = a.boolean(9, false);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::fusedSgdStep_(param, grad, momentumBuffer, momentum, oneMinusDampening, weightDecay, negLr, nesterov, maximize, initBuffer));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+}  // namespace
+
+void registerFused(Napi::Env env, Napi::Object exports) {
+  exports.Set("fusedAdamStep_", Napi::Function::New(env, fusedAdamStep_, "fusedAdamStep_"));
+  exports.Set("fusedSgdStep_", Napi::Function::New(env, fusedSgdStep_, "fusedSgdStep_"));
+}
+
+}  // namespace smoothlab::bindings
+#endif  // SMOOTHLAB_UNIT_FUSED

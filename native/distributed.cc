@@ -280,7 +280,12 @@ void impl::distWorkRelease(int64_t work) {
 }
 
 void impl::distBroadcastCoalesced(int64_t group, at::TensorList tensors, int64_t bufferBytes, int64_t src) {
+  at::NoGradGuard noGrad;  // it overwrites parameters, leaves that require grad, in place
   c10d::broadcast_coalesced(groupOf(group).pg, tensors, static_cast<size_t>(bufferBytes), static_cast<int>(src));
+}
+
+void impl::distVerifyParamsAcrossProcesses(int64_t group, at::TensorList params) {
+  c10d::verify_params_across_processes(groupOf(group).pg, vec(params), c10::nullopt);
 }
 
 int64_t impl::distReducerCreate(int64_t group, at::TensorList params, int64_t bucketCapBytes, bool findUnusedParameters,
@@ -304,13 +309,13 @@ int64_t impl::distReducerCreate(int64_t group, at::TensorList params, int64_t bu
   return id;
 }
 
-// Python's DDP.forward before the module runs: after the first iteration the buckets are rebuilt
-// once in the order gradients arrived (rank 0's order, broadcast), then the Reducer is told a new
-// iteration starts.
-void impl::distReducerPrepareForForward(int64_t reducer) {
+// Python's DDP.forward before the module runs (with grad mode on): a new iteration for the
+// Reducer unless gradients accumulate locally (no_sync), then, once after the first iteration, the
+// buckets rebuilt in the order gradients arrived (rank 0's order, broadcast to the others).
+void impl::distReducerPrepareForForward(int64_t reducer, bool syncGradients) {
   auto r = reducerOf(reducer);
+  if (syncGradients) r->prepare_for_forward();
   r->rebuild_buckets();
-  r->prepare_for_forward();
 }
 
 void impl::distReducerPrepareForBackward(int64_t reducer, at::TensorList outputs) { reducerOf(reducer)->prepare_for_backward(vec(outputs)); }

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   },
   report: { summary: 'rebuild the HTML report of a study folder', run: reportCommand, help: () => REPORT_HELP },
   summary: { summary: 'print a torchinfo-style model summary', run: summaryCommand, help: () => SUMMARY_HELP },
+  launch: { summary: 'run a script or a study as several torch.distributed ranks (torchrun)', run: async (argv) => (await import('./launch_command.js')).launchCommand(argv), help: () => 'run `smoothlab launch --help`' },
   data: {
     summary: 'dataset statistics, label histogram and a sample grid',
     run: async (argv) => (await import('./data_command.js')).dataCommand(argv),

@@ -21,3 +21,4 @@ export { OnlineLabelSmoothing, type OnlineLabelSmoothingOptions } from './online
 export { distillationLoss, type DistillationOptions } from './distillation.js';
 export { smoothLabels, smoothedProbabilities, labelSmoothingLossFloor, type SmoothingConvention } from './label_smoothing.js';
 export * as utils from './utils/index.js';
+export * as parallel from './parallel/index.js';

@@ -570,14 +570,20 @@ export interface NativeBindings {
   distWorkRelease(work: number): void;
   /** distBroadcastCoalesced(group: int, tensors: Tensor[], bufferBytes: int, src: int) -> void */
   distBroadcastCoalesced(group: number, tensors: readonly Handle[], bufferBytes: number, src: number): void;
+  /** distVerifyParamsAcrossProcesses(group: int, params: Tensor[]) -> void */
+  distVerifyParamsAcrossProcesses(group: number, params: readonly Handle[]): void;
   /** distReducerCreate(group: int, params: Tensor[], bucketCapBytes: int, findUnusedParameters: bool = false, gradientAsBucketView: bool = false) -> int */
   distReducerCreate(group: number, params: readonly Handle[], bucketCapBytes: number, findUnusedParameters?: boolean, gradientAsBucketView?: boolean): number;
-  /** distReducerPrepareForForward(reducer: int) -> void */
-  distReducerPrepareForForward(reducer: number): void;
+  /** distReducerPrepareForForward(reducer: int, syncGradients: bool = true) -> void */
+  distReducerPrepareForForward(reducer: number, syncGradients?: boolean): void;
   /** distReducerPrepareForBackward(reducer: int, outputs: Tensor[]) -> void */
   distReducerPrepareForBackward(reducer: number, outputs: readonly Handle[]): void;
   /** distReducerDestroy(reducer: int) -> void */
   distReducerDestroy(reducer: number): void;
+  /** fusedAdamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor?, decay: float, beta1: float, oneMinusBeta1: float, beta2: float, oneMinusBeta2: float, weightDecay: float, biasCorrection2Sqrt: float, eps: float, negStepSize: float, decoupled: bool = false, maximize: bool = false) -> bool */
+  fusedAdamStep_(param: Handle, grad: Handle, expAvg: Handle, expAvgSq: Handle, maxExpAvgSq: Handle | null | undefined, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, weightDecay: number, biasCorrection2Sqrt: number, eps: number, negStepSize: number, decoupled?: boolean, maximize?: boolean): boolean;
+  /** fusedSgdStep_(param: Tensor, grad: Tensor, momentumBuffer: Tensor?, momentum: float, oneMinusDampening: float, weightDecay: float, negLr: float, nesterov: bool = false, maximize: bool = false, initBuffer: bool = false) -> bool */
+  fusedSgdStep_(param: Handle, grad: Handle, momentumBuffer: Handle | null | undefined, momentum: number, oneMinusDampening: number, weightDecay: number, negLr: number, nesterov?: boolean, maximize?: boolean, initBuffer?: boolean): boolean;
 }
 
 /** The name of every binding, in manifest order. */
@@ -865,8 +871,11 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'distWorkIsCompleted',
   'distWorkRelease',
   'distBroadcastCoalesced',
+  'distVerifyParamsAcrossProcesses',
   'distReducerCreate',
   'distReducerPrepareForForward',
   'distReducerPrepareForBackward',
   'distReducerDestroy',
+  'fusedAdamStep_',
+  'fusedSgdStep_',
 ];

@@ -15,7 +15,7 @@ interface Report {
 }
 
 test('two ranks: allReduce, broadcast, allGather, reduceScatter, barrier on Gloo', { skip: !gloo && 'built without gloo', timeout: 60_000 }, async () => {
-  const results = await runRanks(process.execPath, [child], 2, await freePort());
+  const results = await runRanks([process.execPath, [child]], 2, await freePort());
   for (const r of results) assert.equal(r.code, 0, r.stderr);
   const [r0, r1] = results.map((r) => lastJson<Report>(r));
   for (const [r, report] of [[0, r0], [1, r1]] as const) {

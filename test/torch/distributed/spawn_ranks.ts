@@ -22,8 +22,11 @@ export interface RankResult {
   stderr: string;
 }
 
-/** Starts `command args` once per rank with torchrun's variables set, and waits for all of them. */
-export function runRanks(command: string, args: readonly string[], worldSize: number, port: number, extraEnv: Record<string, string> = {}): Promise<RankResult[]> {
+/** What a rank runs: a command and its arguments. */
+export type RankCommand = readonly [string, readonly string[]];
+
+/** Starts each rank's command (one command for all, or one per rank) with torchrun's variables set, and waits for all of them. */
+export function runRanks(command: RankCommand | ((rank: number) => RankCommand), worldSize: number, port: number, extraEnv: Record<string, string> = {}): Promise<RankResult[]> {
   return Promise.all(
     Array.from({ length: worldSize }, (_, rank) =>
       new Promise<RankResult>((resolve, reject) => {
@@ -31,7 +34,8 @@ export function runRanks(command: string, args: readonly string[], worldSize: nu
           ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), RANK: String(rank), WORLD_SIZE: String(worldSize),
           LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(worldSize), OMP_NUM_THREADS: '1', ...extraEnv,
         };
-        const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const [file, args] = typeof command === 'function' ? command(rank) : command;
+        const child = spawn(file, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,0 +1,123 @@
+// `smoothlab launch --nproc-per-node N [--nnodes M --node-rank K --master-addr A --master-port P]
+// -- SCRIPT|study ARGS`: torchrun's static launch. Starts N processes on this node with torchrun's
+// variables; a rank that fails stops the others, and the launch fails naming it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type OptionSpecs, UsageError, helpText, parseOptions } from './args.js';
+
+const SPECS: OptionSpecs = {
+  'nproc-per-node': { type: 'integer', description: 'processes on this node', min: 1, defaultText: '1', metavar: 'N' },
+  nnodes: { type: 'integer', description: 'nodes in the job', min: 1, defaultText: '1', metavar: 'M' },
+  'node-rank': { type: 'integer', description: 'this node\'s rank, 0..nnodes-1', min: 0, defaultText: '0', metavar: 'K' },
+  'master-addr': { type: 'string', description: 'address of node 0, where rank 0 holds the rendezvous store', defaultText: '127.0.0.1', metavar: 'ADDR' },
+  'master-port': { type: 'integer', description: 'port of the rendezvous store on node 0', min: 1, max: 65535, defaultText: '29500', metavar: 'PORT' },
+};
+
+/** Help of the launch command. */
+export const LAUNCH_HELP = helpText('launch', '[options] -- SCRIPT|study [ARGS...]', [
+  'Run SCRIPT (a JavaScript file, run with this Node) or `smoothlab study ARGS` as several ranks of one',
+  'torch.distributed job, as torchrun does: each process gets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE,',
+  'LOCAL_RANK, LOCAL_WORLD_SIZE, GROUP_RANK and OMP_NUM_THREADS=1 (unless set). Start it once per node.',
+].join('\n'), SPECS);
+
+/** The environment of each local rank (torchrun's variables). */
+export function rankEnvironments(options: { nprocPerNode: number; nnodes: number; nodeRank: number; masterAddr: string; masterPort: number }, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv[] {
+  const { nprocPerNode, nnodes, nodeRank, masterAddr, masterPort } = options;
+  const worldSize = nprocPerNode * nnodes;
+  return Array.from({ length: nprocPerNode }, (_, localRank) => ({
+    ...base,
+    MASTER_ADDR: masterAddr,
+    MASTER_PORT: String(masterPort),
+    RANK: String(nodeRank * nprocPerNode + localRank),
+    WORLD_SIZE: String(worldSize),
+    LOCAL_RANK: String(localRank),
+    LOCAL_WORLD_SIZE: String(nprocPerNode),
+    GROUP_RANK: String(nodeRank),
+    ROLE_RANK: String(nodeRank * nprocPerNode + localRank),
+    ROLE_WORLD_SIZE: String(worldSize),
+    TORCHELASTIC_RESTART_COUNT: '0',
+    TORCHELASTIC_MAX_RESTARTS: '0',
+    // torchrun's default: N processes of one thread each, not N times all cores.
+    OMP_NUM_THREADS: base.OMP_NUM_THREADS ?? (nprocPerNode > 1 ? '1' : undefined),
+  })).map((env) => Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)));
+}
+
+// Splits `launch` options from the target: at `--`, or at the first argument that is not an option
+// (every launch option takes a value).
+function splitTarget(argv: string[]): [string[], string[]] {
+  const dashes = argv.indexOf('--');
+  if (dashes >= 0) return [argv.slice(0, dashes), argv.slice(dashes + 1)];
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('-')) i += argv[i].includes('=') || argv[i] === '--help' || argv[i] === '-h' ? 1 : 2;
+  return [argv.slice(0, i), argv.slice(i)];
+}
+
+// Node 0's rank 0 will listen on the port: a port already taken is named now, not as a rank's crash.
+function checkPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`--master-port ${port} is already in use on this machine; pick another port`) : error));
+    server.listen(port, () => server.close(() => resolve()));
+  });
+}
+
+/** Runs `smoothlab launch`. */
+export async function launchCommand(argv: string[]): Promise<void> {
+  const [own, target] = splitTarget(argv);
+  const { values } = parseOptions('launch', own, SPECS);
+  if (values.help) {
+    console.log(LAUNCH_HELP);
+    return;
+  }
+  if (target.length === 0) throw new UsageError('name what to run: -- SCRIPT [ARGS] or -- study [ARGS]', 'launch');
+  const options = {
+    nprocPerNode: (values['nproc-per-node'] as number | undefined) ?? 1,
+    nnodes: (values.nnodes as number | undefined) ?? 1,
+    nodeRank: (values['node-rank'] as number | undefined) ?? 0,
+    masterAddr: (values['master-addr'] as string | undefined) ?? '127.0.0.1',
+    masterPort: (values['master-port'] as number | undefined) ?? 29500,
+  };
+  if (options.nodeRank >= options.nnodes) throw new UsageError(`--node-rank must be < --nnodes (${options.nnodes}), got ${options.nodeRank}`, 'launch');
+  if (options.nodeRank === 0) await checkPortFree(options.masterPort);
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const [file, ...args] = target[0] === 'study' ? [main, ...target] : target;
+  const children = rankEnvironments(options).map((env) => spawn(process.execPath, [file, ...args], { env, stdio: 'inherit' }));
+  await superviseRanks(children, options.nodeRank * options.nprocPerNode);
+}
+
+/**
+ * Waits for every local rank; when one fails, the others get SIGTERM (then SIGKILL after 10 s) and
+ * the launch fails naming the first rank that failed and how, as torchrun's agent does.
+ */
+export function superviseRanks(children: readonly ChildProcess[], firstRank: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let running = children.length;
+    let failure: string | null = null;
+    const stopOthers = (): void => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      setTimeout(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); }, 10_000).unref();
+    };
+    // Ctrl-C reaches the ranks through the process group; a SIGTERM sent to the launcher alone is passed on.
+    const onTerm = (): void => stopOthers();
+    process.once('SIGTERM', onTerm);
+    children.forEach((child, i) => {
+      child.once('error', (error) => {
+        failure ??= `rank ${firstRank + i} could not start: ${error.message}`;
+        stopOthers();
+      });
+      child.once('exit', (code, signal) => {
+        if ((code !== 0 || signal !== null) && failure === null) {
+          failure = `rank ${firstRank + i} (local rank ${i}, pid ${child.pid}) ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`;
+          stopOthers();
+        }
+        running -= 1;
+        if (running > 0) return;
+        process.removeListener('SIGTERM', onTerm);
+        if (failure === null) resolve();
+        else reject(new Error(`${failure}; the other ranks were stopped`));
+      });
+    });
+  });
+}
