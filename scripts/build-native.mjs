@@ -16,6 +16,10 @@ const objDir = join(buildDir, 'obj');
 const output = join(buildDir, 'smoothlab.node');
 const infoFile = join(buildDir, 'build-info.json');
 const require = createRequire(import.meta.url);
+// Flags of single units. fused.cc splits its loops with at::parallel_for, whose OpenMP body is a
+// header template (compiled serially without -fopenmp; the symbols come from libtorch's own OpenMP
+// runtime, so nothing is linked); -ffp-contract=off keeps its float operations exactly as written.
+const unitFlags = { 'fused.cc': ['-fopenmp', '-ffp-contract=off'] };
 
 function nodeIncludeDir() {
   const candidates = [
@@ -99,7 +103,7 @@ async function main() {
     for (let src = queue.shift(); src; src = queue.shift()) {
       console.log(`[smoothlab] compiling native/${src} (libtorch ${torch.version}, ${torch.source})`);
       const obj = join(objDir, src.replace(/\.cc$/, '.o'));
-      await run(compiler, [...compileFlags, '-c', join(nativeDir, src), '-o', `${obj}.tmp`]);
+      await run(compiler, [...compileFlags, ...(unitFlags[src] ?? []), '-c', join(nativeDir, src), '-o', `${obj}.tmp`]);
       renameSync(`${obj}.tmp`, obj);
     }
   };

@@ -5,6 +5,7 @@
 // (decoupled weight decay, Loshchilov & Hutter 2019).
 import { zerosLike } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
+import { fusedAdamStep } from './fused.js';
 import { type ParamGroup, type Params, Optimizer, checkOption } from './optimizer.js';
 
 /** Hyperparameters of Adam and AdamW (torch.optim.Adam's, camelCased). */
@@ -21,6 +22,11 @@ export interface AdamOptions {
   amsgrad: boolean;
   /** Maximize the objective instead of minimizing it. */
   maximize: boolean;
+  /**
+   * One native pass per parameter (src/optim/fused.ts), bit for bit the op-by-op update; the default.
+   * Where the fused kernel does not apply (not float32 on the CPU) the op-by-op update runs.
+   */
+  fused: boolean;
 }
 
 /** Adam's per-parameter state: the step count and the moment averages. */
@@ -40,9 +46,9 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
 
   /** Optimizes `params` with PyTorch's Adam defaults, except `weightDecay` (which differs between Adam and AdamW). */
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions>, defaultWeightDecay: number) {
-    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultWeightDecay, amsgrad = false, maximize = false } = options;
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = defaultWeightDecay, amsgrad = false, maximize = false, fused = true } = options;
     if (!Array.isArray(betas)) throw new TypeError(`${new.target.name}: betas must be [beta1, beta2], got ${String(betas)}`);
-    super(params, { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize });
+    super(params, { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize, fused });
   }
 
   protected override validateGroup(group: ParamGroup<AdamOptions>): void {
@@ -55,6 +61,8 @@ export abstract class AdamBase extends Optimizer<AdamOptions, AdamState> {
         step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param), maxExpAvgSq: group.amsgrad ? zerosLike(param) : null,
       }));
       if (group.amsgrad && state.maxExpAvgSq === null) this.keepState(state, 'maxExpAvgSq', zerosLike(param));
+      // A group from a checkpoint of an older smoothlab has no `fused`: it gets the default.
+      if ((group.fused ?? true) && fusedAdamStep(param, grad, state, group, this.decoupled)) return;
       adamUpdate(param, grad, state, group, this.decoupled);
     });
   }
@@ -67,6 +75,7 @@ function validateAdam(where: string, g: AdamOptions): void {
   checkOption(g.betas[0] >= 0 && g.betas[0] < 1, where, 'betas[0]', g.betas[0], 'must be in [0, 1)');
   checkOption(g.betas[1] >= 0 && g.betas[1] < 1, where, 'betas[1]', g.betas[1], 'must be in [0, 1)');
   checkOption(g.weightDecay >= 0, where, 'weightDecay', g.weightDecay, 'must be >= 0');
+  checkOption(g.fused === undefined || typeof g.fused === 'boolean', where, 'fused', g.fused, 'must be a boolean');
 }
 
 // One Adam / AdamW update of `param` in place (under noGrad inside tidy).

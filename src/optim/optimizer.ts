@@ -113,10 +113,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   }
 
   /**
-   * Zeroes the gradients (PyTorch 1.13's default), or with `setToNone` removes them, which skips
-   * those parameters in the next step until a backward pass gives them a gradient again.
+   * Removes the gradients (PyTorch 2.x's default: the next backward writes fresh ones instead of
+   * adding into zeroed memory, one pass less per parameter), which skips those parameters in a step
+   * until a backward pass gives them a gradient again; `setToNone: false` zeroes them in place.
    */
-  zeroGrad({ setToNone = false }: { setToNone?: boolean } = {}): void {
+  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     noGrad(() => tidy(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {

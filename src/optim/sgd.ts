@@ -2,6 +2,7 @@
 // step for step as torch.optim.SGD's single-tensor path in PyTorch 1.13 (its CPU default). Note
 // PyTorch's momentum form, v = mu * v + g; p -= lr * v (lr outside the buffer, unlike Sutskever et al.).
 import type { Tensor } from '../torch/tensor.js';
+import { fusedSgdStep } from './fused.js';
 import { type ParamGroup, type Params, Optimizer, checkOption } from './optimizer.js';
 
 /** Hyperparameters of SGD (torch.optim.SGD's, camelCased). */
@@ -18,6 +19,8 @@ export interface SGDOptions {
   nesterov: boolean;
   /** Maximize the objective instead of minimizing it. */
   maximize: boolean;
+  /** One native pass per parameter (src/optim/fused.ts), bit for bit the op-by-op update; the default. */
+  fused: boolean;
 }
 
 /** SGD's per-parameter state: the momentum buffer (null while momentum is 0, as in PyTorch). */
@@ -26,9 +29,9 @@ export type SGDState = { momentumBuffer: Tensor | null };
 /** Stochastic gradient descent, optionally with (Nesterov) momentum: torch.optim.SGD. */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
   /** Optimizes `params` (tensors or parameter groups) with the given defaults. */
-  constructor(params: Params<SGDOptions>, { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false }:
+  constructor(params: Params<SGDOptions>, { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false, fused = true }:
     Partial<SGDOptions> & { lr: number }) {
-    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize, fused });
   }
 
   protected override validateGroup(g: ParamGroup<SGDOptions>): void {
@@ -38,12 +41,14 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     checkOption(Number.isFinite(g.dampening), 'SGD', 'dampening', g.dampening, 'must be a finite number');
     checkOption(!g.nesterov || (g.momentum > 0 && g.dampening === 0), 'SGD', 'nesterov', g.nesterov,
       'Nesterov momentum requires a momentum and zero dampening');
+    checkOption(g.fused === undefined || typeof g.fused === 'boolean', 'SGD', 'fused', g.fused, 'must be a boolean');
   }
 
   protected override updateGroup(group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     this.eachGradient(group, (param, grad) => {
       const state = this.stateOf(param, () => ({ momentumBuffer: null }));
+      if ((group.fused ?? true) && fusedSgdStep(param, grad, state, group, (buf) => this.keepState(state, 'momentumBuffer', buf))) return;
       let dP = maximize ? grad.neg() : grad;
       if (weightDecay !== 0) dP = dP.add(param, { alpha: weightDecay });
       if (momentum !== 0) {

@@ -29,7 +29,7 @@ for (const run of golden.training) {
   });
 }
 
-// Python frees an update's temporaries as it goes; smoothlab's optimizers free each parameter's
+// Python frees an update's temporaries as it goes; smoothlab's op-by-op optimizers free each parameter's
 // before the next (Optimizer.eachGradient), so a step never holds one temporary per parameter.
 test('a step frees each parameter\'s temporaries before updating the next', () => {
   const params = Array.from({ length: 5 }, () => torch.tidy(() => torch.ones([1000]).requiresGrad_()));
@@ -38,8 +38,8 @@ test('a step frees each parameter\'s temporaries before updating the next', () =
     loss.backward();
   });
   for (const make of [
-    () => new optim.SGD(params, { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true }),
-    () => new optim.AdamW(params, { lr: 0.1, amsgrad: true, maximize: true }),
+    () => new optim.SGD(params, { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true, fused: false }),
+    () => new optim.AdamW(params, { lr: 0.1, amsgrad: true, maximize: true, fused: false }),
   ]) {
     const optimizer = make();
     optimizer.step(); // creates the state

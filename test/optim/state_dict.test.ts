@@ -112,13 +112,13 @@ test('loadStateDict rejects mismatched groups; scheduler loadStateDict rejects u
   torch.dispose([w, v]);
 });
 
-test('zeroGrad zeroes gradients by default (PyTorch 1.13) and removes them with setToNone', () => {
+test('zeroGrad removes gradients by default (PyTorch 2.x) and zeroes them with setToNone: false', () => {
   const p = torch.ones([3], { requiresGrad: true });
   const opt = new optim.SGD([p], { lr: 0.1 });
   torch.tidy(() => p.mul(2).sum().backward());
-  opt.zeroGrad();
+  opt.zeroGrad({ setToNone: false });
   torch.tidy(() => assert.deepEqual(p.grad?.toArray(), [0, 0, 0]));
-  opt.zeroGrad({ setToNone: true });
+  opt.zeroGrad();
   assert.equal(p.grad, null);
   opt.step(); // no gradient: nothing changes, no state
   assert.equal(opt.state.size, 0);
