@@ -18,6 +18,7 @@ import type { ReportData, RunHistory, SampleImage } from '../report/data.js';
 import { stringifyReportData } from '../report/data_file.js';
 import { NOTEBOOK_IMAGE_INDEX } from '../report/notebook_figures.js';
 import { writeFileAtomic, writeReport } from '../report/write.js';
+import { dispose } from '../torch/memory.js';
 import { manualSeed } from '../torch/random.js';
 import { setNumThreads } from '../torch/runtime.js';
 import type { Device } from '../torch/dtype.js';
@@ -89,6 +90,17 @@ function loaders(config: StudyConfig, device: Device, train: ImageClassification
   };
 }
 
+// The batches of `source`, throwing the signal's reason once it aborts (Ctrl-C during the analysis).
+async function* untilAborted<B>(source: AsyncIterable<B>, signal: AbortSignal | undefined): AsyncGenerator<B> {
+  for await (const batch of source) {
+    if (signal?.aborted) {
+      dispose(batch);
+      signal.throwIfAborted();
+    }
+    yield batch;
+  }
+}
+
 // One run: train from the shared initial weights (resuming if interrupted), then analyse it.
 async function trainRun(config: StudyConfig, device: Device, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
   stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | null> {
@@ -115,7 +127,13 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
     if (!completed || options.signal?.aborted) return null;
-    const evaluation = await evaluateRun(model, data.test, { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device);
+    let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
+    try {
+      evaluation = await evaluateRun(model, untilAborted(data.test, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device);
+    } catch (error) {
+      if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
+      throw error;
+    }
     const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
     // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
     writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
