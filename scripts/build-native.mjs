@@ -20,6 +20,8 @@ const require = createRequire(import.meta.url);
 // header template (compiled serially without -fopenmp; the symbols come from libtorch's own OpenMP
 // runtime, so nothing is linked); -ffp-contract=off keeps its float operations exactly as written.
 const unitFlags = { 'fused.cc': ['-fopenmp', '-ffp-contract=off'] };
+// Headers in subfolders of native/ that one unit includes (the top-level headers concern them all).
+const unitHeaders = { 'fused.cc': ['fused/kernels.h'] };
 
 function nodeIncludeDir() {
   const candidates = [
@@ -95,7 +97,7 @@ async function main() {
   const newestHeader = Math.max(0, ...readdirSync(nativeDir).filter((f) => f.endsWith('.h')).map((f) => mtime(join(nativeDir, f))));
   const stale = sources.filter((src) => {
     const obj = join(objDir, src.replace(/\.cc$/, '.o'));
-    return mtime(obj) < Math.max(mtime(join(nativeDir, src)), newestHeader);
+    return mtime(obj) < Math.max(mtime(join(nativeDir, src)), newestHeader, ...(unitHeaders[src] ?? []).map((h) => mtime(join(nativeDir, h))));
   });
 
   const queue = [...stale];
