@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -123,10 +124,13 @@ c10::intrusive_ptr<c10d::ProcessGroupGloo::Options> glooOptions(std::chrono::mil
 }
 #endif
 
-// The backend's group on `store`. Since libtorch 2.0 a backend is no longer a ProcessGroup: it is
-// registered in one, which dispatches each collective to it by device (what Python 2.x does too).
+// The backend's group on `store`, and the backend's setSequenceNumberForGroup, which must wait for
+// the store-based barrier: ranks other than 0 block in it until rank 0 has written the number, which
+// Python's rank 0 does only after that barrier. Since libtorch 2.0 a backend is no longer a
+// ProcessGroup: it is registered in one, which dispatches each collective to it by device (what
+// Python 2.x does too).
 c10::intrusive_ptr<c10d::ProcessGroup> makeGroup(const std::string& backend, const c10::intrusive_ptr<c10d::Store>& store, int rank,
-                                                 int size, std::chrono::milliseconds timeout) {
+                                                 int size, std::chrono::milliseconds timeout, std::function<void()>& setSequence) {
 #ifdef USE_C10D_GLOO
   if (backend == "gloo") {
     auto gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(store, rank, size, glooOptions(timeout));
@@ -134,10 +138,10 @@ c10::intrusive_ptr<c10d::ProcessGroup> makeGroup(const std::string& backend, con
     auto pg = c10::make_intrusive<c10d::ProcessGroup>(store, rank, size);
     pg->setBackend(c10::DeviceType::CPU, c10d::ProcessGroup::BackendType::GLOO, gloo);
     pg->setDefaultBackend(c10d::ProcessGroup::BackendType::GLOO);
-    gloo->setSequenceNumberForGroup();
+    setSequence = [gloo] { gloo->setSequenceNumberForGroup(); };
     return pg;
 #else
-    gloo->setSequenceNumberForGroup();
+    setSequence = [gloo] { gloo->setSequenceNumberForGroup(); };
     return gloo;
 #endif
   }
@@ -151,10 +155,10 @@ c10::intrusive_ptr<c10d::ProcessGroup> makeGroup(const std::string& backend, con
     auto pg = c10::make_intrusive<c10d::ProcessGroup>(store, rank, size);
     pg->setBackend(c10::DeviceType::CUDA, c10d::ProcessGroup::BackendType::NCCL, nccl);
     pg->setDefaultBackend(c10d::ProcessGroup::BackendType::NCCL);
-    nccl->setSequenceNumberForGroup();
+    setSequence = [nccl] { nccl->setSequenceNumberForGroup(); };
     return pg;
 #else
-    nccl->setSequenceNumberForGroup();
+    setSequence = [nccl] { nccl->setSequenceNumberForGroup(); };
     return nccl;
 #endif
   }
@@ -205,8 +209,10 @@ AsyncJob impl::distInitProcessGroup(const std::string& backend, const std::strin
     // Python's layout: the default group's keys under "default_pg", its backend's under "0" inside it.
     auto root = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
     auto store = c10::make_intrusive<c10d::PrefixStore>("0", root);
-    auto pg = makeGroup(backend, store, static_cast<int>(rank), static_cast<int>(worldSize), timeout);
+    std::function<void()> setSequence;
+    auto pg = makeGroup(backend, store, static_cast<int>(rank), static_cast<int>(worldSize), timeout, setSequence);
     storeBasedBarrier(*root, static_cast<int>(rank), static_cast<int>(worldSize), timeout);
+    setSequence();
     auto& t = tables();
     std::lock_guard<std::mutex> lock(t.mutex);
     const int64_t id = t.next++;
