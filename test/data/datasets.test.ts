@@ -15,14 +15,16 @@ async function epoch<B>(loader: AsyncIterable<B>): Promise<B[]> {
 const values = (t: torch.Tensor) => Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
 
 test('TensorDataset: rows of every tensor; batches stacked; the same with 0 and 1 workers; nothing leaks', async () => {
-  const x = torch.arange(0, 24).reshape([12, 2]).float();
+  const x = torch.tidy(() => torch.arange(0, 24).reshape([12, 2]).float()); // no forgotten temporaries: the count below is exact
   const y = torch.arange(0, 12);
   const ds = new data.TensorDataset(x, y);
   assert.equal(ds.length, 12);
   const [x5, y5] = ds.get(5);
   assert.deepEqual([values(x5), values(y5)], [[10, 11], [5]]);
   torch.dispose([x5, y5]);
-  assert.throws(() => new data.TensorDataset(x, torch.zeros([3])), /size mismatch/);
+  const short = torch.zeros([3]);
+  assert.throws(() => new data.TensorDataset(x, short), /size mismatch/);
+  short.dispose();
   assert.throws(() => ds.get(12), RangeError);
   const before = torch.memory().tensors;
   const runs: number[][][] = [];
@@ -69,6 +71,24 @@ test('image datasets with more than 256 classes batch int64 labels', async () =>
   assert.deepEqual(values(labels), Array.from(ds.labels));
   assert.ok(Math.max(...ds.labels) > 255);
   torch.dispose([images, labels]);
+});
+
+test('an image dataset with a collateFn gets [image (C, H, W), label] samples', async () => {
+  const ds = new vision.datasets.SyntheticImages({ length: 10, height: 4, width: 4, seed: 5 });
+  const [[images, labels]] = await epoch(new data.DataLoader(ds, { batchSize: 10 }));
+  const seen: number[][] = [];
+  const custom = new data.DataLoader(ds, {
+    batchSize: 10, numWorkers: 1,
+    collateFn: (samples: [torch.Tensor, number][]) => {
+      seen.push(samples[0][0].shape, [samples[0][1]]);
+      return data.defaultCollate(samples);
+    },
+  });
+  const [[images2, labels2]] = await epoch(custom);
+  assert.deepEqual(seen, [[3, 4, 4], [ds.labels[0]]]);
+  assert.deepEqual(images2.toTypedArray(), images.toTypedArray());
+  assert.deepEqual(values(labels2), values(labels));
+  torch.dispose([images, labels, images2, labels2]);
 });
 
 test('Subset and ConcatDataset of tensors, through workers too', async () => {
