@@ -22,7 +22,12 @@ export interface PythonSide {
 export async function startPythonSide(name: string, plan: unknown, needs: string): Promise<PythonSide> {
   const python = process.env.SMOOTHLAB_PYTHON ?? '/usr/bin/python3';
   const script = fileURLToPath(new URL(`../../bench/${name}.py`, import.meta.url));
-  const child = spawn(python, [script, JSON.stringify(plan)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return startSide(python, [script, JSON.stringify(plan)], `it needs ${needs} (Debian: apt-get install ${needs})`);
+}
+
+/** Starts any program that speaks the same line protocol (the C++ reference step); `hint` says what it needs. */
+export async function startSide(command: string, args: string[], hint: string): Promise<PythonSide> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   let startError: Error | undefined;
   child.on('error', (error) => (startError = error));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -30,8 +35,8 @@ export async function startPythonSide(name: string, plan: unknown, needs: string
     const next = await lines.next();
     if (next.done) {
       throw new Error(startError
-        ? `cannot start ${python}: ${startError.message}`
-        : `${python} ${script} stopped without an answer; it needs ${needs} (Debian: apt-get install ${needs})`);
+        ? `cannot start ${command}: ${startError.message}`
+        : `${command} ${args.join(' ')} stopped without an answer; ${hint}`);
     }
     return JSON.parse(next.value) as Record<string, unknown>;
   };
