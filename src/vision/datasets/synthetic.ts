@@ -2,7 +2,7 @@
 // stripe orientation, with per-image jitter and noise, so a model can tell classes apart within
 // an epoch or two, and every seed gives the same images. Stored in shared memory like the others.
 import { Generator } from '../../data/generator.js';
-import { ImageArrayDataset, sharedBytes, sharedLabels } from './array.js';
+import { ImageArrayDataset, sharedBytes } from './array.js';
 
 /** Options of SyntheticImages (CIFAR-10's sizes by default). */
 export interface SyntheticImagesOptions {
