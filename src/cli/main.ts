@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `smoothlab` command: dispatches to study, report, summary and data. A usage mistake prints the
+// The `smoothlab` command: dispatches to study, distill, report, summary, launch and data. A usage mistake prints the
 // command's help and exits with code 2; any other failure prints its message and exits with 1.
 import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
@@ -13,6 +13,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'train and compare models with and without label smoothing; write the report',
     run: async (argv) => (await import('./study_command.js')).studyCommand(argv),
     help: () => 'run `smoothlab study --help`',
+  },
+  distill: {
+    summary: "train students from a study's runs (knowledge distillation) and add them to its report",
+    run: async (argv) => (await import('./distill_command.js')).distillCommand(argv),
+    help: () => 'run `smoothlab distill --help`',
   },
   report: { summary: 'rebuild the HTML report of a study folder', run: reportCommand, help: () => REPORT_HELP },
   summary: { summary: 'print a torchinfo-style model summary', run: summaryCommand, help: () => SUMMARY_HELP },

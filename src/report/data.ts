@@ -1,6 +1,7 @@
 // ReportData: everything the report shows, as plain JSON-friendly values (no tensors), so the study
 // runner can fill it from its histories and metrics and `smoothlab report RUN_DIR` can rebuild the
 // report from files alone. Fractions are in [0, 1]; losses are in nats.
+import type { DistillationReport } from './distillation.js';
 import type { ReliabilityBin } from './reliability.js';
 import type { ResultRow } from './results.js';
 import type { SmoothingConvention } from './smoothing.js';
@@ -121,4 +122,6 @@ export interface ReportData {
   augmentedOne?: { index: number; images: SampleImage[] };
   labelHistogram?: LabelCounts[];
   penultimate?: PenultimateProjection[];
+  /** Students distilled from this study's runs (`smoothlab distill`). */
+  distillation?: DistillationReport;
 }

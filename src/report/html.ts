@@ -3,6 +3,7 @@
 // fetch, so it opens the same offline, from an e-mail attachment or a CI artifact.
 import { REPORT_CSS } from './css.js';
 import type { ReportData } from './data.js';
+import { distillationSection } from './distillation.js';
 import { escapeHtml } from './escape.js';
 import { reportFigures, type ReportFigure } from './figures.js';
 import { describeResults } from './narrative.js';
@@ -95,7 +96,7 @@ ${warnings.length ? `<div class="warning" role="alert"><b>Warning.</b><ul>${warn
 <li><a href="#about">What label smoothing does</a></li>
 <li><a href="#findings">What this run shows</a></li>
 <li><a href="#results">Results</a></li>
-<li><a href="#figures">Figures</a></li>
+${data.distillation ? '<li><a href="#distillation">Distillation</a></li>\n' : ''}<li><a href="#figures">Figures</a></li>
 <li><a href="#config">Configuration</a></li>
 </ul></nav>
 </header>
@@ -109,7 +110,7 @@ ${findings.map((f) => `<li>${escapeHtml(f)}</li>`).join('\n')}
 <section id="results"><h2>Results</h2>
 ${results}
 </section>
-<section id="figures"><h2>Figures</h2>
+${data.distillation ? `${distillationSection(data.distillation)}\n` : ''}<section id="figures"><h2>Figures</h2>
 ${figures.map(figureHtml).join('\n')}
 </section>
 <section id="config"><h2>Configuration</h2>

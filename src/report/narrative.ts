@@ -7,7 +7,8 @@ import { formatFixed } from './tables.js';
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 const withSpread = (s: Stat, f: (v: number) => string) => (Number.isFinite(s.spread) ? `${f(s.mean)} ± ${f(s.spread)}` : f(s.mean));
-const points = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(2)} points`;
+/** A difference of fractions in percentage points, signed. */
+export const points = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d * 100).toFixed(2)} points`;
 
 /** Whether a difference of means stands out of the spread over seeds: 'one-seed', 'within' or 'beyond'. */
 export function distinguishable(a: Stat, b: Stat): 'one-seed' | 'within' | 'beyond' {
@@ -18,14 +19,14 @@ export function distinguishable(a: Stat, b: Stat): 'one-seed' | 'within' | 'beyo
   return d > Math.max(a.spread, b.spread) && d > 2 * se ? 'beyond' : 'within';
 }
 
-// The verdict on one metric's difference; `better` names the direction a lower value means.
-function verdict(base: Stat, other: Stat, lower: string, higher: string, unit: (d: number) => string): string {
+/** The verdict on one metric's difference from `base` to `other`: `lower` / `higher` name the direction, `cause` what made it. */
+export function verdict(base: Stat, other: Stat, lower: string, higher: string, unit: (d: number) => string, cause = 'with smoothing'): string {
   const d = other.mean - base.mean;
   const seeds = Math.min(base.n, other.n);
   switch (distinguishable(base, other)) {
     case 'one-seed': return `with one seed per setting this cannot tell whether the difference (${unit(d)}) is real`;
     case 'within': return `not distinguishable with ${seeds} seeds: the difference (${unit(d)}) is within the spread over seeds (± ${unit(Math.max(base.spread, other.spread)).replace(/^[+−]/, '')})`;
-    case 'beyond': return `${d < 0 ? lower : d > 0 ? higher : 'the same'} with smoothing (${unit(d)}, beyond the spread over ${seeds} seeds)`;
+    case 'beyond': return `${d < 0 ? lower : d > 0 ? higher : 'the same'} ${cause} (${unit(d)}, beyond the spread over ${seeds} seeds)`;
   }
 }
 

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../utils/atomic_write.js';
 import { join } from 'node:path';
 import type { ReportData } from './data.js';
+import { readDistillation } from './distillation.js';
 import { reportFigures } from './figures.js';
 import { renderReport } from './html.js';
 import { svgToPng } from './raster.js';
@@ -26,8 +27,11 @@ export interface WrittenReport {
   figures: string[];
 }
 
-/** Writes report.html, results.{json,csv,md}, runs.csv and figures/*.svg|png into `dir`. */
+/** Writes report.html, results.{json,csv,md}, runs.csv and figures/*.svg|png into `dir` (with the distillation in dir/distill, if any). */
 export async function writeReport(dir: string, data: ReportData, opts: WriteReportOptions = {}): Promise<WrittenReport> {
+  // A distillation that ran in this folder stays in its report when the study or `report` rewrites it.
+  const distillation = data.distillation ?? readDistillation(dir);
+  if (distillation) data = { ...data, distillation };
   const figuresDir = join(dir, 'figures');
   mkdirSync(figuresDir, { recursive: true });
   const written: WrittenReport = { html: join(dir, 'report.html'), tables: [], figures: [] };

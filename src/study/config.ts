@@ -23,8 +23,8 @@ function rangeRule(spec: Field<unknown>, v: unknown, integer: boolean): string |
   return null;
 }
 
-// What is wrong with a field's value by its kind, or null; `bad` receives the offending element.
-function kindRule(spec: Field<unknown>, value: unknown, bad: (v: unknown) => void): string | null {
+/** What is wrong with a field's value by its kind, or null; `bad` receives the offending element. */
+export function kindRule(spec: Field<unknown>, value: unknown, bad: (v: unknown) => void): string | null {
   switch (spec.kind) {
     case 'string': return typeof value === 'string' && value !== '' ? null : 'must be a non-empty string';
     case 'choice': return spec.choices!.includes(value as string) ? null : `must be one of ${spec.choices!.join(', ')}`;
