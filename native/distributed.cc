@@ -205,6 +205,11 @@ AsyncJob impl::distInitProcessGroup(const std::string& backend, const std::strin
     options.waitWorkers = true;
     options.timeout = timeout;
     options.multiTenant = true;  // as Python's rendezvous: other stores may share host:port in this process
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+    // 2.4 made the libuv server the default, but distributions build libtorch without libuv (Debian
+    // 13's 2.6 refuses the default); the classic server speaks the same protocol to every client.
+    options.useLibUV = false;
+#endif
     auto tcp = c10::make_intrusive<c10d::TCPStore>(host, options);
     // Python's layout: the default group's keys under "default_pg", its backend's under "0" inside it.
     auto root = c10::make_intrusive<c10d::PrefixStore>("default_pg", tcp);
