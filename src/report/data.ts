@@ -77,6 +77,8 @@ export interface PenultimateProjection {
   classes: number[];
   /** Projected points; `label` is the example's class index. */
   points: { x: number; y: number; label: number }[];
+  /** Which images: the test set (the default) or the training set (un-augmented). */
+  split?: 'train' | 'test';
 }
 
 /** Everything the report shows; only `title`, `config`, `dataset`, `smoothing`, `runs` and `results` are required. */

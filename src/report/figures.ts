@@ -163,15 +163,22 @@ export function confusionPanels(confusion: RunConfusion[], classNames: string[])
   })];
 }
 
-/** Penultimate-layer activations of three classes projected on their templates' plane, one panel per epsilon. */
+/** Penultimate-layer activations of three classes projected on their templates' plane, one panel per epsilon; a row for the training set above the test set's when both are given. */
 export function penultimatePanels(projections: PenultimateProjection[], classNames: string[]): Figure[][] {
+  const test = projections.filter((p) => (p.split ?? 'test') === 'test');
+  const train = projections.filter((p) => p.split === 'train');
+  return [...(train.length ? penultimateRow(train, classNames, 'training set') : []), ...penultimateRow(test, classNames, train.length ? 'test set' : undefined)];
+}
+
+// One row of projection panels, one per epsilon, with the classes' legend.
+function penultimateRow(projections: PenultimateProjection[], classNames: string[], split?: string): Figure[][] {
   const picks = firstPerEpsilon(projections);
   // One square scale for every panel, with ticks: how tight a cluster is compares across epsilons.
   const reach = Math.max(1e-9, ...picks.flatMap((p) => p.points.flatMap((q) => [Math.abs(q.x), Math.abs(q.y)]).filter(Number.isFinite)));
   const domain = niceDomain(-reach * 1.05, reach * 1.05);
   const classes = picks[0]?.classes ?? [];
   const panels = picks.map((p) => scatterChart({
-    title: epsLabel(p.epsilon), width: 320, height: 320, legend: false, xDomain: domain, yDomain: domain,
+    title: split ? `${epsLabel(p.epsilon)}, ${split}` : epsLabel(p.epsilon), width: 320, height: 320, legend: false, xDomain: domain, yDomain: domain,
     xLabel: 'template plane, x', yLabel: 'template plane, y', margin: { top: 34, right: 12, bottom: 44, left: 58 },
     series: p.classes.map((c, i) => ({ name: className(classNames, c), color: categoryColor(i), radius: 2.2, opacity: 0.6, points: p.points.filter((q) => q.label === c).map((q) => ({ x: q.x, y: q.y })) })),
   }));
@@ -211,6 +218,6 @@ export function reportFigures(data: ReportData): ReportFigure[] {
   if (data.confusion?.length) add('confusion', 'Confusion matrices', 'Rows: true class, columns: predicted class; numbers are counts, colors the share of the true class (one seed per ε).', () => confusionPanels(data.confusion!, names));
   const olsRun = data.runs.find((r) => r.softLabels?.length);
   if (olsRun) add('soft-labels', 'Learned soft labels (online label smoothing)', `Row c is the target that online label smoothing (Zhang et al. 2020) trains class c towards in the next epoch: the mean predicted distribution of the training images of class c the model classified correctly during that epoch (run ${olsRun.name}; the first epoch trains against uniform labels). Mass off the diagonal shows which classes the model finds alike.`, () => softLabelPanels(olsRun, names));
-  if (data.penultimate?.length) add('penultimate', 'Penultimate-layer projections', 'Activations of three classes projected onto the plane through their class templates (Muller, Kornblith & Hinton 2019), on one scale for every panel. Muller et al. observed that with smoothing each class forms a tight cluster, equally far from the others.', () => penultimatePanels(data.penultimate!, names));
+  if (data.penultimate?.length) add('penultimate', 'Penultimate-layer projections', `Activations of three classes projected onto the plane through their class templates (Muller, Kornblith & Hinton 2019), on one scale for every panel of a row${data.penultimate.some((p) => p.split === 'train') ? '; first row: training images (un-augmented), second row: test images' : ''}. Muller et al. observed that with smoothing each class forms a tight cluster, equally far from the others.`, () => penultimatePanels(data.penultimate!, names));
   return out;
 }

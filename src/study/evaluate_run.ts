@@ -7,16 +7,15 @@ import { reliabilityDiagram, type ReliabilityBin as MetricBin } from '../metrics
 import { confusionMatrix } from '../metrics/confusion.js';
 import { nll } from '../metrics/scoring_rules.js';
 import { fitTemperature } from '../metrics/temperature.js';
-import { Linear } from '../nn/linear.js';
 import type { AnyModule } from '../nn/module.js';
 import type { PenultimateProjection, RunCalibration, RunConfusion } from '../report/data.js';
-import { projectOntoTemplates } from '../report/projection.js';
 import type { ReliabilityBin } from '../report/reliability.js';
 import { type ResultRow, runFlags } from '../report/results.js';
 import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { dispose, keep, tidy } from '../torch/memory.js';
 import { cat } from '../torch/ops.js';
+import { DEFAULT_PROJECTION_CLASSES, PenultimateSample } from './penultimate.js';
 import { tensor } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
 
@@ -32,6 +31,8 @@ export interface RunEvaluation {
   calibration: RunCalibration;
   confusion: RunConfusion;
   projection: PenultimateProjection;
+  /** The same projection on training images, when the study made it. */
+  projectionTrain?: PenultimateProjection;
 }
 
 /** Which run is being evaluated. */
@@ -41,10 +42,6 @@ export interface RunIdentity {
   seed: number;
   labelNoise: number;
 }
-
-// The three classes of the projection figure, and how many examples of each it shows.
-const PROJECTION_CLASSES = [0, 1, 2];
-const POINTS_PER_CLASS = 150;
 
 const toReportBins = (bins: MetricBin[]): ReliabilityBin[] =>
   bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, accuracy: b.accuracy ?? 0, confidence: b.confidence ?? 0 }));
@@ -81,14 +78,11 @@ export function crossFittedScaling(logits: Tensor, labels: Tensor): CrossFittedS
 }
 
 /** Runs the model over the test batches in eval mode and computes every test-set number of the report. */
-export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, id: RunIdentity, numClasses: number, device: Device = 'cpu'): Promise<RunEvaluation> {
+export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, id: RunIdentity, numClasses: number, device: Device = 'cpu', classes: readonly number[] = DEFAULT_PROJECTION_CLASSES): Promise<RunEvaluation> {
   model.eval();
   const logitParts: Tensor[] = [];
   const labelParts: Tensor[] = [];
-  const featureRows: number[] = [];
-  const featureLabels: number[] = [];
-  const perClass = new Map<number, number>();
-  let dim = 0;
+  const sample = new PenultimateSample(classes);
   try {
     for await (const batch of batches) {
       try {
@@ -97,16 +91,7 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
           const features = model.features(images.to(device));
           logitParts.push(keep((model.fc.call(features) as Tensor).to('cpu')));
           labelParts.push(keep(target.to('cpu')));
-          const labels = target.toArray() as number[];
-          dim = features.shape[1];
-          const values = features.to('cpu').toTypedArray() as Float32Array;
-          labels.forEach((label, i) => {
-            const seen = perClass.get(label) ?? 0;
-            if (!PROJECTION_CLASSES.includes(label) || seen >= POINTS_PER_CLASS) return;
-            perClass.set(label, seen + 1);
-            featureLabels.push(label);
-            for (let k = 0; k < dim; k++) featureRows.push(values[i * dim + k]);
-          });
+          sample.add(features, target);
         }));
       } finally {
         dispose(batch);
@@ -118,10 +103,6 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
       const before = reliabilityDiagram(logits, labels);
       const scaling = crossFittedScaling(logits, labels);
       const after = reliabilityDiagram(scaling.scaled, scaling.labels, { predictions: scaling.predictions });
-      // The class templates are the rows of the last layer (a plain Linear head in the study's models).
-      if (!(model.fc instanceof Linear)) throw new TypeError('evaluateRun: the model\'s fc must be a Linear layer for the penultimate-layer projection');
-      const weight = model.fc.weight.toTypedArray() as Float32Array;
-      const templates = PROJECTION_CLASSES.map((c) => weight.subarray(c * dim, (c + 1) * dim));
       const acc = accuracy(logits, labels, { numClasses });
       const loss = nll(logits, labels);
       const flags = runFlags(acc, loss, numClasses, labels.shape[0]);
@@ -141,7 +122,7 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
           temperature: scaling.temperature, binsScaled: toReportBins(after.bins), eceScaled: after.ece,
         },
         confusion: { run: id.run, epsilon: id.epsilon, seed: id.seed, matrix: confusionMatrix(logits, labels, { numClasses }) },
-        projection: projectOntoTemplates({ values: featureRows, dim }, featureLabels, templates, PROJECTION_CLASSES, id.epsilon, id.run),
+        projection: sample.project(model, id.epsilon, id.run, 'test'),
       };
     });
   } finally {

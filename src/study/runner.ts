@@ -36,6 +36,7 @@ import { resolveDevice } from './device.js';
 import { type FeatureModel, evaluateRun } from './evaluate_run.js';
 import { type FinishedRun, readFinishedRun } from './finished_run.js';
 import { lockRunFolder, notWritableError } from './lock.js';
+import { resolveProjectionClasses, trainingProjection } from './penultimate.js';
 import { buildModel, freezeBackbone } from './model.js';
 import { checkRunFolder, prepareRunFolder } from './run_folder.js';
 import { readSoftLabels, recordSoftLabels } from './soft_labels.js';
@@ -129,7 +130,15 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
     if (!completed || options.signal?.aborted) return null;
     let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
     try {
-      evaluation = await evaluateRun(model, untilAborted(data.test, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device);
+      const classes = resolveProjectionClasses(config.classes, train.classes);
+      evaluation = await evaluateRun(model, untilAborted(data.test, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device, classes);
+      // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
+      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, device, transform: testTransform(stats) });
+      try {
+        evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, device);
+      } finally {
+        await trainImages.close();
+      }
     } catch (error) {
       if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
       throw error;
@@ -211,6 +220,7 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
   setNumThreads(config.threads > 0 ? config.threads : availableParallelism());
   const splits = await loadSplits(config);
+  resolveProjectionClasses(config.classes, splits.train.classes); // a class the dataset lacks fails before anything is written
   if (options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
   // The notebook's σ comes from the validation images; shown beside ours in the report.
@@ -262,7 +272,7 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
     results: finished.map((r) => r.evaluation.result),
     calibration: finished.map((r) => r.evaluation.calibration),
     confusion: finished.map((r) => r.evaluation.confusion),
-    penultimate: finished.map((r) => r.evaluation.projection),
+    penultimate: [...finished.map((r) => r.evaluation.projection), ...finished.flatMap((r) => (r.evaluation.projectionTrain ? [r.evaluation.projectionTrain] : []))],
     labelHistogram: [
       { split: 'train', counts: labelHistogram(splits.train) },
       ...(noisy ? [{ split: `train with ${config.labelNoise * 100}% label noise`, counts: labelHistogram(noisy) }] : []),

@@ -69,6 +69,13 @@ export const STUDY_SCHEMA = {
   loss: optional(choice(['ls', 'ce', 'ols'] as const, {
     flag: 'loss', description: "'ls' (default): one run per epsilon; 'ce': plain cross-entropy; 'ols': online label smoothing (Zhang et al. 2020), soft labels learned per epoch",
   })),
+  classes: optional(field<string>('string', {
+    flag: 'classes', metavar: 'A,B,C', description: 'the three classes of the penultimate-layer figures, by name or index (default: the first three)',
+    check: (v) => {
+      const parts = v.split(',').map((p) => p.trim());
+      return parts.length !== 3 || parts.some((p) => p === '') ? 'must name three classes, comma-separated' : new Set(parts).size !== 3 ? 'must name three different classes' : null;
+    },
+  })),
   convention: choice(['uniform', 'others'] as const, { flag: 'convention', description: 'smoothing: eps/C on every class (PyTorch) or eps/(C-1) off the true class' }),
   seed: field<number>('integer', { flag: 'seed', min: 0, description: 'base seed of the weights and data order (the notebook: 512)' }),
   seeds: field<number>('integer', { flag: 'seeds', min: 1, description: 'number of seeds (seed, seed+1, ...): mean and spread are reported' }),

@@ -1,0 +1,85 @@
+// The penultimate-layer activations behind the projection figure of Müller, Kornblith and Hinton
+// (2019, section 2): a bounded sample of examples of three classes, projected onto the plane of
+// their templates. They show it on the training set and on the test set; the study does both.
+import type { Batch as LoaderBatch } from '../data/collate.js';
+import { Linear } from '../nn/linear.js';
+import type { PenultimateProjection } from '../report/data.js';
+import { projectOntoTemplates } from '../report/projection.js';
+import { noGrad } from '../torch/autograd.js';
+import type { Device } from '../torch/dtype.js';
+import { dispose, tidy } from '../torch/memory.js';
+import type { Tensor } from '../torch/tensor.js';
+import type { FeatureModel } from './evaluate_run.js';
+
+/** The classes of the projection figure when none are chosen. */
+export const DEFAULT_PROJECTION_CLASSES: readonly number[] = [0, 1, 2];
+
+/** How many examples of each class the figure shows: enough to see a cluster's shape, few enough to draw. */
+export const POINTS_PER_CLASS = 150;
+
+/** Collects penultimate activations of up to POINTS_PER_CLASS examples of each of three classes. */
+export class PenultimateSample {
+  private readonly rows: number[] = [];
+  private readonly labels: number[] = [];
+  private readonly seen = new Map<number, number>();
+  private dim = 0;
+
+  constructor(readonly classes: readonly number[] = DEFAULT_PROJECTION_CLASSES) {
+    if (classes.length !== 3) throw new RangeError(`PenultimateSample: needs 3 classes, got ${classes.length}`);
+  }
+
+  /** Whether every class has its POINTS_PER_CLASS examples. */
+  get full(): boolean {
+    return this.classes.every((c) => (this.seen.get(c) ?? 0) >= POINTS_PER_CLASS);
+  }
+
+  /** Adds the examples of `features` (N, dim) whose label is one of the classes, while their class has room. */
+  add(features: Tensor, target: Tensor): void {
+    this.dim = features.shape[1];
+    const labels = target.toArray() as number[];
+    const values = features.to('cpu').toTypedArray() as Float32Array;
+    labels.forEach((label, i) => {
+      const seen = this.seen.get(label) ?? 0;
+      if (!this.classes.includes(label) || seen >= POINTS_PER_CLASS) return;
+      this.seen.set(label, seen + 1);
+      this.labels.push(label);
+      for (let k = 0; k < this.dim; k++) this.rows.push(values[i * this.dim + k]);
+    });
+  }
+
+  /** The projection onto the plane of the classes' templates, the rows of `model.fc`'s weight. */
+  project(model: FeatureModel, epsilon: number, run: string, split: 'train' | 'test'): PenultimateProjection {
+    if (!(model.fc instanceof Linear)) throw new TypeError('the model\'s fc must be a Linear layer for the penultimate-layer projection');
+    const weight = model.fc.weight.toTypedArray() as Float32Array;
+    const templates = Array.from({ length: weight.length / this.dim }, (_, c) => weight.subarray(c * this.dim, (c + 1) * this.dim));
+    return { ...projectOntoTemplates({ values: this.rows, dim: this.dim }, this.labels, templates, [...this.classes], epsilon, run), split };
+  }
+}
+
+/** The projection of training images (in eval mode, batches as given: un-augmented), reading batches only until the sample is full. */
+export async function trainingProjection(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, classes: readonly number[], epsilon: number, run: string, device: Device = 'cpu'): Promise<PenultimateProjection> {
+  model.eval();
+  const sample = new PenultimateSample(classes);
+  for await (const batch of batches) {
+    try {
+      if (!sample.full) noGrad(() => tidy(() => sample.add(model.features(batch[0].to(device)), batch[1])));
+    } finally {
+      dispose(batch);
+    }
+  }
+  return sample.project(model, epsilon, run, 'train');
+}
+
+/** The class indices a `--classes a,b,c` value names (class names or indices of `classNames`); unknown ones throw, listing the names. */
+export function resolveProjectionClasses(value: string | undefined, classNames: readonly string[]): number[] {
+  if (value === undefined) return [...DEFAULT_PROJECTION_CLASSES];
+  const indices = value.split(',').map((part) => {
+    const name = part.trim();
+    const byName = classNames.indexOf(name);
+    if (byName >= 0) return byName;
+    if (/^\d+$/.test(name) && Number(name) < classNames.length) return Number(name);
+    throw new RangeError(`classes: no class '${name}' in this dataset (its classes: ${classNames.join(', ')}; or an index 0-${classNames.length - 1})`);
+  });
+  if (new Set(indices).size !== 3) throw new RangeError(`classes: '${value}' names a class twice`);
+  return indices;
+}
