@@ -71,8 +71,10 @@ for (const [name, make] of Object.entries(CASES)) {
           }
           // The next step starts both sides from the same state.
           if (ULP !== 0) {
-            fused[i].copy_(ref[i]);
-            for (const [k, v] of Object.entries(sa)) if (v instanceof torch.Tensor) (sb[k] as torch.Tensor).copy_(v);
+            torch.noGrad(() => {
+              fused[i].copy_(ref[i]);
+              for (const [k, v] of Object.entries(sa)) if (v instanceof torch.Tensor) (sb[k] as torch.Tensor).copy_(v);
+            });
           }
         }
       });
