@@ -111,7 +111,7 @@ function onIdle(): void {
 // libtorch bytes have grown by GC_BUDGET, or doubled, since the last full collection, the safety
 // net asks for one itself. A full collection of a small heap takes milliseconds, and tensors that
 // are really alive move the baseline up, so a growing working set costs one collection per doubling.
-const GC_BUDGET = 128 * 1024 * 1024;
+const GC_BUDGET = 64 * 1024 * 1024;
 let baseline = 0;
 let gcFunction: (() => void) | null | undefined;
 
