@@ -320,6 +320,7 @@ int64_t distReducerCreate(int64_t group, at::TensorList params, int64_t bucketCa
 void distReducerPrepareForForward(int64_t reducer, bool syncGradients);
 void distReducerPrepareForBackward(int64_t reducer, at::TensorList outputs);
 void distReducerDestroy(int64_t reducer);
+at::Tensor distAllReduceAutograd(int64_t group, const at::Tensor& input);
 
 // [fused] native/fused.cc
 bool fusedAdamStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& expAvg, const at::Tensor& expAvgSq, const at::Tensor& maxExpAvgSq, double decay, double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, double weightDecay, double biasCorrection2Sqrt, double eps, double negStepSize, bool decoupled, bool maximize);
@@ -4508,6 +4509,19 @@ Napi::Value distReducerDestroy(const Napi::CallbackInfo& info) {
   }
 }
 
+// distAllReduceAutograd(group: int, input: Tensor) -> Tensor
+Napi::Value distAllReduceAutograd(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "distAllReduceAutograd");
+  try {
+    const int64_t group = a.integer(0);
+    const at::Tensor& input = a.tensor(1);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::distAllReduceAutograd(group, input));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 }  // namespace
 
 void registerDistributed(Napi::Env env, Napi::Object exports) {
@@ -4532,6 +4546,7 @@ void registerDistributed(Napi::Env env, Napi::Object exports) {
   exports.Set("distReducerPrepareForForward", Napi::Function::New(env, distReducerPrepareForForward, "distReducerPrepareForForward"));
   exports.Set("distReducerPrepareForBackward", Napi::Function::New(env, distReducerPrepareForBackward, "distReducerPrepareForBackward"));
   exports.Set("distReducerDestroy", Napi::Function::New(env, distReducerDestroy, "distReducerDestroy"));
+  exports.Set("distAllReduceAutograd", Napi::Function::New(env, distAllReduceAutograd, "distAllReduceAutograd"));
 }
 
 }  // namespace smoothlab::bindings

@@ -290,6 +290,31 @@ void impl::distWorkRelease(int64_t work) {
   t.works.erase(work);
 }
 
+namespace {
+
+// SyncBatchNorm's collective: forward and backward both sum over ranks, so that each rank's input
+// gradient sees the statistics' gradient of every rank's loss.
+struct AllReduceSum : public torch::autograd::Function<AllReduceSum> {
+  static at::Tensor sum(int64_t group, const at::Tensor& t) {
+    std::vector<at::Tensor> ts{t.contiguous().clone()};
+    c10d::AllreduceOptions options;
+    options.reduceOp = c10d::ReduceOp::SUM;
+    groupOf(group).pg->allreduce(ts, options)->wait();
+    return ts[0];
+  }
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, int64_t group) {
+    ctx->saved_data["group"] = group;
+    return sum(group, input);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    return {sum(ctx->saved_data["group"].toInt(), grads[0]), at::Tensor()};
+  }
+};
+
+}  // namespace
+
+at::Tensor impl::distAllReduceAutograd(int64_t group, const at::Tensor& input) { return AllReduceSum::apply(input, group); }
+
 void impl::distBroadcastCoalesced(int64_t group, at::TensorList tensors, int64_t bufferBytes, int64_t src) {
   at::NoGradGuard noGrad;  // it overwrites parameters, leaves that require grad, in place
   c10d::broadcast_coalesced(groupOf(group).pg, tensors, static_cast<size_t>(bufferBytes), static_cast<int>(src));

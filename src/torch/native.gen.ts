@@ -580,6 +580,8 @@ export interface NativeBindings {
   distReducerPrepareForBackward(reducer: number, outputs: readonly Handle[]): void;
   /** distReducerDestroy(reducer: int) -> void */
   distReducerDestroy(reducer: number): void;
+  /** distAllReduceAutograd(group: int, input: Tensor) -> Tensor */
+  distAllReduceAutograd(group: number, input: Handle): Handle;
   /** fusedAdamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor?, decay: float, beta1: float, oneMinusBeta1: float, beta2: float, oneMinusBeta2: float, weightDecay: float, biasCorrection2Sqrt: float, eps: float, negStepSize: float, decoupled: bool = false, maximize: bool = false) -> bool */
   fusedAdamStep_(param: Handle, grad: Handle, expAvg: Handle, expAvgSq: Handle, maxExpAvgSq: Handle | null | undefined, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, weightDecay: number, biasCorrection2Sqrt: number, eps: number, negStepSize: number, decoupled?: boolean, maximize?: boolean): boolean;
   /** fusedSgdStep_(param: Tensor, grad: Tensor, momentumBuffer: Tensor?, momentum: float, oneMinusDampening: float, weightDecay: float, negLr: float, nesterov: bool = false, maximize: bool = false, initBuffer: bool = false) -> bool */
@@ -876,6 +878,7 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'distReducerPrepareForForward',
   'distReducerPrepareForBackward',
   'distReducerDestroy',
+  'distAllReduceAutograd',
   'fusedAdamStep_',
   'fusedSgdStep_',
 ];
