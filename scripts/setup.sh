@@ -27,6 +27,7 @@ fi
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || packages="$packages fonts-dejavu-core"
 if [ "$for_tests" = 1 ]; then
   [ -x /usr/bin/chromium ] || packages="$packages chromium"
+  command -v ip >/dev/null 2>&1 || packages="$packages iproute2"  # the two-host test's network namespaces
 fi
 if [ "$with_python" = 1 ]; then
   /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1 || packages="$packages python3-torch python3-torchvision"
