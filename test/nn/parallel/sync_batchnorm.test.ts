@@ -82,3 +82,14 @@ test('2 ranks with SyncBatchNorm and half a batch each = 1 process with BatchNor
   assert.deepEqual(reports[0].buffers, reports[1].buffers);
   t.diagnostic(`largest difference from one process: ${largest}`);
 });
+
+test('SyncBatchNorm inside DistributedDataParallel: every rank holds the whole batch\'s gradients, halved by the averaging', { skip: !gloo && 'built without gloo', timeout: 60_000 }, async () => {
+  const model = makeModel();
+  const reference = step(model, 0, BATCH);
+  model.dispose();
+  const results = await runRanks([process.execPath, [child]], 2, await freePort(), { DDP: '1' });
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  for (const report of results.map((r) => lastJson<Step & { rank: number }>(r))) {
+    for (const [key, expected] of Object.entries(reference.grads)) assertClose(report.grads[key].map((g) => 2 * g), expected, `rank ${report.rank} gradient of ${key}`);
+  }
+});

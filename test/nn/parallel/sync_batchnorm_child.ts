@@ -8,7 +8,10 @@ const rank = dist.getRank();
 const half = BATCH / dist.getWorldSize();
 const model = nn.SyncBatchNorm.convertSyncBatchnorm(makeModel());
 const types = model.modules().map((m) => m.constructor.name);
-const result = step(model, rank * half, (rank + 1) * half);
+// With DDP=1 the model runs inside DDP: the Reducer's bucket all-reduces and SyncBatchNorm's share the backward.
+const ddp = process.env.DDP === '1' ? new nn.parallel.DistributedDataParallel(model) : null;
+const result = step(ddp ?? model, rank * half, (rank + 1) * half);
+if (ddp !== null) for (const key of Object.keys(result.grads)) result.grads[key.replace(/^module\./, '')] = result.grads[key];
 console.log(JSON.stringify({ rank, types, ...result }));
 model.dispose();
 dist.destroyProcessGroup();
