@@ -2,17 +2,21 @@
 // several batch sizes, contiguous and channels-last, in turns (bench/turns.ts says why). Every side
 // classifies the same 1,024 images a turn, so the rates compare directly; the best batch size is
 // the one the study's evaluation should use.
-// Usage: node dist/bench/eval.js [--quick]
+// Usage: node dist/bench/eval.js [--quick] [--batches 256,512,1024]
 import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { printTable } from './table.js';
 import { takeTurns, timeSync } from './turns.js';
 import { torch, vision } from '../src/index.js';
 
 const IMAGES = 1024;
-const BATCHES = [64, 128, 256, 512, 1024];
+const DEFAULT_BATCHES = [64, 128, 256, 512, 1024];
 
 async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, batches: { type: 'string' } } });
+  const quick = values.quick ?? false;
+  const BATCHES = values.batches === undefined ? DEFAULT_BATCHES : values.batches.split(',').map(Number);
+  if (BATCHES.some((b) => !Number.isInteger(b) || b < 1 || IMAGES % b !== 0)) throw new Error(`--batches must be divisors of ${IMAGES}, got ${values.batches}`);
   torch.setNumThreads(2);
   torch.manualSeed(0);
   const loadBefore = loadavg()[0];

@@ -4,7 +4,7 @@
 // libtorch 1.13's AVX2 kernels perform them, FMAs included (add_ with alpha is fmadd(b, alpha, a),
 // addcmul_ is fma(value * t1, t2, self): measured on this libtorch), so the results agree bit for
 // bit with the unfused optimizers, whatever the vector width or the split across threads.
-// Where that cannot be promised (no AVX2+FMA, not a contiguous float32 CPU tensor) a step returns
+// Where that cannot be promised (no AVX2+FMA, not a dense float32 CPU tensor) a step returns
 // false and the caller runs the op-by-op update instead.
 #define SMOOTHLAB_UNIT_FUSED  // this unit compiles the [fused] wrappers of bindings.gen.h
 #include "bindings.gen.h"
@@ -20,9 +20,11 @@ namespace {
 // vector is not worth waking the pool for); above, the two cores split a memory-bound pass.
 constexpr int64_t kGrain = 1 << 15;
 
+// A kernel walks the elements in memory order, so every operand must be dense (a channels-last
+// parameter is) and laid out as the parameter: then element i of each is the same element.
 bool fusable(const at::Tensor& t, const at::Tensor& like) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided &&
-         t.is_contiguous() && t.numel() == like.numel() && !t.is_neg() && !t.is_conj();
+         t.is_non_overlapping_and_dense() && t.sizes() == like.sizes() && t.strides() == like.strides() && !t.is_neg() && !t.is_conj();
 }
 
 using fused::AdamScalars, fused::SgdScalars, fused::adamRange, fused::sgdRange, fused::hasAvx2Fma;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { optim, torch } from '../../src/index.js';
+import { native } from '../../src/torch/native.js';
 import { FIXTURE_LIBTORCH, assertClose, assertNumberClose, exactOnFixtureLibtorch } from '../helpers.js';
 import { type Weights, golden, initialWeights, setups, trainSteps } from './training.js';
 
@@ -38,6 +39,11 @@ function ulps(a: torch.Tensor, b: torch.Tensor): number {
 /** Leaf parameters with the given values. */
 const leaves = (values: torch.Tensor[]) => values.map((v) => torch.tidy(() => v.clone().requiresGrad_(true)));
 
+/** The 4-d parameters of `params` in the channels-last layout (Module.toChannelsLast's), which the kernels take too. */
+const toChannelsLast = (params: torch.Tensor[]) => torch.noGrad(() => {
+  for (const p of params) if (p.ndim === 4) torch.tidy(() => p.setData_(p.channelsLast()));
+});
+
 for (const [name, make] of Object.entries(CASES)) {
   test(`fused ${name} matches the op-by-op update within ${ULP} ulp, with the same state dict`, () => {
     const before = torch.memory().tensors;
@@ -45,14 +51,16 @@ for (const [name, make] of Object.entries(CASES)) {
     const init = SHAPES.map((s) => torch.randn(s));
     const ref = leaves(init);
     const fused = leaves(init);
+    if (name.startsWith('sgd')) [ref, fused].forEach(toChannelsLast); // one family on channels-last parameters is enough
     const slow = make(ref, false);
     const fast = make(fused, true);
     for (let step = 0; step < STEPS; step++) {
       torch.tidy(() => {
         SHAPES.forEach((s, i) => {
           const g = torch.randn(s).mul(10 ** (i % 3 - 2));
-          ref[i].grad = g;
-          fused[i].grad = g.clone();
+          const laid = ref[i].isContiguous() ? g : g.channelsLast(); // autograd lays a gradient out as its parameter
+          ref[i].grad = laid;
+          fused[i].grad = laid.clone();
         });
         slow.step();
         fast.step();
@@ -139,3 +147,14 @@ for (const run of golden.training) {
     torch.dispose(Object.values(p));
   });
 }
+
+test('the fused kernel takes dense parameters in any layout whose operands share it, and declines the rest', () => {
+  torch.tidy(() => {
+    const p = torch.randn([8, 4, 3, 3]).channelsLast();
+    const ok = (grad: torch.Tensor, buf: torch.Tensor | null) => native.fusedSgdStep_(p.handle, grad.handle, buf?.handle ?? null, 0.9, 1, 0, -0.1);
+    assert.equal(ok(torch.randn([8, 4, 3, 3]).channelsLast(), torch.zeros([8, 4, 3, 3]).channelsLast()), true);
+    assert.equal(ok(torch.randn([8, 4, 3, 3]), null), false, 'a gradient laid out otherwise');
+    assert.equal(ok(torch.randn([8, 4, 3, 3]).channelsLast(), torch.zeros([8, 4, 3, 3])), false, 'a buffer laid out otherwise');
+    assert.equal(ok(torch.randn([8, 4, 9]).view([8, 4, 3, 3]).channelsLast(), null), true);
+  });
+});
