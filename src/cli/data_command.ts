@@ -1,17 +1,18 @@
 // `smoothlab data --dataset fashion-mnist`: split sizes, per-channel statistics, the label
 // histogram, and a sample grid written as SVG and PNG. Needs no libtorch.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { labelHistogramFigure, samplesFigure } from '../report/figures.js';
 import { svgToPng } from '../report/raster.js';
 import { writeFileAtomic } from '../report/write.js';
 import type { StudyConfig } from '../study/config.js';
 import { loadSplits, standardization } from '../study/data.js';
+import { STUDY_SCHEMA } from '../study/schema.js';
 import { labelHistogram } from '../vision/datasets/stats.js';
-import { type OptionSpecs, helpText, parseOptions } from './args.js';
+import { type OptionSpecs, UsageError, helpText, parseOptions } from './args.js';
 
 const SPECS: OptionSpecs = {
-  dataset: { type: 'string', choices: ['cifar10', 'cifar100', 'fashion-mnist', 'mnist'], description: 'dataset', defaultText: 'fashion-mnist' },
+  dataset: { type: 'string', metavar: 'cifar10|cifar100|fashion-mnist|mnist|folder:PATH', description: 'dataset; folder:PATH: your images, one folder per class (as study --dataset)', defaultText: 'fashion-mnist' },
   'data-root': { type: 'string', description: 'dataset folder (default: the dataset\'s own)' },
   download: { type: 'boolean', description: 'download CIFAR / MNIST when missing' },
   out: { type: 'string', description: 'folder for the figures', defaultText: 'runs/data-DATASET' },
@@ -29,6 +30,8 @@ export async function dataCommand(argv: string[]): Promise<void> {
     return;
   }
   const dataset = ((values.dataset as string | undefined) ?? 'fashion-mnist') as StudyConfig['dataset'];
+  const check = STUDY_SCHEMA.dataset.check?.(dataset);
+  if (check) throw new UsageError(`--dataset ${check}, got '${dataset}'`, 'data');
   const { train, test } = await loadSplits({
     dataset, dataRoot: values['data-root'] as string | undefined, download: values.download === true, trainLimit: 0, valLimit: 0,
   } as StudyConfig);
@@ -40,7 +43,7 @@ export async function dataCommand(argv: string[]): Promise<void> {
   const width = Math.max(...classes.map((c) => c.length));
   classes.forEach((c, i) => console.log(`  ${c.padEnd(width)}  train ${String(histograms[0].counts[i]).padStart(6)}  test ${String(histograms[1].counts[i]).padStart(6)}`));
 
-  const out = (values.out as string | undefined) ?? join('runs', `data-${dataset}`);
+  const out = (values.out as string | undefined) ?? join('runs', `data-${dataset.startsWith('folder:') ? basename(dataset.slice('folder:'.length)) : dataset}`);
   mkdirSync(out, { recursive: true });
   const size = train.height * train.width * train.channels;
   const count = Math.min((values.samples as number | undefined) ?? 32, train.length);

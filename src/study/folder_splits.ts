@@ -1,7 +1,8 @@
 // The splits of `--dataset folder:PATH`: the user's own images, one folder per class. PATH/train
 // and PATH/test (or PATH/val) are the two splits, as torchvision users lay them out; a PATH that
-// holds the class folders itself is split 80/20, with the same permutation every time (the split
-// is part of the data, not of a seed).
+// holds the class folders itself is split 80/20 within each class (so that every class with two
+// images or more is in both splits), the same way every time (the split is part of the data, not
+// of a seed).
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator } from '../data/generator.js';
@@ -38,7 +39,13 @@ export function folderSplits(path: string): { train: ImageClassificationDataset;
   }
   const all = checkClasses(new ImageFolder({ root: path }), path);
   if (all.length < 2) throw new Error(`--dataset folder:${path}: ${all.length} image cannot be split into training and test images`);
-  const order = new Generator(0).randperm(all.length);
-  const cut = Math.min(all.length - 1, Math.max(1, Math.round(0.8 * all.length)));
-  return { train: selectExamples(all, order.subarray(0, cut)), test: selectExamples(all, order.subarray(cut)) };
+  const generator = new Generator(0);
+  const [train, test]: number[][] = [[], []];
+  all.classes.forEach((_, label) => {
+    const members = Array.from(all.labels.keys()).filter((i) => all.labels[i] === label);
+    const order = generator.randperm(members.length);
+    const cut = members.length < 2 ? members.length : Math.min(members.length - 1, Math.max(1, Math.round(0.8 * members.length)));
+    order.forEach((k, j) => (j < cut ? train : test).push(members[k]));
+  });
+  return { train: selectExamples(all, train.sort((a, b) => a - b)), test: selectExamples(all, test.sort((a, b) => a - b)) };
 }

@@ -50,12 +50,13 @@ test('a study on a folder of PNGs: train/ and test/ class folders through to the
   assert.equal(history.lr.length, 5, '36 images in batches of 8');
 });
 
-test('a folder of class folders is split 80/20, the same way every time; a missing folder is named', () => {
+test('a folder of class folders is split 80/20 within each class, the same way every time; a missing folder is named', () => {
   const root = mkdtempSync(join(tmpdir(), 'smoothlab-folder-'));
   classFolders(root, 10);
   const a = folderSplits(root);
   const b = folderSplits(root);
   assert.deepEqual([a.train.length, a.test.length], [24, 6]);
+  assert.deepEqual(Array.from(a.test.labels), [0, 0, 1, 1, 2, 2], 'every class in both splits');
   assert.deepEqual([a.train.height, a.train.width, a.train.channels], [16, 16, 3]);
   assert.deepEqual(a.train.labels, b.train.labels);
   assert.deepEqual(a.test.images, b.test.images);
