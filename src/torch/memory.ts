@@ -166,16 +166,6 @@ export function track(tensor: Trackable): void {
 /** Called by dispose(); nothing to do: the addon drops its weak reference when the handle is released. */
 export function untrack(_tensor: Trackable): void {}
 
-/**
- * Frees the forgotten tensors that the garbage collector has found unreachable so far, and returns
- * the live count. Rarely needed: the safety net runs by itself every few dozen tensor creations.
- */
-export function collectGarbage(): { tensors: number; bytes: number } {
-  guardYoung();
-  sweep(true);
-  return memory();
-}
-
 /** Exempts a tensor from every enclosing tidy(): it lives until disposed explicitly. */
 export function keep<T extends Trackable>(tensor: T): T {
   tensor.kept = true;
