@@ -5,6 +5,7 @@
 
 #include <ATen/ScalarOps.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -21,10 +22,15 @@ struct AddonData {
   Napi::FunctionReference errorClass;  // TorchError, handed over by src/torch/native.ts
 };
 
-// Bytes a tensor addresses; views count their own extent, which over-reports shared storage
-// but keeps the number cheap and monotone in what JS holds.
+// Bytes a tensor holds: its own extent, but never more than its storage, so that an expanded view
+// (stride 0: 20000 x 20000 over 8 bytes) counts what it keeps alive, not what it would materialize.
+// Several views of one storage each count their extent, which over-reports shared storage but
+// keeps the number cheap and monotone in what JS holds.
 int64_t addressedBytes(const at::Tensor& t) {
-  return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
+  if (!t.defined()) return 0;
+  int64_t logical = static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size());
+  if (!t.has_storage()) return logical;
+  return std::min(logical, static_cast<int64_t>(t.storage().nbytes()));
 }
 
 struct Slot {

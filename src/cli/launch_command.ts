@@ -3,6 +3,7 @@
 // variables; a rank that fails stops the others, and the launch fails naming it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type OptionSpecs, UsageError, helpText, parseOptions } from './args.js';
 
@@ -16,9 +17,10 @@ const SPECS: OptionSpecs = {
 
 /** Help of the launch command. */
 export const LAUNCH_HELP = helpText('launch', '[options] -- SCRIPT|study [ARGS...]', [
-  'Run SCRIPT (a JavaScript file, run with this Node) or `smoothlab study ARGS` as several ranks of one',
-  'torch.distributed job, as torchrun does: each process gets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE,',
-  'LOCAL_RANK, LOCAL_WORLD_SIZE, GROUP_RANK and OMP_NUM_THREADS=1 (unless set). Start it once per node.',
+  'Run SCRIPT (a JavaScript file, run with this Node) as several ranks of one torch.distributed job, as',
+  'torchrun does: each process gets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK,',
+  'LOCAL_WORLD_SIZE, GROUP_RANK and OMP_NUM_THREADS=1 (unless set). Start it once per node.',
+  '`-- study ARGS` runs the study as a single rank only (data-parallel studies are not built yet).',
 ].join('\n'), SPECS);
 
 /** The environment of each local rank (torchrun's variables). */
@@ -81,8 +83,14 @@ export async function launchCommand(argv: string[]): Promise<void> {
   };
   if (options.nodeRank >= options.nnodes) throw new UsageError(`--node-rank must be < --nnodes (${options.nnodes}), got ${options.nodeRank}`, 'launch');
   if (options.nodeRank === 0) await checkPortFree(options.masterPort);
+  // The study trains each run in one process (its run folder takes a lock); data-parallel studies
+  // are not built yet, so several ranks of it would only fight over that lock.
+  if (target[0] === 'study' && options.nprocPerNode * options.nnodes > 1) {
+    throw new UsageError('a study cannot run as several ranks yet; launch a training script that uses torch.distributed (-- SCRIPT [ARGS])', 'launch');
+  }
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const [file, ...args] = target[0] === 'study' ? [main, ...target] : target;
+  if (target[0] !== 'study' && !existsSync(file)) throw new UsageError(`no such script: ${file}`, 'launch');
   const children = rankEnvironments(options).map((env) => spawn(process.execPath, [file, ...args], { env, stdio: 'inherit' }));
   await superviseRanks(children, options.nodeRank * options.nprocPerNode);
 }

@@ -153,7 +153,15 @@ export function full(shape: number[], value: number | boolean, { dtype, device, 
  * start, start + step, ... below end; `arange(n)` counts 0..n-1. As in PyTorch, integer arguments
  * give int64 and any fractional one gives float32.
  */
-export function arange(start: number, end?: number, step = 1, { dtype, device, requiresGrad }: CreateOptions = {}): Tensor {
+export function arange(end: number, options?: CreateOptions): Tensor;
+export function arange(start: number, end: number, options?: CreateOptions): Tensor;
+export function arange(start: number, end: number, step: number, options?: CreateOptions): Tensor;
+export function arange(start: number, endOrOptions?: number | CreateOptions, stepOrOptions?: number | CreateOptions, last: CreateOptions = {}): Tensor {
+  // torch.arange(end), arange(start, end) and arange(start, end, step), each with keyword options.
+  const end = typeof endOrOptions === 'number' ? endOrOptions : undefined;
+  const step = typeof stepOrOptions === 'number' ? stepOrOptions : 1;
+  const options = typeof endOrOptions === 'object' ? endOrOptions : typeof stepOrOptions === 'object' ? stepOrOptions : last;
+  const { dtype, device, requiresGrad } = options ?? {};
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   const type = dtype ?? ([lo, hi, step].every(Number.isInteger) ? 'int64' : 'float32');
   return finish(new Tensor(native.arange(lo, hi, step, type, device ?? null)), requiresGrad);

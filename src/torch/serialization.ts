@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../utils/atomic_write.js';
 import { isZip } from '../utils/zip.js';
 import type { Device } from './dtype.js';
 import { native } from './native.js';
-import { isLegacyTorchSave, loadPth } from '../utils/pth.js';
+import { isLegacyTorchSave, loadPth } from './pth.js';
 import { TO_SAFETENSORS, readSafetensorsHeader } from './safetensors_header.js';
 import { Tensor } from './tensor.js';
 

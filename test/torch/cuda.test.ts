@@ -8,7 +8,7 @@ const skip = torch.cudaAvailable() ? false : `no CUDA (addon built with CUDA: ${
 const F = nn.functional;
 
 test('tensors move to cuda:0 and back', { skip }, () => torch.tidy(() => {
-  const x = torch.arange(6, undefined, 1, { dtype: 'float32' }).reshape([2, 3]);
+  const x = torch.arange(6, { dtype: 'float32' }).reshape([2, 3]);
   const g = x.to('cuda:0');
   assert.equal(g.device, 'cuda:0');
   assert.deepEqual(g.mul(2).cpu().toArray(), [[0, 2, 4], [6, 8, 10]]);

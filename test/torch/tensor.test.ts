@@ -90,7 +90,7 @@ test('ops taking a tensor or a scalar pick the matching overload', () => tidy(()
 }));
 
 test('views share memory; to() converts dtype; slicing and split', () => tidy(() => {
-  const x = torch.arange(12, undefined, 1, { dtype: 'float32' }).reshape([3, 4]);
+  const x = torch.arange(12, { dtype: 'float32' }).reshape([3, 4]);
   const row = x.select(0, 1);
   row.fill_(0);
   assert.equal(x.sum().item(), 66 - (4 + 5 + 6 + 7));

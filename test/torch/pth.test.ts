@@ -23,7 +23,7 @@ function assertCheckpoint(record: Record<string, torch.Tensor>): void {
 
 test('loadPth reads every tensor of a torch.save checkpoint exactly: dtypes, transposed, offset and expanded views', () => {
   const before = torch.memory().tensors;
-  const record = utils.loadPth(path('nn_checkpoint.pth'));
+  const record = torch.loadPth(path('nn_checkpoint.pth'));
   assertCheckpoint(record);
   assert.ok(record.transposed.isContiguous(), 'views are materialized densely');
   torch.dispose(record);
@@ -31,7 +31,7 @@ test('loadPth reads every tensor of a torch.save checkpoint exactly: dtypes, tra
 });
 
 test('a re-zipped (deflated) checkpoint reads the same', () => {
-  const value = utils.readPth(new Uint8Array(Buffer.from(golden.checkpoint.deflated, 'base64')), 'deflated.pth') as Map<string, torch.Tensor>;
+  const value = torch.readPth(new Uint8Array(Buffer.from(golden.checkpoint.deflated, 'base64')), 'deflated.pth') as Map<string, torch.Tensor>;
   const record = Object.fromEntries(value);
   assertCheckpoint(record);
   torch.dispose(record);
@@ -39,28 +39,28 @@ test('a re-zipped (deflated) checkpoint reads the same', () => {
 
 test('a wrapped checkpoint needs { key }, and the error lists what it found', () => {
   const before = torch.memory().tensors;
-  assert.throws(() => utils.loadPth(path('nn_checkpoint_wrapped.pth')),
+  assert.throws(() => torch.loadPth(path('nn_checkpoint_wrapped.pth')),
     /nn_checkpoint_wrapped.pth does not hold a state dict \(a dict of tensors\): found epoch, state_dict; pass \{ key \}/);
   assert.equal(torch.memory().tensors, before, 'nothing leaked from the failed load');
-  const record = utils.loadPth(path('nn_checkpoint_wrapped.pth'), { key: 'state_dict' });
+  const record = torch.loadPth(path('nn_checkpoint_wrapped.pth'), { key: 'state_dict' });
   assertCheckpoint(record);
   torch.dispose(record);
-  assert.throws(() => utils.loadPth(path('nn_checkpoint_wrapped.pth'), { key: 'model' }), /no entry 'model'/);
+  assert.throws(() => torch.loadPth(path('nn_checkpoint_wrapped.pth'), { key: 'model' }), /no entry 'model'/);
   assert.equal(torch.memory().tensors, before);
 });
 
 test('refuses a pickled nn.Module (code) and the legacy format, naming the file', () => {
   const before = torch.memory().tensors;
-  assert.throws(() => utils.loadPth(path('nn_full_model.pth')),
+  assert.throws(() => torch.loadPth(path('nn_full_model.pth')),
     (e: Error) => e.message.includes('nn_full_model.pth') && /refusing to load global 'torch\.nn\.modules\.linear\.Linear'/.test(e.message));
-  assert.throws(() => utils.loadPth(path('nn_legacy.pth')), /nn_legacy.pth uses torch.save's legacy \(pre-1.6\) format/);
+  assert.throws(() => torch.loadPth(path('nn_legacy.pth')), /nn_legacy.pth uses torch.save's legacy \(pre-1.6\) format/);
   assert.equal(torch.memory().tensors, before);
 });
 
 test('corrupt archives fail with the archive named', () => {
   const bytes = new Uint8Array(readFileSync(path('nn_checkpoint.pth')));
-  assert.throws(() => utils.readPth(bytes.subarray(0, bytes.length - 30), 'cut.pth'), /cut.pth is not a valid zip archive: no end-of-central-directory record/);
-  assert.throws(() => utils.readPth(new TextEncoder().encode('hello'), 'hello.txt'), /hello.txt is not a PyTorch zip checkpoint/);
+  assert.throws(() => torch.readPth(bytes.subarray(0, bytes.length - 30), 'cut.pth'), /cut.pth is not a valid zip archive: no end-of-central-directory record/);
+  assert.throws(() => torch.readPth(new TextEncoder().encode('hello'), 'hello.txt'), /hello.txt is not a PyTorch zip checkpoint/);
   const zip = new utils.ZipArchive(bytes, 'nn_checkpoint.pth');
   assert.ok([...zip.entries.keys()].some((k) => k.endsWith('/data.pkl')));
   assert.throws(() => zip.read('missing'), /no entry 'missing'/);
@@ -68,7 +68,9 @@ test('corrupt archives fail with the archive named', () => {
 
 test('an expanded (stride-0) tensor loads as a view of its small storage, not as a dense copy', () => {
   const before = process.memoryUsage().rss;
+  const counted = torch.memory().bytes;
   const record = torch.load(path('pth_expanded.pth'));
+  assert.ok(torch.memory().bytes - counted < 1024, 'torch.memory() counts the storage a view holds, not its 3.2 GB extent');
   assert.deepEqual(record.huge.shape, [20000, 20000]);
   assert.equal(record.huge.isContiguous(), false, 'a view, as torch.load gives');
   assert.ok(process.memoryUsage().rss - before < 200e6, `no 3.2 GB copy (rss grew ${(process.memoryUsage().rss - before) / 1e6} MB)`);

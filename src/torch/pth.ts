@@ -4,11 +4,11 @@
 // readPickle and an allow-list of the few torch globals that rebuild tensors, so loading a
 // checkpoint never runs code (unlike torch.load without weights_only).
 import { readFileSync } from 'node:fs';
-import { type DType, itemSize } from '../torch/dtype.js';
-import { native } from '../torch/native.js';
-import { Tensor } from '../torch/tensor.js';
-import { type GlobalHandler, PickleGlobal, readPickle } from './pickle.js';
-import { ZipArchive, isZip } from './zip.js';
+import { type DType, itemSize } from './dtype.js';
+import { native } from './native.js';
+import { Tensor } from './tensor.js';
+import { type GlobalHandler, PickleGlobal, readPickle } from '../utils/pickle.js';
+import { ZipArchive, isZip } from '../utils/zip.js';
 
 const STORAGE_DTYPES: Record<string, DType> = {
   FloatStorage: 'float32', DoubleStorage: 'float64', HalfStorage: 'float16', BFloat16Storage: 'bfloat16',
