@@ -78,6 +78,10 @@ export async function studyCommand(argv: string[]): Promise<void> {
   if (values.resume && !existsSync(join(config.out, 'config.json'))) {
     throw new UsageError(`--resume: ${config.out} holds no study to resume (no config.json)`, 'study');
   }
+  // Checked before any data loads: a mistyped weights file should not cost the minutes of loading.
+  if (config.pretrained !== undefined && !existsSync(config.pretrained)) {
+    throw new UsageError(`--pretrained: ${config.pretrained} does not exist`, 'study');
+  }
   const { runStudy } = await import('../study/runner.js');
   const { summaryTable, toMarkdown } = await import('../report/tables.js');
   const { flagWarnings } = await import('../report/results.js');

@@ -72,7 +72,7 @@ export function validateConfig(c: StudyConfig): StudyConfig {
     throw new ConfigError(field, rule, values[field]);
   };
   if (c.model === 'coursenet' && c.stem !== 'imagenet') fail('stem', 'applies to resnets only; coursenet has its own stem');
-  if (c.freezeBackbone && c.pretrained === undefined) fail('freezeBackbone', 'needs pretrained weights to keep (pretrained)');
+  if (c.freezeBackbone && c.pretrained === undefined) fail('freezeBackbone', 'needs pretrained weights to keep: give --pretrained FILE too');
   if (c.dataUrl !== undefined && !c.dataset.startsWith('cifar')) fail('dataUrl', 'applies to cifar10 and cifar100 only');
   if (c.dataRoot !== undefined && c.dataset.startsWith('folder:')) fail('dataRoot', 'applies to the built-in datasets; a folder dataset names its folder itself (folder:PATH)');
   if ((c.loss === 'ce' || c.loss === 'ols') && (c.epsilons.length !== 1 || c.epsilons[0] !== 0)) fail('epsilons', `must be 0 with loss '${c.loss}' (one run per seed; ${c.loss === 'ols' ? 'its soft labels are learned' : 'no smoothing'})`);

@@ -119,7 +119,7 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
   const logger = new TensorBoardWriter(join(dir, 'tensorboard', name));
   const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
   try {
-    options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epochs of ${train.length} images`);
+    options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} of ${train.length} images`);
     const { history, completed } = await fit({
       model, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs,
