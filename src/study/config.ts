@@ -55,19 +55,26 @@ export class ConfigError extends RangeError {
   }
 }
 
-/** Checks every field against the schema and the relations between fields; throws ConfigError naming the field. */
-export function validateConfig(c: StudyConfig): StudyConfig {
-  const values = c as unknown as Record<string, unknown>;
-  for (const [key, spec] of schemaFields()) {
+/** The first field of `values` that breaks its spec, as [field, rule, the value to show], or null. */
+export function firstFieldError<K extends string>(fields: [K, Field<unknown>][], values: Record<string, unknown>): [K, string, unknown] | null {
+  for (const [key, spec] of fields) {
     const value = values[key];
     if (value === undefined) {
       if (spec.optional) continue;
-      throw new ConfigError(key, 'is required', value);
+      return [key, 'is required', value];
     }
     let shown: unknown = value;
     const rule = kindRule(spec, value, (v) => (shown = v)) ?? spec.check?.(value) ?? null;
-    if (rule) throw new ConfigError(key, rule, shown);
+    if (rule) return [key, rule, shown];
   }
+  return null;
+}
+
+/** Checks every field against the schema and the relations between fields; throws ConfigError naming the field. */
+export function validateConfig(c: StudyConfig): StudyConfig {
+  const values = c as unknown as Record<string, unknown>;
+  const bad = firstFieldError(schemaFields(), values);
+  if (bad) throw new ConfigError(...bad);
   const fail = (field: StudyField, rule: string) => {
     throw new ConfigError(field, rule, values[field]);
   };

@@ -1,7 +1,7 @@
 // The distillation config's one schema (as STUDY_SCHEMA is the study's): every field's type, range,
 // flag and help line. DistillConfig, validateDistillConfig, the flags of `smoothlab distill` and its
 // --help are all derived from it.
-import { kindRule } from './config.js';
+import { firstFieldError } from './config.js';
 import { type Field, MODELS } from './schema.js';
 
 const field = <T>(kind: Field<T>['kind'], spec: Omit<Field<T>, 'kind'>): Field<T> => ({ kind, ...spec });
@@ -58,16 +58,7 @@ export class DistillConfigError extends RangeError {
 
 /** Checks every field against DISTILL_SCHEMA; throws DistillConfigError naming the field. */
 export function validateDistillConfig(c: DistillConfig): DistillConfig {
-  const values = c as unknown as Record<string, unknown>;
-  for (const [key, spec] of distillFields()) {
-    const value = values[key];
-    if (value === undefined) {
-      if (spec.optional) continue;
-      throw new DistillConfigError(key, 'is required', value);
-    }
-    let shown: unknown = value;
-    const rule = kindRule(spec, value, (v) => (shown = v)) ?? spec.check?.(value) ?? null;
-    if (rule) throw new DistillConfigError(key, rule, shown);
-  }
+  const bad = firstFieldError(distillFields(), c as unknown as Record<string, unknown>);
+  if (bad) throw new DistillConfigError(...bad);
   return c;
 }
