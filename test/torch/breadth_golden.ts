@@ -1,9 +1,10 @@
 // The fixture of scripts/goldens/breadth.py (test/fixtures/breadth.json), typed, and the replay of
 // its cases. The ops and layers run the kernels PyTorch ran, so outputs and gradients agree to
-// float32 round-off (rtol 1e-5, atol 1e-6, as engine.json); initial states are compared bit for bit.
+// float32 round-off (rtol 1e-5, atol 1e-6, as engine.json; see TOLERANCE for another libtorch);
+// initial states are compared bit for bit.
 import assert from 'node:assert/strict';
 import { type nn, torch } from '../../src/index.js';
-import { type Encoded, assertClose, decode, fixture } from '../helpers.js';
+import { type Encoded, FIXTURE_LIBTORCH, assertClose, decode, fixture } from '../helpers.js';
 
 type T = torch.Tensor;
 
@@ -45,8 +46,12 @@ export interface BreadthGolden {
 /** The parsed fixture. */
 export const golden = fixture<BreadthGolden>('breadth.json');
 
-/** The float32 round-off tolerance the replays use. */
-export const TOLERANCE = { rtol: 1e-5, atol: 1e-6 };
+/**
+ * The float32 round-off tolerance the replays use. On another libtorch than the fixtures' (2.x in
+ * the Debian 13 tier), reductions such as a bias gradient summed over a batch may add in another
+ * order: a sum of a few hundred float32 terms then moves by a few units in 1e-6.
+ */
+export const TOLERANCE = FIXTURE_LIBTORCH ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-4, atol: 1e-5 };
 
 // The golden script's upstream gradient: cos(0.37 i).
 function upstream(shape: number[]): T {
