@@ -19,6 +19,9 @@ for f in examples/quickstart/train.ts examples/quickstart/tsconfig.json; do
   ' "$f"
 done
 
+# Packing compiles the TypeScript (prepack), which needs the dev dependencies.
+[ -x node_modules/.bin/tsc ] || npm ci --no-audit --no-fund --loglevel=error
+
 work="${SMOOTHLAB_PACKAGE_APP:-$(mktemp -d /tmp/smoothlab-package.XXXXXX)}"
 mkdir -p "$work"
 echo "[check-package] packing into $work"
