@@ -37,7 +37,8 @@ mounts() {
     fi
   done
   if [ "$action" = off ]; then
-    for m in dev/pts dev sys proc; do
+    # run/netns: `ip netns add` inside the root leaves its bind mount there.
+    for m in run/netns dev/pts dev sys proc; do
       mountpoint -q "$2/$m" && umount -l "$2/$m" || true
     done
   fi
