@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { optim, torch } from '../../src/index.js';
 import { assertClose } from '../helpers.js';
-import { type Weights, initialWeights, trainSteps } from './training.js';
+import { type Weights, initialWeights, resumeFromStateDicts, trainSteps } from './training.js';
 import { assertState, extra, extraSetups, replayExactly } from './training_extra.js';
 
 const rmspropRuns = extra.training.filter((r) => r.name.startsWith('rmsprop'));
@@ -23,23 +23,9 @@ for (const run of rmspropRuns) {
 for (const name of ['rmsprop_centered_momentum_maximize', 'rmsprop_groups', 'rmsprop_skipped_grads', 'rmsprop_lambda', 'rmsprop_plateau']) {
   test(`resume after 10 of 20 steps from state dicts matches PyTorch's uninterrupted run: ${name}`, () => {
     const before = torch.memory().tensors;
-    const setup = extraSetups[name];
     const run = extra.training.find((r) => r.name === name)!;
-    const p = initialWeights();
-    const opt = setup.optimizer(p);
-    const sched = setup.scheduler?.(opt);
-    trainSteps(setup, p, opt, sched, 0, 10);
-
-    const weights = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, torch.noGrad(() => v.clone())]));
-    const optState = opt.stateDict();
-    const schedState = sched ? structuredClone(sched.stateDict()) : undefined;
-    const q = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.requiresGrad_(true)])) as Weights;
-    const opt2 = setup.optimizer(q);
-    const sched2 = setup.scheduler?.(opt2);
-    opt2.loadStateDict(optState);
-    if (sched2 && schedState) sched2.loadStateDict(schedState);
-    opt.dispose();
-    assert.deepEqual(trainSteps(setup, q, opt2, sched2, 10, 20), run.losses.slice(10));
+    const { p, q, opt: opt2, losses } = resumeFromStateDicts(extraSetups[name], 10, 20, structuredClone);
+    assert.deepEqual(losses, run.losses.slice(10));
     assert.deepEqual(opt2.paramGroups.map((g) => g.lr), run.lr[19]);
     for (const [k, expected] of Object.entries(run.final)) assertClose(q[k as keyof Weights], expected, { rtol: 0, atol: 0, what: k });
     assertState(opt2, run.state, name);

@@ -7,32 +7,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { optim, torch, train } from '../../src/index.js';
 import { assertClose } from '../helpers.js';
-import { type Weights, golden, initialWeights, setups, trainSteps } from './training.js';
+import { type Weights, golden, initialWeights, resumeFromStateDicts, setups, trainSteps } from './training.js';
 
 const S = optim.lrScheduler;
 
 for (const name of ['sgd_nesterov', 'adam_skipped_grads', 'adamw_amsgrad', 'adamw_onecycle', 'sgd_onecycle']) {
   test(`resume after 10 of 20 steps from state dicts matches PyTorch's uninterrupted run: ${name}`, () => {
     const before = torch.memory().tensors;
-    const setup = setups[name];
     const run = golden.training.find((r) => r.name === name)!;
-    const p = initialWeights();
-    const opt = setup.optimizer(p);
-    const sched = setup.scheduler?.(opt);
-    trainSteps(setup, p, opt, sched, 0, 10);
-
-    // A checkpoint: weights copied out, optimizer state dict, scheduler state through JSON.
-    const weights = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, torch.noGrad(() => v.clone())]));
-    const optState = opt.stateDict();
-    const schedJson = sched ? JSON.stringify(sched.stateDict()) : undefined;
-
-    const q = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.requiresGrad_(true)])) as Weights;
-    const opt2 = setup.optimizer(q);
-    const sched2 = setup.scheduler?.(opt2);
-    opt2.loadStateDict(optState);
-    if (sched2 && schedJson) sched2.loadStateDict(JSON.parse(schedJson));
-    opt.dispose(); // the loaded state is a copy: the old optimizer's release must not matter
-    const losses = trainSteps(setup, q, opt2, sched2, 10, 20);
+    // A checkpoint: weights copied out, the optimizer's state dict, the scheduler's through JSON.
+    const { p, q, opt: opt2, losses } = resumeFromStateDicts(setups[name], 10, 20, (s) => JSON.parse(JSON.stringify(s)));
     assert.deepEqual(losses, run.losses.slice(10));
     for (const [k, expected] of Object.entries(run.final)) assertClose(q[k as keyof Weights], expected, { rtol: 0, atol: 0, what: k });
     opt2.dispose();

@@ -95,3 +95,36 @@ export function trainSteps(setup: Setup, p: Weights, opt: optim.Optimizer, sched
   return losses;
 }
 
+
+/** The resumed side of resumeFromStateDicts: the original weights, the resumed ones and their optimizer and scheduler. */
+export interface Resumed {
+  p: Weights;
+  q: Weights;
+  opt: optim.Optimizer;
+  sched: Scheduler | undefined;
+  losses: number[];
+}
+
+/**
+ * Trains steps [0, at) of a setup, checkpoints it (weights copied out, the optimizer's state dict,
+ * the scheduler's through `copyState`), then trains steps [at, total) in new objects loaded from
+ * that checkpoint. The first optimizer is disposed before the resumed steps: its loaded state is a
+ * copy, so its release must not matter.
+ */
+export function resumeFromStateDicts(setup: Setup, at: number, total: number,
+  copyState: (s: ReturnType<Scheduler['stateDict']>) => ReturnType<Scheduler['stateDict']>): Resumed {
+  const p = initialWeights();
+  const first = setup.optimizer(p);
+  const firstSched = setup.scheduler?.(first);
+  trainSteps(setup, p, first, firstSched, 0, at);
+  const weights = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, torch.noGrad(() => v.clone())]));
+  const optState = first.stateDict();
+  const schedState = firstSched ? copyState(firstSched.stateDict()) : undefined;
+  const q = Object.fromEntries(Object.entries(weights).map(([k, v]) => [k, v.requiresGrad_(true)])) as Weights;
+  const opt = setup.optimizer(q);
+  const sched = setup.scheduler?.(opt);
+  opt.loadStateDict(optState);
+  if (sched && schedState) (sched as { loadStateDict(s: unknown): void }).loadStateDict(schedState);
+  first.dispose();
+  return { p, q, opt, sched, losses: trainSteps(setup, q, opt, sched, at, total) };
+}
