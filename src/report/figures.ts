@@ -3,6 +3,7 @@
 import { barChart } from './bar.js';
 import { categoryColor } from './colors.js';
 import { composeRows } from './compose.js';
+import { type DistillationReport, summarizeStudents } from './distillation.js';
 import type { LabelCounts, PenultimateProjection, ReportData, RunCalibration, RunConfusion, RunHistory, SampleImage } from './data.js';
 import { heatmap } from './heatmap.js';
 import { imageGrid } from './image-grid.js';
@@ -147,6 +148,38 @@ export function epsilonPanels(results: ResultRow[]): Figure[][] {
   ]];
 }
 
+/**
+ * Students' test accuracy against the distillation temperature T, one line per teacher setting
+ * (mean ± sd over seeds, single students faint), and each teacher setting's own accuracy as a
+ * dotted level: Müller et al.'s figure of section 4, where the smoothed teacher's students sit lower.
+ */
+export function studentsPanels(report: DistillationReport): Figure[][] {
+  const summary = summarizeStudents(report);
+  const teachers = [...new Set(summary.map((s) => s.teacher))];
+  const series: ScatterSeries[] = teachers.flatMap((teacher, i) => {
+    const color = categoryColor(i);
+    const mine = summary.filter((s) => s.teacher === teacher);
+    const students = report.students.filter((s) => mine.some((m) => m.teacherLoss === s.teacherLoss && m.teacherEpsilon === s.teacherEpsilon));
+    return [
+      { name: `${teacher} teacher's students`, hideInLegend: true, color, opacity: 0.35, radius: 3, points: students.map((s) => ({ x: s.temperature, y: s.accuracy * 100, label: s.run })) },
+      {
+        name: `students of the ${teacher} teacher`, color, connect: true,
+        points: mine.map((s) => {
+          const err = Number.isFinite(s.accuracy.spread) ? s.accuracy.spread : 0;
+          return { x: s.temperature, y: s.accuracy.mean * 100, yLow: Math.max(0, s.accuracy.mean - err) * 100, yHigh: (s.accuracy.mean + err) * 100, label: `T=${s.temperature}: ${(s.accuracy.mean * 100).toFixed(2)}` };
+        }),
+      },
+      {
+        name: `${teacher} teacher`, color, connect: true, dash: '2 3', radius: 0,
+        points: mine.filter((s) => Number.isFinite(s.teacherAccuracy.mean)).map((s) => ({ x: s.temperature, y: s.teacherAccuracy.mean * 100, label: `teacher ${teacher}` })),
+      },
+    ];
+  });
+  const ts = summary.map((s) => s.temperature);
+  const pad = Math.max(0.1, (Math.max(...ts) - Math.min(...ts)) * 0.1);
+  return [[scatterChart({ title: 'Students of each teacher', xLabel: 'distillation temperature T', yLabel: 'student test accuracy (%)', series, xDomain: [Math.min(...ts) - pad, Math.max(...ts) + pad], legend: true })]];
+}
+
 /** One confusion matrix per epsilon, colored by the row-normalized rate and annotated with counts. */
 export function confusionPanels(confusion: RunConfusion[], classNames: string[]): Figure[][] {
   const picks = firstPerEpsilon(confusion);
@@ -218,6 +251,7 @@ export function reportFigures(data: ReportData): ReportFigure[] {
   if (data.confusion?.length) add('confusion', 'Confusion matrices', 'Rows: true class, columns: predicted class; numbers are counts, colors the share of the true class (one seed per ε).', () => confusionPanels(data.confusion!, names));
   const olsRun = data.runs.find((r) => r.softLabels?.length);
   if (olsRun) add('soft-labels', 'Learned soft labels (online label smoothing)', `Row c is the target that online label smoothing (Zhang et al. 2020) trains class c towards in the next epoch: the mean predicted distribution of the training images of class c the model classified correctly during that epoch (run ${olsRun.name}; the first epoch trains against uniform labels). Mass off the diagonal shows which classes the model finds alike.`, () => softLabelPanels(olsRun, names));
+  if (data.distillation?.students.length) add('students', 'Distillation: students against T', 'Test accuracy of the students of each teacher setting against the distillation temperature T: lines are means with ± one sample standard deviation over seeds, faint points single students, dotted lines the teachers\' own accuracy (Müller, Kornblith & Hinton 2019, section 4).', () => studentsPanels(data.distillation!));
   if (data.penultimate?.length) add('penultimate', 'Penultimate-layer projections', `Activations of three classes projected onto the plane through their class templates (Muller, Kornblith & Hinton 2019), on one scale for every panel of a row${data.penultimate.some((p) => p.split === 'train') ? '; first row: training images (un-augmented), second row: test images' : ''}. Muller et al. observed that with smoothing each class forms a tight cluster, equally far from the others.`, () => penultimatePanels(data.penultimate!, names));
   return out;
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type DistillationReport, describeDistillation, distillationSection, studentsTable } from '../../src/report/distillation.js';
+import { studentsPanels } from '../../src/report/figures.js';
 
 function report(smoothed: number[]): DistillationReport {
   const plain = [0.80, 0.81, 0.79];
@@ -23,4 +24,15 @@ test('students of a smoothed teacher are called worse only beyond the spread ove
   const table = studentsTable(report([0.70, 0.71, 0.69]));
   assert.deepEqual(table.rows.map((r) => [r.teacher, r.teacherAccuracy, Number((r.t0 as number).toFixed(6))]), [['ε=0', 0.9, 0.8], ['ε=0.1', 0.91, 0.7]]);
   assert.match(distillationSection(report([0.70, 0.71, 0.69])), /student, T=2 \(%\)/);
+});
+
+test('the students figure draws one mean line per teacher setting with its teacher level', () => {
+  const [[panel]] = studentsPanels(report([0.70, 0.71, 0.69]));
+  assert.match(panel.svg, /students of the ε=0 teacher/);
+  assert.match(panel.svg, /students of the ε=0\.1 teacher/);
+  assert.match(panel.svg, /distillation temperature T/);
+  // Six single students, two means and two teacher levels, each a titled point.
+  assert.equal((panel.svg.match(/<title>eps0(\.1)?-seed\d-T2<\/title>/g) ?? []).length, 6);
+  assert.match(panel.svg, /<title>T=2: 80\.00<\/title>/);
+  assert.match(panel.svg, /<title>T=2: 70\.00<\/title>/);
 });

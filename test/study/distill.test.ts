@@ -4,7 +4,7 @@
 // students, and the refusals: a folder without teachers and a bad temperature.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -33,6 +33,8 @@ test('distill trains a student per teacher and T and adds a section to the repor
   assert.match(d.stdout, /\| teacher \| teacher accuracy \(%\) \| student, T=2 \(%\) \|/);
   const html = () => readFileSync(join(study, 'report.html'), 'utf8');
   assert.match(html(), /<section id="distillation"><h2>Distillation<\/h2>/);
+  assert.ok(existsSync(join(study, 'figures', 'students.svg')), 'the students-against-T figure is written');
+  assert.match(html(), /Distillation: students against T/);
   assert.match(html(), /At T=2, students of the ε=0\.1 teacher reached [\d.]+% against [\d.]+% from the ε=0 teacher: with one seed per setting this cannot tell/);
   const r = smoothlab('report', study, '--no-png');
   assert.equal(r.status, 0, r.stderr);
