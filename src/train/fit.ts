@@ -19,6 +19,7 @@ import { dispose, tidy } from '../torch/memory.js';
 import { getRngState, setRngState } from '../torch/random.js';
 import { loadMetadata, save } from '../torch/serialization.js';
 import { isFloatingPoint } from '../torch/dtype.js';
+import { stack } from '../torch/ops.js';
 import type { Tensor } from '../torch/tensor.js';
 import { turnEventLoop } from '../utils/event_loop.js';
 import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
@@ -144,13 +145,15 @@ function restore(options: FitOptions, dir: string): { startEpoch: number; histor
   }
 }
 
-// The first non-finite floating tensor of the model's state (weights, BatchNorm statistics), or null.
+// The first non-finite floating tensor of the model's state (weights, BatchNorm statistics), or
+// null; one read of all the checks to the host, which on CUDA is one wait instead of one per tensor.
 function nonFiniteState(model: AnyModule): string | null {
   return tidy(() => {
-    for (const [key, t] of Object.entries(model.stateDict())) {
-      if (isFloatingPoint(t.dtype) && !t.isfinite().all().item()) return key;
-    }
-    return null;
+    const floating = Object.entries(model.stateDict()).filter(([, t]) => isFloatingPoint(t.dtype));
+    if (floating.length === 0) return null;
+    const finite = stack(floating.map(([, t]) => t.isfinite().all())).toTypedArray() as Uint8Array;
+    const bad = finite.findIndex((ok) => !ok);
+    return bad < 0 ? null : floating[bad][0];
   });
 }
 
