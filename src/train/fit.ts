@@ -123,8 +123,8 @@ function bestEpochOnDisk(dir: string): number | null {
   }
 }
 
-// Restores model, optimizer, scheduler, scaler, RNG and history from the last checkpoint, repairs best and
-// history when a kill fell between the commit and them, and returns the epoch to start at.
+// Restores model, optimizer, scheduler, scaler, RNG and history from the last checkpoint, repairs
+// best and history when a kill fell between the commit and them, and returns the epoch to start at.
 function restore(options: FitOptions, dir: string): { startEpoch: number; history: History } {
   const ckpt = loadCheckpoint(join(dir, LAST));
   try {
