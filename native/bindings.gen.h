@@ -222,7 +222,9 @@ at::Tensor bmm(const at::Tensor& self, const at::Tensor& mat2);
 at::Tensor einsum(const std::string& equation, at::TensorList tensors);
 at::Tensor softmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype);
 at::Tensor logSoftmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype);
-at::Tensor to(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device, bool copy);
+at::Tensor to(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device, bool copy, bool nonBlocking);
+at::Tensor pinMemory(const at::Tensor& self);
+bool isPinned(const at::Tensor& self);
 
 // [functional] native/functional.cc
 at::Tensor conv1d(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups);
@@ -289,6 +291,7 @@ int64_t cudaMemoryAllocated(int64_t device);
 int64_t cudaMaxMemoryAllocated(int64_t device);
 void cudaResetPeakMemoryStats(int64_t device);
 void cudaEmptyCache();
+bool cudaIsBf16Supported(int64_t device);
 bool cudnnIsAvailable();
 int64_t cudnnVersion();
 bool getCudnnBenchmark();
@@ -3019,7 +3022,7 @@ Napi::Value logSoftmax(const Napi::CallbackInfo& info) {
   }
 }
 
-// to(self: Tensor, dtype: Dtype?, device: Device?, copy: bool = false) -> Tensor
+// to(self: Tensor, dtype: Dtype?, device: Device?, copy: bool = false, nonBlocking: bool = false) -> Tensor
 Napi::Value to(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "to");
   try {
@@ -3027,8 +3030,33 @@ Napi::Value to(const Napi::CallbackInfo& info) {
     const c10::optional<at::ScalarType> dtype = a.optDtype(1);
     const c10::optional<at::Device> device = a.optDevice(2);
     const bool copy = a.boolean(3, false);
+    const bool nonBlocking = a.boolean(4, false);
     const Napi::Env env = info.Env();
-    return smoothlab::wrap(env, smoothlab::impl::to(self, dtype, device, copy));
+    return smoothlab::wrap(env, smoothlab::impl::to(self, dtype, device, copy, nonBlocking));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// pinMemory(self: Tensor) -> Tensor
+Napi::Value pinMemory(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "pinMemory");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::pinMemory(self));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// isPinned(self: Tensor) -> bool
+Napi::Value isPinned(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "isPinned");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::isPinned(self));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -3193,6 +3221,8 @@ void registerOps(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, softmax, "softmax"));
   exports.Set("logSoftmax", Napi::Function::New(env, logSoftmax, "logSoftmax"));
   exports.Set("to", Napi::Function::New(env, to, "to"));
+  exports.Set("pinMemory", Napi::Function::New(env, pinMemory, "pinMemory"));
+  exports.Set("isPinned", Napi::Function::New(env, isPinned, "isPinned"));
 }
 
 }  // namespace smoothlab::bindings
@@ -4115,6 +4145,18 @@ Napi::Value cudaEmptyCache(const Napi::CallbackInfo& info) {
   }
 }
 
+// cudaIsBf16Supported(device: int = -1) -> bool
+Napi::Value cudaIsBf16Supported(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaIsBf16Supported");
+  try {
+    const int64_t device = a.integer(0, -1);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::cudaIsBf16Supported(device));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // cudnnIsAvailable() -> bool
 Napi::Value cudnnIsAvailable(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "cudnnIsAvailable");
@@ -4216,6 +4258,7 @@ void registerCuda(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaMaxMemoryAllocated", Napi::Function::New(env, cudaMaxMemoryAllocated, "cudaMaxMemoryAllocated"));
   exports.Set("cudaResetPeakMemoryStats", Napi::Function::New(env, cudaResetPeakMemoryStats, "cudaResetPeakMemoryStats"));
   exports.Set("cudaEmptyCache", Napi::Function::New(env, cudaEmptyCache, "cudaEmptyCache"));
+  exports.Set("cudaIsBf16Supported", Napi::Function::New(env, cudaIsBf16Supported, "cudaIsBf16Supported"));
   exports.Set("cudnnIsAvailable", Napi::Function::New(env, cudnnIsAvailable, "cudnnIsAvailable"));
   exports.Set("cudnnVersion", Napi::Function::New(env, cudnnVersion, "cudnnVersion"));
   exports.Set("getCudnnBenchmark", Napi::Function::New(env, getCudnnBenchmark, "getCudnnBenchmark"));

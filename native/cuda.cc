@@ -1,13 +1,15 @@
 // torch.cuda and torch.backends.cudnn. Everything here compiles against a CPU-only libtorch: the
 // device queries go through ATen's runtime-dispatched CUDA hooks (torch::cuda::*, at::globalContext()),
-// which answer "no CUDA" there; only the caching allocator's statistics need the c10::cuda headers
-// (and CUDA's runtime headers), so they compile in with SMOOTHLAB_WITH_CUDA alone.
+// which answer "no CUDA" there; only the caching allocator's statistics and the device properties
+// need the c10::cuda / ATen::cuda headers (and CUDA's runtime headers), so they compile in with
+// SMOOTHLAB_WITH_CUDA alone.
 #define SMOOTHLAB_UNIT_CUDA  // this unit compiles the [cuda] wrappers of bindings.gen.h
 #include "bindings.gen.h"
 
 #include <torch/cuda.h>
 
 #ifdef SMOOTHLAB_WITH_CUDA
+#include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
 #endif
@@ -57,11 +59,22 @@ void impl::cudaResetPeakMemoryStats(int64_t device) {
 void impl::cudaEmptyCache() {
   if (torch::cuda::is_available() && allocator::get()->initialized()) allocator::emptyCache();
 }
+// torch.cuda.is_bf16_supported() as PyTorch 1.13 answers it: compute capability 8.0 (Ampere) or
+// later and CUDA 11 or later. PyTorch 2.3+ also says true by default where bfloat16 is only
+// emulated (slower than float32); the study asks for the native kind.
+bool impl::cudaIsBf16Supported(int64_t device) {
+  if (!torch::cuda::is_available()) return false;
+  const int64_t count = static_cast<int64_t>(torch::cuda::device_count());
+  if (device < -1 || device >= count) throw BadArgument{0, "a CUDA device index below " + std::to_string(count) + " (or -1 for the current one)"};
+  const auto index = device == -1 ? c10::cuda::current_device() : static_cast<c10::DeviceIndex>(device);
+  return CUDART_VERSION >= 11000 && at::cuda::getDeviceProperties(index)->major >= 8;
+}
 #else
 int64_t impl::cudaMemoryAllocated(int64_t device) { return 0; }
 int64_t impl::cudaMaxMemoryAllocated(int64_t device) { return 0; }
 void impl::cudaResetPeakMemoryStats(int64_t device) {}
 void impl::cudaEmptyCache() {}
+bool impl::cudaIsBf16Supported(int64_t device) { return false; }
 #endif
 
 bool impl::cudnnIsAvailable() { return at::globalContext().hasCuDNN(); }

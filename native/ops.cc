@@ -230,9 +230,13 @@ at::Tensor impl::softmax(const at::Tensor& self, int64_t dim, c10::optional<at::
 at::Tensor impl::logSoftmax(const at::Tensor& self, int64_t dim, c10::optional<at::ScalarType> dtype) {
   return at::log_softmax(self, dim, dtype);
 }
-// A null dtype or device keeps the tensor's own.
-at::Tensor impl::to(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device, bool copy) {
-  return self.to(device.value_or(self.device()), dtype.value_or(self.scalar_type()), /*non_blocking=*/false, copy);
+// A null dtype or device keeps the tensor's own. nonBlocking only changes a copy between pinned
+// host memory and a CUDA device: it is queued on the current stream instead of waited for.
+at::Tensor impl::to(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device, bool copy, bool nonBlocking) {
+  return self.to(device.value_or(self.device()), dtype.value_or(self.scalar_type()), nonBlocking, copy);
 }
+// libtorch throws without CUDA (no pinned-memory allocator); src/torch/tensor.ts says so first.
+at::Tensor impl::pinMemory(const at::Tensor& self) { return self.pin_memory(); }
+bool impl::isPinned(const at::Tensor& self) { return self.is_pinned(); }
 
 }  // namespace smoothlab

@@ -5,7 +5,9 @@
 # OneCycleLR, label smoothing 0.1, flip + AutoAugment(CIFAR10), 195 batches of CIFAR-shaped images)
 # for smoothlab and for the notebook's PyTorch pipeline (bench/pipeline.py's dataset and model:
 # PIL images, torchvision transforms, DataLoader with 2 workers and with one per core), both on
-# cuda:0, in fp32 and under bf16 autocast, printing images/s and smoothlab / PyTorch ratios.
+# cuda:0, in fp32, under bf16 autocast and (one loader setting) fp16 autocast with a GradScaler,
+# printing images/s and smoothlab / PyTorch ratios; and a tiny `smoothlab study --device cuda` with
+# --precision bf16 and fp16 end to end.
 #
 # WRITTEN WITHOUT A GPU AND NEVER RUN: no device was lent to the task that wrote it. It is as right
 # as reading the device README, the bench and libtorch's headers can make it; expect to fix it on
@@ -81,7 +83,9 @@ g.integers(0, 10, n).astype(np.uint8).tofile(f"{sys.argv[1]}/labels.u8")
 PY
 cores=$(nproc)
 
-# PyTorch: bench/pipeline.py's dataset and model, on cuda:0; bf16 as the notebook would (autocast around the forward and loss).
+# The (precision, loader workers) pairs both sides time: fp16 with one loader setting only, to keep within the device time.
+# PyTorch: bench/pipeline.py's dataset and model, on cuda:0; mixed precision as torch.amp's recipe (autocast around the
+# forward and loss; fp16 with a GradScaler), batches pinned and copied non-blocking.
 PYTHONUNBUFFERED=1 python3 - "$work" "$cores" > "$OUT/pytorch.jsonl" <<'PY'
 import json, sys, time
 sys.path.insert(0, "bench")
@@ -95,37 +99,40 @@ mean = (images / 255).mean((0, 1, 2)).tolist(); std = (images / 255).std((0, 1, 
 tf = T.Compose([T.RandomHorizontalFlip(), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10), T.ToTensor(), T.Normalize(mean, std)])
 torch.backends.cudnn.benchmark = True
 dev = torch.device("cuda:0")
-for precision in ("fp32", "bf16"):
-    for workers in (2, cores):
-        torch.manual_seed(0)
-        model = model_for(3, 10).to(dev)
-        crit = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=1e-2)
-        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=5e-2, total_steps=26)
-        loader = torch.utils.data.DataLoader(ArrayDataset(images, labels, tf), batch_size=256, shuffle=True, drop_last=True,
-                                             num_workers=workers, pin_memory=True, persistent_workers=True)
-        def step(x, y):
-            opt.zero_grad()
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=precision == "bf16"):
-                loss = crit(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss
-        model.train()
-        x = torch.randn(256, 3, 32, 32, device=dev); y = torch.randint(0, 10, (256,), device=dev)
-        for _ in range(10): step(x, y)
-        torch.cuda.synchronize(); t = time.perf_counter()
-        for _ in range(50): step(x, y)
-        torch.cuda.synchronize(); step_rate = 50 * 256 / (time.perf_counter() - t)
-        t = time.perf_counter(); seen = 0
-        for xb, yb in loader:
-            loss = step(xb.to(dev, non_blocking=True), yb.to(dev, non_blocking=True)); seen += len(yb)
-        loss.item(); sched.step(); torch.cuda.synchronize()
-        print(json.dumps({"side": "pytorch", "version": torch.__version__, "precision": precision, "workers": workers,
-                          "stepRate": step_rate, "epochRate": seen / (time.perf_counter() - t)}))
+runs = [(p, w) for p in ("fp32", "bf16") for w in (2, cores)] + [("fp16", cores)]
+for precision, workers in runs:
+    torch.manual_seed(0)
+    model = model_for(3, 10).to(dev)
+    crit = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=1e-2)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=5e-2, total_steps=26)
+    loader = torch.utils.data.DataLoader(ArrayDataset(images, labels, tf), batch_size=256, shuffle=True, drop_last=True,
+                                         num_workers=workers, pin_memory=True, persistent_workers=True)
+    scaler = torch.amp.GradScaler("cuda", enabled=precision == "fp16")
+    dtype = torch.bfloat16 if precision == "bf16" else torch.float16
+    def step(x, y):
+        opt.zero_grad()
+        with torch.autocast("cuda", dtype=dtype, enabled=precision != "fp32"):
+            loss = crit(model(x), y)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+        return loss
+    model.train()
+    x = torch.randn(256, 3, 32, 32, device=dev); y = torch.randint(0, 10, (256,), device=dev)
+    for _ in range(10): step(x, y)
+    torch.cuda.synchronize(); t = time.perf_counter()
+    for _ in range(50): step(x, y)
+    torch.cuda.synchronize(); step_rate = 50 * 256 / (time.perf_counter() - t)
+    t = time.perf_counter(); seen = 0
+    for xb, yb in loader:
+        loss = step(xb.to(dev, non_blocking=True), yb.to(dev, non_blocking=True)); seen += len(yb)
+    loss.item(); sched.step(); torch.cuda.synchronize()
+    print(json.dumps({"side": "pytorch", "version": torch.__version__, "precision": precision, "workers": workers,
+                      "stepRate": step_rate, "epochRate": seen / (time.perf_counter() - t)}))
 PY
 
-# smoothlab: bench/pipeline_worker.ts's recipe, on cuda:0, with torch.autocast for bf16.
+# smoothlab: bench/pipeline_worker.ts's recipe, on cuda:0, with torch.autocast (and a GradScaler for fp16), pinned batches.
 cat > /tmp/device-check-sl.mjs <<'JS'
 import { readFileSync } from 'node:fs';
 import { data, nn, optim, torch, vision } from '/REPO/dist/src/index.js';
@@ -138,44 +145,69 @@ const std = [0, 1, 2].map((c) => { let s = 0; for (let i = c; i < raw.length; i 
 const T = vision.transforms;
 const dataset = new vision.datasets.ImageArrayDataset({ images, labels, height: 32, width: 32, channels: 3, classes: [...'0123456789'] });
 torch.backends.cudnn.benchmark = true;
-for (const precision of ['fp32', 'bf16']) {
-  for (const workers of [2, cores]) {
-    torch.manualSeed(0);
-    const model = vision.models.resnet18({ numClasses: 10 }).to('cuda:0').toChannelsLast();
-    const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 1e-2 });
-    const sched = new optim.lrScheduler.OneCycleLR(opt, { maxLr: 5e-2, totalSteps: 26 });
-    const loader = new data.DataLoader({ dataset, batchSize: 256, shuffle: true, dropLast: true, numWorkers: workers, persistentWorkers: true, seed: 0,
-      transform: new T.Compose([new T.ToImage(), new T.RandomHorizontalFlip(), new T.AutoAugment({ policy: 'cifar10' }), new T.ToDtype('float32', { scale: true }), new T.Normalize(mean, std)]) });
-    // The loss stays on the device: no host read per step, as the PyTorch side.
-    const step = (x, y) => torch.tidy(() => {
-      opt.zeroGrad();
-      const loss = torch.autocast({ deviceType: 'cuda', dtype: 'bfloat16', enabled: precision === 'bf16' },
-        () => nn.functional.crossEntropy(model.call(x.channelsLast()), y, { labelSmoothing: 0.1 }));
-      loss.backward();
-      opt.step();
-      return torch.keep(loss);
-    });
-    model.train();
-    const x = torch.randn([256, 3, 32, 32], { device: 'cuda:0' }); const y = torch.randint(0, 10, [256], { device: 'cuda:0' });
-    for (let i = 0; i < 10; i++) step(x, y).dispose();
-    torch.cuda.synchronize(); let t = performance.now();
-    for (let i = 0; i < 50; i++) step(x, y).dispose();
-    torch.cuda.synchronize(); const stepRate = 50 * 256 / ((performance.now() - t) / 1000);
-    t = performance.now(); let seen = 0; let last = null;
-    for await (const [xb, yb] of loader) {
-      last?.dispose();
-      last = torch.tidy(() => step(xb.to('cuda:0'), yb.to('cuda:0'))); seen += yb.shape[0];
-      torch.dispose([xb, yb]);
-    }
-    last.item(); last.dispose(); sched.step(); torch.cuda.synchronize();
-    console.log(JSON.stringify({ side: 'smoothlab', version: torch.version, precision, workers, stepRate, epochRate: seen / ((performance.now() - t) / 1000),
-      maxMemoryAllocated: torch.cuda.maxMemoryAllocated() }));
-    await loader.close();
+const runs = [...['fp32', 'bf16'].flatMap((p) => [[p, 2], [p, cores]]), ['fp16', cores]];
+for (const [precision, workers] of runs) {
+  torch.manualSeed(0);
+  const model = vision.models.resnet18({ numClasses: 10 }).to('cuda:0').toChannelsLast();
+  const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 1e-2 });
+  const sched = new optim.lrScheduler.OneCycleLR(opt, { maxLr: 5e-2, totalSteps: 26 });
+  const loader = new data.DataLoader({ dataset, batchSize: 256, shuffle: true, dropLast: true, numWorkers: workers, persistentWorkers: true, pinMemory: true, seed: 0,
+    transform: new T.Compose([new T.ToImage(), new T.RandomHorizontalFlip(), new T.AutoAugment({ policy: 'cifar10' }), new T.ToDtype('float32', { scale: true }), new T.Normalize(mean, std)]) });
+  const scaler = new torch.amp.GradScaler({ enabled: precision === 'fp16' });
+  const dtype = precision === 'bf16' ? 'bfloat16' : 'float16';
+  // The loss stays on the device: no host read per step, as the PyTorch side (fp16's scaler reads its inf flag, as PyTorch's).
+  const step = (x, y) => torch.tidy(() => {
+    opt.zeroGrad();
+    const loss = torch.autocast({ deviceType: 'cuda', dtype, enabled: precision !== 'fp32' },
+      () => nn.functional.crossEntropy(model.call(x.channelsLast()), y, { labelSmoothing: 0.1 }));
+    scaler.scale(loss).backward();
+    scaler.step(opt);
+    scaler.update();
+    return torch.keep(loss);
+  });
+  model.train();
+  const x = torch.randn([256, 3, 32, 32], { device: 'cuda:0' }); const y = torch.randint(0, 10, [256], { device: 'cuda:0' });
+  for (let i = 0; i < 10; i++) step(x, y).dispose();
+  torch.cuda.synchronize(); let t = performance.now();
+  for (let i = 0; i < 50; i++) step(x, y).dispose();
+  torch.cuda.synchronize(); const stepRate = 50 * 256 / ((performance.now() - t) / 1000);
+  t = performance.now(); let seen = 0; let last = null;
+  for await (const [xb, yb] of loader) {
+    last?.dispose();
+    last = torch.tidy(() => step(xb.to({ device: 'cuda:0', nonBlocking: true }), yb.to({ device: 'cuda:0', nonBlocking: true }))); seen += yb.shape[0];
+    torch.dispose([xb, yb]);
   }
+  last.item(); last.dispose(); sched.step(); torch.cuda.synchronize();
+  console.log(JSON.stringify({ side: 'smoothlab', version: torch.version, precision, workers, stepRate, epochRate: seen / ((performance.now() - t) / 1000),
+    maxMemoryAllocated: torch.cuda.maxMemoryAllocated() }));
+  scaler.dispose();
+  await loader.close();
 }
 JS
 sed -i "s#/REPO/#$(pwd)/#" /tmp/device-check-sl.mjs
 node /tmp/device-check-sl.mjs "$work" "$cores" > "$OUT/smoothlab.jsonl"
+
+# The study end to end on the GPU, in both mixed precisions: CIFAR-10's binary format made of the
+# same synthetic images (2,000 training and 500 test images; chance accuracy: the run, not the
+# numbers, is under test).
+python3 - "$work" <<'PY'
+import os, sys, numpy as np
+work = sys.argv[1]
+images = np.fromfile(f"{work}/images.u8", dtype=np.uint8).reshape(-1, 32, 32, 3)
+labels = np.fromfile(f"{work}/labels.u8", dtype=np.uint8)
+d = f"{work}/cifar/cifar-10-batches-bin"; os.makedirs(d, exist_ok=True)
+def write(name, lo, hi):
+    rec = np.concatenate([labels[lo:hi, None], images[lo:hi].transpose(0, 3, 1, 2).reshape(hi - lo, -1)], axis=1)
+    rec.astype(np.uint8).tofile(f"{d}/{name}")
+for b in range(5): write(f"data_batch_{b + 1}.bin", 400 * b, 400 * (b + 1))
+write("test_batch.bin", 2000, 2500)
+open(f"{d}/batches.meta.txt", "w").write("\n".join("airplane automobile bird cat deer dog frog horse ship truck".split()) + "\n")
+PY
+for precision in bf16 fp16; do
+  node dist/src/cli/main.js study --preset seed --no-download --data-root "$work/cifar" --device cuda --precision "$precision" \
+    --epochs 1 --epsilons 0,0.1 --name "gpu-$precision" --out "$work/study-$precision" --quiet \
+    || { tier_status=1; echo "device-check: study --precision $precision FAILED"; }
+done
 
 set +x
 # The table: images/s per side and the ratio smoothlab / PyTorch.

@@ -135,21 +135,36 @@ function collate(torch: TorchModule, samples: unknown[], where: string): unknown
   throw new TypeError(`defaultCollate: ${where} must contain tensors, typed arrays, numbers, bigints, booleans, strings, arrays or plain objects; found ${name}`);
 }
 
-/** Moves every tensor of a collated batch to `device` (the originals are disposed). */
-export function toDevice<B>(batch: B, device: Device): B {
-  if (device === 'cpu') return batch;
+// The batch with each of its tensors replaced by fn(tensor) (a replaced original is disposed);
+// arrays and plain objects are walked, anything else is kept.
+function mapTensors<B>(batch: B, fn: (t: Tensor) => Tensor): B {
   const torch = engine();
-  const move = (v: unknown): unknown => {
+  const map = (v: unknown): unknown => {
     if (isTensor(v, torch)) {
-      const moved = v.to(device);
-      if (moved !== v) v.dispose();
-      return moved;
+      const out = fn(v);
+      if (out !== v) v.dispose();
+      return out;
     }
-    if (Array.isArray(v)) return v.map(move);
-    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, move(x)]));
+    if (Array.isArray(v)) return v.map(map);
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, map(x)]));
     return v;
   };
-  return move(batch) as B;
+  return map(batch) as B;
+}
+
+/**
+ * Moves every tensor of a collated batch to `device` (the originals are disposed). nonBlocking
+ * queues copies from pinned memory on the CUDA stream; disposing their pinned sources at once is
+ * safe, since libtorch's pinned-memory allocator reuses a block only after its copies have finished.
+ */
+export function toDevice<B>(batch: B, device: Device, { nonBlocking = false }: { nonBlocking?: boolean } = {}): B {
+  if (device === 'cpu') return batch;
+  return mapTensors(batch, (t) => t.to({ device, nonBlocking }));
+}
+
+/** Puts every CPU tensor of a collated batch in pinned host memory (torch.utils.data's pin_memory; the originals are disposed). */
+export function pinBatch<B>(batch: B): B {
+  return mapTensors(batch, (t) => (t.device === 'cpu' && !t.isPinned() ? t.pinMemory() : t));
 }
 
 /** The image pipeline's collate: copies the prepared batch into [images, labels] tensors (float32 or uint8 [N, C, H, W], int64 [N]) on `device`. */

@@ -12,7 +12,7 @@ import type { Tensor } from '../torch/tensor.js';
 import { Compose, type Transform } from '../vision/transforms/transform.js';
 import { ToDtype, ToImage } from '../vision/transforms/convert.js';
 import type { SampleShape } from './batch_fill.js';
-import { type Batch, type RawBatch, defaultCollate, loadTorch, tensorCollate, toDevice } from './collate.js';
+import { type Batch, type RawBatch, defaultCollate, loadTorch, pinBatch, tensorCollate, toDevice } from './collate.js';
 import { type Dataset, isDataset } from './dataset.js';
 import { NotTransferableError } from './dataset_spec.js';
 import { Generator, deriveSeed } from './generator.js';
@@ -51,8 +51,13 @@ export interface DataLoaderOptions<B = Batch> {
   transform?: Transform;
   /** Image datasets: turns a prepared batch (views of shared memory) into what iteration yields, instead of collateFn. */
   collate?: (batch: RawBatch) => B | Promise<B>;
-  /** Device of the default collate's tensors ('cpu'). */
+  /** Device of the default collate's tensors ('cpu'); with pinMemory they get there from pinned memory, by non-blocking copies. */
   device?: Device;
+  /**
+   * Put each batch's CPU tensors in pinned (page-locked) host memory, from which copies to a CUDA
+   * device run asynchronously (false). Without a usable CUDA device it is ignored with one warning, as in PyTorch.
+   */
+  pinMemory?: boolean;
 }
 
 /** DataLoader's single-argument form: the options with the dataset. */
@@ -80,6 +85,14 @@ function checkSeed(seed: unknown): number | bigint {
     throw new TypeError(`DataLoader: seed must be a non-negative integer, got ${String(seed)}`);
   }
   return seed as number | bigint;
+}
+
+// PyTorch warns through Python's warnings, which show a message once per process by default.
+let warnedNoPinning = false;
+function warnNoPinning(): void {
+  if (warnedNoPinning) return;
+  warnedNoPinning = true;
+  process.emitWarning("DataLoader: 'pinMemory' is set but no CUDA device can be used, so batches stay in ordinary host memory", { code: 'SMOOTHLAB_PIN_MEMORY' });
 }
 
 // The seed when none is given: PyTorch draws the shuffle from its default generator, so
@@ -112,7 +125,10 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
   readonly transform: Transform | null;
   /** Shape and type of one transformed image (null for other datasets). */
   readonly sampleShape: SampleShape | null;
+  /** Whether batches are put in pinned host memory (when CUDA can be used). */
+  readonly pinMemory: boolean;
 
+  private readonly device: Device;
   private seedValue: number | bigint;
   private readonly pipeline: ImagePipeline<B> | SamplePipeline<B>;
   private nextEpoch = 0;
@@ -127,24 +143,30 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     const single = !isDataset(first) && first !== null && typeof first === 'object' && 'dataset' in first;
     const options = (single ? first : second) as DataLoaderOptions<B>;
     const dataset = (single ? (first as DataLoaderInit<B>).dataset : first) as Dataset<unknown>;
-    const { batchSize = 1, shuffle = false, dropLast = false, numWorkers = 0, persistentWorkers = false, seed, generator, collateFn, transform, collate, device } = options;
+    const { batchSize = 1, shuffle = false, dropLast = false, numWorkers = 0, persistentWorkers = false, pinMemory = false, seed, generator, collateFn, transform, collate } = options;
     if (!isDataset(dataset)) throw new TypeError('DataLoader: dataset must be a Dataset (a length and get(i)), e.g. a vision dataset or a data.TensorDataset');
     if (dataset.length === 0) throw new RangeError('DataLoader: the dataset is empty');
     this.dataset = dataset;
     this.batchSize = positiveInt('batchSize', batchSize);
     this.numWorkers = positiveInt('numWorkers', numWorkers, 0);
     this.prefetchFactor = positiveInt('prefetchFactor', options.prefetchFactor ?? options.prefetch ?? 2);
-    for (const [name, v] of [['shuffle', shuffle], ['dropLast', dropLast], ['persistentWorkers', persistentWorkers]] as const) {
+    for (const [name, v] of [['shuffle', shuffle], ['dropLast', dropLast], ['persistentWorkers', persistentWorkers], ['pinMemory', pinMemory]] as const) {
       if (typeof v !== 'boolean') throw new TypeError(`DataLoader: ${name} must be a boolean, got ${JSON.stringify(v)}`);
     }
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.persistentWorkers = persistentWorkers;
+    this.pinMemory = pinMemory;
+    // With pinMemory the collates make host tensors; the loader pins them and then moves them to
+    // `device` where that applies (the default collates, and collateFn of an image dataset).
+    const source = imageSource(dataset);
+    const deviceApplies = source !== null ? collate === undefined : collateFn === undefined;
+    this.device = pinMemory && deviceApplies ? options.device ?? 'cpu' : 'cpu';
+    const device = pinMemory ? undefined : options.device;
     this.seedValue = seed !== undefined ? checkSeed(seed) : drawSeed(generator);
     for (const [name, fn] of [['collateFn', collateFn], ['collate', collate]] as const) {
       if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`DataLoader: ${name} must be a function`);
     }
-    const source = imageSource(dataset);
     if (source !== null) {
       this.transform = transform ?? new Compose([new ToImage(), new ToDtype('float32', { scale: true })]);
       if (typeof this.transform?.forward !== 'function') throw new TypeError('DataLoader: transform must be a Transform (an object with forward())');
@@ -231,13 +253,28 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
       const seed = this.seedValue;
       const order = epochOrder(this.dataset.length, this.shuffle, deriveSeed(seed, epoch));
       const plan: EpochPlan = { epoch, batches: batchesOf(order, this.batchSize, this.dropLast).slice(first), first, seedOf: (b) => deriveSeed(seed, epoch, b) };
+      const pin = this.pinMemory && (await this.canPin());
       for await (const batch of this.pipeline.epoch(plan)) {
         current.yielded++;
-        yield batch;
+        yield this.pinMemory ? this.placed(batch, pin) : batch;
       }
     } finally {
       this.current = null;
     }
+  }
+
+  // Whether pinning can happen (PyTorch's DataLoader asks torch.cuda.is_available() at each iterator, warning once when not).
+  private async canPin(): Promise<boolean> {
+    const torch = await loadTorch();
+    if (torch.cuda.isAvailable()) return true;
+    warnNoPinning();
+    return false;
+  }
+
+  // A pinMemory batch pinned (when it can be) and then on the loader's device.
+  private placed(batch: B, pin: boolean): B {
+    const pinned = pin ? pinBatch(batch) : batch;
+    return toDevice(pinned, this.device, { nonBlocking: pin });
   }
 
   /** Stops the worker threads (persistent or not); the loader cannot be iterated afterwards. */

@@ -135,7 +135,8 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
   manualSeed(deriveSeed(teacher.seed, 2));
   const student = buildModel(recipe, numClasses, train.channels).to(device);
   const pair = new StudentWithTeacher(student, teacherModel);
-  const common = { numWorkers: recipe.workers, persistentWorkers: recipe.workers > 0, device };
+  // Host batches, pinned on CUDA: fit() and evaluateRun copy them to the device without blocking.
+  const common = { numWorkers: recipe.workers, persistentWorkers: recipe.workers > 0, pinMemory: device !== 'cpu' };
   // The teacher's shuffle seed: the student sees the batches in the teacher's order.
   const trainLoader = new DataLoader({ ...common, dataset: train, batchSize: recipe.batchSize, shuffle: true, dropLast: recipe.dropLast, seed: deriveSeed(teacher.seed, 1), transform: trainTransform(recipe, stats) });
   const testLoader = new DataLoader({ ...common, dataset: test, batchSize: Math.max(recipe.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) });
@@ -151,7 +152,7 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
       checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
     if (!completed || options.signal?.aborted) return null;
-    const evaluation = await evaluateRun(student, testLoader, { run: name, epsilon: teacher.epsilon, seed: teacher.seed, labelNoise: ctx.study.labelNoise }, numClasses, device);
+    const evaluation = await evaluateRun(student, testLoader, { run: name, epsilon: teacher.epsilon, seed: teacher.seed, labelNoise: ctx.study.labelNoise }, numClasses, { device });
     const r = evaluation.result;
     const row: StudentRow = {
       run: name, teacher: teacher.run, teacherEpsilon: teacher.epsilon, teacherLoss: teacher.loss, seed: teacher.seed, temperature, beta: config.beta,

@@ -1,6 +1,8 @@
 // Test-set analysis of one trained run: accuracy, NLL and calibration (ECE, reliability bins)
 // before and after temperature scaling, the confusion matrix, and the penultimate-layer projection
-// of Muller, Kornblith and Hinton (2019).
+// of Muller, Kornblith and Hinton (2019). The forward passes run on the model's device under the
+// run's autocast; the logits are gathered there in float32 and copied to the host once, where the
+// metrics read them.
 import type { Batch as LoaderBatch } from '../data/collate.js';
 import { accuracy } from '../metrics/accuracy.js';
 import { reliabilityDiagram, type ReliabilityBin as MetricBin } from '../metrics/calibration.js';
@@ -12,10 +14,10 @@ import type { PenultimateProjection, RunCalibration, RunConfusion } from '../rep
 import type { ReliabilityBin } from '../report/reliability.js';
 import { type ResultRow, runFlags } from '../report/results.js';
 import { noGrad } from '../torch/autograd.js';
-import type { Device } from '../torch/dtype.js';
 import { dispose, keep, tidy } from '../torch/memory.js';
 import { cat } from '../torch/ops.js';
-import { DEFAULT_PROJECTION_CLASSES, PenultimateSample } from './penultimate.js';
+import { underAutocast } from '../train/mixed_precision.js';
+import { type AnalysisOptions, DEFAULT_PROJECTION_CLASSES, PenultimateSample } from './penultimate.js';
 import { tensor } from '../torch/creation.js';
 import type { Tensor } from '../torch/tensor.js';
 
@@ -78,7 +80,8 @@ export function crossFittedScaling(logits: Tensor, labels: Tensor): CrossFittedS
 }
 
 /** Runs the model over the test batches in eval mode and computes every test-set number of the report. */
-export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, id: RunIdentity, numClasses: number, device: Device = 'cpu', classes: readonly number[] = DEFAULT_PROJECTION_CLASSES): Promise<RunEvaluation> {
+export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, id: RunIdentity, numClasses: number,
+  { device = 'cpu', autocast, classes = DEFAULT_PROJECTION_CLASSES }: AnalysisOptions & { classes?: readonly number[] } = {}): Promise<RunEvaluation> {
   model.eval();
   const logitParts: Tensor[] = [];
   const labelParts: Tensor[] = [];
@@ -88,9 +91,13 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
       try {
         noGrad(() => tidy(() => {
           const [images, target] = batch;
-          const features = model.features(images.to(device));
-          logitParts.push(keep((model.fc.call(features) as Tensor).to('cpu')));
-          labelParts.push(keep(target.to('cpu')));
+          const [features, logits] = underAutocast(autocast, () => {
+            const f = model.features(images.to({ device, nonBlocking: true }));
+            return [f, model.fc.call(f) as Tensor] as const;
+          });
+          // float32 once (autocast's logits are bfloat16 or float16); both stay where they are until the end.
+          logitParts.push(keep(logits.float()));
+          labelParts.push(keep(target.detach()));
           sample.add(features, target);
         }));
       } finally {
@@ -98,8 +105,8 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
       }
     }
     return tidy(() => {
-      const logits = cat(logitParts);
-      const labels = cat(labelParts);
+      const logits = cat(logitParts).to('cpu');
+      const labels = cat(labelParts).to('cpu');
       const before = reliabilityDiagram(logits, labels);
       const scaling = crossFittedScaling(logits, labels);
       const after = reliabilityDiagram(scaling.scaled, scaling.labels, { predictions: scaling.predictions });
@@ -127,5 +134,6 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
     });
   } finally {
     for (const t of [...logitParts, ...labelParts]) t.dispose();
+    sample.dispose();
   }
 }

@@ -1,14 +1,19 @@
 // The penultimate-layer activations behind the projection figure of Müller, Kornblith and Hinton
 // (2019, section 2): a bounded sample of examples of three classes, projected onto the plane of
-// their templates. They show it on the training set and on the test set; the study does both.
+// their templates. They show it on the training set and on the test set; the study does both. The
+// sampled rows stay on the model's device until the projection, which copies them to the host once.
 import type { Batch as LoaderBatch } from '../data/collate.js';
 import { Linear } from '../nn/linear.js';
 import type { PenultimateProjection } from '../report/data.js';
 import { projectOntoTemplates } from '../report/projection.js';
+import type { AutocastOptions } from '../torch/amp/autocast_mode.js';
 import { noGrad } from '../torch/autograd.js';
+import { tensor } from '../torch/creation.js';
 import type { Device } from '../torch/dtype.js';
-import { dispose, tidy } from '../torch/memory.js';
+import { dispose, keep, tidy } from '../torch/memory.js';
+import { cat } from '../torch/ops.js';
 import type { Tensor } from '../torch/tensor.js';
+import { underAutocast } from '../train/mixed_precision.js';
 import type { FeatureModel } from './evaluate_run.js';
 
 /** The classes of the projection figure when none are chosen. */
@@ -19,7 +24,8 @@ export const POINTS_PER_CLASS = 150;
 
 /** Collects penultimate activations of up to POINTS_PER_CLASS examples of each of three classes. */
 export class PenultimateSample {
-  private readonly rows: number[] = [];
+  // Selected rows (float32, on the features' device), one part per batch.
+  private readonly parts: Tensor[] = [];
   private readonly labels: number[] = [];
   private readonly seen = new Map<number, number>();
   private dim = 0;
@@ -33,41 +39,64 @@ export class PenultimateSample {
     return this.classes.every((c) => (this.seen.get(c) ?? 0) >= POINTS_PER_CLASS);
   }
 
-  /** Adds the examples of `features` (N, dim) whose label is one of the classes, while their class has room. */
+  /** Adds the examples of `features` (N, dim) whose label (`target`, best on the host) is one of the classes, while their class has room. */
   add(features: Tensor, target: Tensor): void {
     this.dim = features.shape[1];
-    const labels = target.toArray() as number[];
-    const values = features.to('cpu').toTypedArray() as Float32Array;
+    const labels = (target.toArray() as (number | bigint)[]).map(Number);
+    const picked: bigint[] = [];
     labels.forEach((label, i) => {
       const seen = this.seen.get(label) ?? 0;
       if (!this.classes.includes(label) || seen >= POINTS_PER_CLASS) return;
       this.seen.set(label, seen + 1);
       this.labels.push(label);
-      for (let k = 0; k < this.dim; k++) this.rows.push(values[i * this.dim + k]);
+      picked.push(BigInt(i));
     });
+    if (picked.length === 0) return;
+    this.parts.push(keep(tidy(() => features.indexSelect(0, tensor(BigInt64Array.from(picked)).to(features.device)).float())));
   }
 
   /** The projection onto the plane of the classes' templates, the rows of `model.fc`'s weight. */
   project(model: FeatureModel, epsilon: number, run: string, split: 'train' | 'test'): PenultimateProjection {
-    if (!(model.fc instanceof Linear)) throw new TypeError('the model\'s fc must be a Linear layer for the penultimate-layer projection');
-    const weight = model.fc.weight.toTypedArray() as Float32Array;
+    const fc = model.fc;
+    if (!(fc instanceof Linear)) throw new TypeError('the model\'s fc must be a Linear layer for the penultimate-layer projection');
+    const weight = tidy(() => fc.weight.float().toTypedArray<'float32'>());
     const templates = Array.from({ length: weight.length / this.dim }, (_, c) => weight.subarray(c * this.dim, (c + 1) * this.dim));
-    return { ...projectOntoTemplates({ values: this.rows, dim: this.dim }, this.labels, templates, [...this.classes], epsilon, run), split };
+    const values = this.parts.length === 0 ? new Float32Array(0) : tidy(() => cat(this.parts).toTypedArray<'float32'>());
+    return { ...projectOntoTemplates({ values, dim: this.dim }, this.labels, templates, [...this.classes], epsilon, run), split };
+  }
+
+  /** Frees the sampled rows. */
+  dispose(): void {
+    dispose(this.parts);
+    this.parts.length = 0;
   }
 }
 
+/** Options of the test-set and training-set passes over a run's model. */
+export interface AnalysisOptions {
+  /** Where the model is; batches are moved there (default 'cpu'). */
+  device?: Device;
+  /** The run's autocast, for the forward passes (default: float32). */
+  autocast?: AutocastOptions;
+}
+
 /** The projection of training images (in eval mode, batches as given: un-augmented), reading batches only until the sample is full. */
-export async function trainingProjection(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, classes: readonly number[], epsilon: number, run: string, device: Device = 'cpu'): Promise<PenultimateProjection> {
+export async function trainingProjection(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, classes: readonly number[], epsilon: number, run: string,
+  { device = 'cpu', autocast }: AnalysisOptions = {}): Promise<PenultimateProjection> {
   model.eval();
   const sample = new PenultimateSample(classes);
-  for await (const batch of batches) {
-    try {
-      if (!sample.full) noGrad(() => tidy(() => sample.add(model.features(batch[0].to(device)), batch[1])));
-    } finally {
-      dispose(batch);
+  try {
+    for await (const batch of batches) {
+      try {
+        if (!sample.full) noGrad(() => tidy(() => sample.add(underAutocast(autocast, () => model.features(batch[0].to({ device, nonBlocking: true }))), batch[1])));
+      } finally {
+        dispose(batch);
+      }
     }
+    return sample.project(model, epsilon, run, 'train');
+  } finally {
+    sample.dispose();
   }
-  return sample.project(model, epsilon, run, 'train');
 }
 
 /** The class indices a `--classes a,b,c` value names (class names or indices of `classNames`); unknown ones throw, listing the names. */

@@ -42,7 +42,8 @@ export function checkRunFolder(config: StudyConfig): void {
   if (typeof saved?.config !== 'object' || saved.config === null) {
     throw new Error(`${path} is damaged (it holds no "config" object); delete the run folder to start over`);
   }
-  if (essence(saved.config) !== essence(config)) {
+  // A study saved before --precision existed trained in float32.
+  if (essence({ ...saved.config, precision: saved.config.precision ?? 'fp32' }) !== essence(config)) {
     throw new Error(`${config.out} holds a study with another configuration (see ${path}); choose another --out or delete that folder`);
   }
 }

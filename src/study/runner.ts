@@ -13,6 +13,7 @@ import { crossEntropy } from '../nn/functional.js';
 import { smoothLabels } from '../nn/label_smoothing.js';
 import { OnlineLabelSmoothing } from '../nn/online_label_smoothing.js';
 import { AdamW } from '../optim/adamw.js';
+import { GradScaler } from '../torch/amp/grad_scaler.js';
 import { OneCycleLR } from '../optim/lr_scheduler/one_cycle.js';
 import type { ReportData, RunHistory, SampleImage } from '../report/data.js';
 import { stringifyReportData } from '../report/data_file.js';
@@ -33,6 +34,7 @@ import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
 import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
 import { resolveDevice } from './device.js';
+import { type StudyPrecision, resolvePrecision } from './precision.js';
 import { type FeatureModel, evaluateRun } from './evaluate_run.js';
 import { type FinishedRun, readFinishedRun } from './finished_run.js';
 import { lockRunFolder, notWritableError } from './lock.js';
@@ -82,8 +84,10 @@ function historyOf(name: string, epsilon: number, seed: number, labelNoise: numb
   };
 }
 
+// The batches stay on the host, where they are made; on CUDA in pinned memory, from which fit() and
+// the analysis copy them to the GPU without blocking.
 function loaders(config: StudyConfig, device: Device, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
-  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, device };
+  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, pinMemory: device !== 'cpu' };
   return {
     train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, dropLast: config.dropLast, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
     // Evaluation batches are larger: no gradients to keep, and fewer calls per image.
@@ -103,7 +107,7 @@ async function* untilAborted<B>(source: AsyncIterable<B>, signal: AbortSignal | 
 }
 
 // One run: train from the shared initial weights (resuming if interrupted), then analyse it.
-async function trainRun(config: StudyConfig, device: Device, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
+async function trainRun(config: StudyConfig, device: Device, precision: StudyPrecision, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
   stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | null> {
   const dir = config.out;
   const name = runName(epsilon, seed, config.loss);
@@ -118,24 +122,26 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
     : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
   const logger = new TensorBoardWriter(join(dir, 'tensorboard', name));
   const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
+  const autocast = precision.autocast ?? undefined;
+  const scaler = precision.gradScaler ? new GradScaler() : undefined;
   try {
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} of ${train.length} images`);
     const { history, completed } = await fit({
       model, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs,
       ...(ols ? { lossFn: (o: Tensor, t: Tensor) => ols.call(o, t), statefulLoss: ols, callbacks: { onEpochEnd: (r) => recordSoftLabels(runDir, r.epoch, ols) } } : { lossFn: lossFor(config, epsilon, numClasses) }),
-      metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device,
+      metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device, autocast, scaler,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
     if (!completed || options.signal?.aborted) return null;
     let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
     try {
       const classes = resolveProjectionClasses(config.classes, train.classes);
-      evaluation = await evaluateRun(model, untilAborted(data.test, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, device, classes);
+      evaluation = await evaluateRun(model, untilAborted(data.test, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
       // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
-      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, device, transform: testTransform(stats) });
+      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, pinMemory: device !== 'cpu', transform: testTransform(stats) });
       try {
-        evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, device);
+        evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
       } finally {
         await trainImages.close();
       }
@@ -151,6 +157,7 @@ async function trainRun(config: StudyConfig, device: Device, initial: FeatureMod
     logger.close();
     await Promise.all([data.train.close(), data.test.close()]);
     optimizer.dispose();
+    scaler?.dispose();
     model.dispose();
     ols?.dispose();
   }
@@ -201,11 +208,12 @@ function removeIfEmpty(dir: string): void {
 export async function runStudy(config: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   validateConfig(config);
   const device = resolveDevice(config.device);
+  const precision = resolvePrecision(config.precision, device);
   const lock = lockRunFolder(config.out);
   let failed = true;
   try {
     checkRunFolder(config);
-    const outcome = await lockedStudy(config, device, options);
+    const outcome = await lockedStudy(config, device, precision, options);
     failed = false;
     return outcome;
   } finally {
@@ -214,7 +222,7 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
   }
 }
 
-async function lockedStudy(config: StudyConfig, device: Device, options: StudyOptions): Promise<StudyOutcome> {
+async function lockedStudy(config: StudyConfig, device: Device, precision: StudyPrecision, options: StudyOptions): Promise<StudyOutcome> {
   const print = options.print ?? ((line: string) => console.log(line));
   const dir = config.out;
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
@@ -228,12 +236,12 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
   const seeds = seedList(config);
   let savedConfig: Record<string, unknown>;
   try {
-    savedConfig = prepareRunFolder(config, { resolvedDevice: device, standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd } });
+    savedConfig = prepareRunFolder(config, { resolvedDevice: device, resolvedPrecision: precision, standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd } });
   } catch (error) {
     throw notWritableError(dir, error);
   }
   print(`smoothlab study '${config.name}': ${config.dataset} (${splits.train.length} train / ${splits.test.length} test images), ` +
-    `${config.model} on ${device}, epsilons ${config.epsilons.join(', ')}, seeds ${seeds.join(', ')} -> ${dir}`);
+    `${config.model} on ${device}${config.precision === 'fp32' ? '' : ` (${config.precision})`}, epsilons ${config.epsilons.join(', ')}, seeds ${seeds.join(', ')} -> ${dir}`);
 
   const finished: FinishedRun[] = [];
   for (const seed of seeds) {
@@ -248,7 +256,7 @@ async function lockedStudy(config: StudyConfig, device: Device, options: StudyOp
           finished.push(readFinishedRun(kept));
           continue;
         }
-        const run = await trainRun(config, device, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
+        const run = await trainRun(config, device, precision, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
         if (run === null) {
           print(`\nstopped after the current step, checkpointed in ${dir}; run the same command again to continue from there.`);
           return { dir, completed: false };

@@ -35,6 +35,8 @@ const optional = <T>(f: Field<T>): Field<T> & { optional: true } => ({ ...f, opt
 export const DATASETS = ['cifar10', 'cifar100', 'fashion-mnist', 'mnist'] as const;
 /** A study's dataset: a built-in one, or `folder:PATH`, the user's own images (vision.datasets.ImageFolder). */
 export type DatasetChoice = (typeof DATASETS)[number] | `folder:${string}`;
+/** The precisions a study trains and evaluates in: float32, or mixed precision under autocast. */
+export const PRECISIONS = ['fp32', 'bf16', 'fp16'] as const;
 /** The models a study can train. */
 export const MODELS = ['resnet18', 'resnet34', 'coursenet'] as const;
 
@@ -93,6 +95,9 @@ export const STUDY_SCHEMA = {
   device: field<string>('string', {
     flag: 'device', metavar: 'auto|cpu|cuda|cuda:N', description: "'auto': cuda:0 when CUDA can be used, else cpu (the notebook's choice)",
     check: (v) => (/^(auto|cpu|cuda(:\d+)?)$/.test(v) ? null : "must be 'auto', 'cpu', 'cuda' or 'cuda:N'"),
+  }),
+  precision: choice(PRECISIONS, {
+    flag: 'precision', description: "'bf16': bfloat16 autocast on the device (CPU or a CUDA GPU of compute capability 8.0+); 'fp16': float16 autocast with loss scaling (GradScaler), CUDA only",
   }),
   trainLimit: field<number>('integer', { flag: 'train-limit', min: 0, description: 'use only the first N training images (0: all)' }),
   valLimit: field<number>('integer', {

@@ -84,3 +84,13 @@ export function resetPeakMemoryStats(device?: number | Device): void {
 export function emptyCache(): void {
   native.cudaEmptyCache();
 }
+
+/**
+ * Whether the device (default: the current one) computes in bfloat16 natively: compute capability
+ * 8.0 or later with CUDA 11 or later, as PyTorch 1.13 decides (PyTorch 2.3+ also counts emulated
+ * bfloat16 by default). false without CUDA, where PyTorch 2.x says false too. PyTorch takes no
+ * device argument; `device` lets a caller ask about another one.
+ */
+export function isBf16Supported(device?: number | Device): boolean {
+  return native.cudaIsBf16Supported(deviceIndex(device, 'isBf16Supported'));
+}

@@ -400,8 +400,12 @@ export interface NativeBindings {
   softmax(self: Handle, dim: number, dtype?: DType | null): Handle;
   /** logSoftmax(self: Tensor, dim: int, dtype: Dtype?) -> Tensor */
   logSoftmax(self: Handle, dim: number, dtype?: DType | null): Handle;
-  /** to(self: Tensor, dtype: Dtype?, device: Device?, copy: bool = false) -> Tensor */
-  to(self: Handle, dtype?: DType | null, device?: Device | null, copy?: boolean): Handle;
+  /** to(self: Tensor, dtype: Dtype?, device: Device?, copy: bool = false, nonBlocking: bool = false) -> Tensor */
+  to(self: Handle, dtype?: DType | null, device?: Device | null, copy?: boolean, nonBlocking?: boolean): Handle;
+  /** pinMemory(self: Tensor) -> Tensor */
+  pinMemory(self: Handle): Handle;
+  /** isPinned(self: Tensor) -> bool */
+  isPinned(self: Handle): boolean;
   /** conv1d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], dilation: int[], groups: int = 1) -> Tensor */
   conv1d(input: Handle, weight: Handle, bias: Handle | null | undefined, stride: number | readonly number[], padding: number | readonly number[], dilation: number | readonly number[], groups?: number): Handle;
   /** conv2d(input: Tensor, weight: Tensor, bias: Tensor?, stride: int[], padding: int[], dilation: int[], groups: int = 1) -> Tensor */
@@ -522,6 +526,8 @@ export interface NativeBindings {
   cudaResetPeakMemoryStats(device?: number): void;
   /** cudaEmptyCache() -> void */
   cudaEmptyCache(): void;
+  /** cudaIsBf16Supported(device: int = -1) -> bool */
+  cudaIsBf16Supported(device?: number): boolean;
   /** cudnnIsAvailable() -> bool */
   cudnnIsAvailable(): boolean;
   /** cudnnVersion() -> int */
@@ -789,6 +795,8 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'softmax',
   'logSoftmax',
   'to',
+  'pinMemory',
+  'isPinned',
   'conv1d',
   'conv2d',
   'convTranspose2d',
@@ -849,6 +857,7 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'cudaMaxMemoryAllocated',
   'cudaResetPeakMemoryStats',
   'cudaEmptyCache',
+  'cudaIsBf16Supported',
   'cudnnIsAvailable',
   'cudnnVersion',
   'getCudnnBenchmark',

@@ -195,13 +195,28 @@ export class Tensor {
 
   // ---- conversion ----
 
-  /** Converts to a dtype and/or device (a no-op view when nothing changes, unless `copy`). */
-  to(target: DType | Device | { dtype?: DType; device?: Device; copy?: boolean }): Tensor {
+  /**
+   * Converts to a dtype and/or device (a no-op view when nothing changes, unless `copy`). With
+   * `nonBlocking`, a copy from pinned host memory to a CUDA device is queued on the current stream
+   * and returns at once (PyTorch's non_blocking); other copies are unaffected.
+   */
+  to(target: DType | Device | { dtype?: DType; device?: Device; copy?: boolean; nonBlocking?: boolean }): Tensor {
     if (typeof target === 'string') {
       return new Tensor(isDevice(target) ? native.to(this.handle, null, target) : native.to(this.handle, checkDType(target, 'to'), null));
     }
     const dtype = target.dtype === undefined ? null : checkDType(target.dtype, 'to');
-    return new Tensor(native.to(this.handle, dtype, target.device ?? null, target.copy ?? false));
+    return new Tensor(native.to(this.handle, dtype, target.device ?? null, target.copy ?? false, target.nonBlocking ?? false));
+  }
+  /** A copy in page-locked (pinned) host memory, from which copies to a CUDA device can run asynchronously; needs CUDA. */
+  pinMemory(): Tensor {
+    if (!native.cudaAvailable()) {
+      throw new Error(`pinMemory: pinned memory needs a CUDA device, and ${native.builtWithCuda ? 'none is visible here' : 'this smoothlab was built against a CPU-only libtorch'}`);
+    }
+    return new Tensor(native.pinMemory(this.handle));
+  }
+  /** Whether the tensor lives in pinned host memory. */
+  isPinned(): boolean {
+    return native.isPinned(this.handle);
   }
   /** Same as to('cpu'). */
   cpu(): Tensor {

@@ -1,5 +1,7 @@
-// Evaluation: eval mode, no autograd, loss averaged over samples, metric over the whole pass.
+// Evaluation: eval mode, no autograd, loss averaged over samples, metric over the whole pass; under
+// the training's autocast, with the losses read back as fit() reads them (readback.ts).
 import type { AnyModule } from '../nn/module.js';
+import type { AutocastOptions } from '../torch/amp/autocast_mode.js';
 import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { tidy } from '../torch/memory.js';
@@ -7,6 +9,8 @@ import type { Tensor } from '../torch/tensor.js';
 import { turnEventLoop } from '../utils/event_loop.js';
 import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
 import { Progress } from '../log/progress.js';
+import { underAutocast } from './mixed_precision.js';
+import { LossReadback, defaultReadLossEvery } from './readback.js';
 
 /** A loss function of (output, target) returning a scalar mean over the batch. */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
@@ -18,6 +22,10 @@ export interface EvaluateOptions {
   lossFn: LossFn;
   metric: Metric;
   device?: Device;
+  /** torch.autocast's options for the forward pass and the loss (as in training). */
+  autocast?: AutocastOptions;
+  /** Batches between reads of the loss to the host (default: every batch on the CPU, 10 on CUDA). */
+  readLossEvery?: number;
   label?: string;
   quiet?: boolean;
   /** Aborting stops the pass between batches: evaluate() then throws the signal's reason. */
@@ -25,35 +33,44 @@ export interface EvaluateOptions {
 }
 
 /** Mean loss per sample and the metric's value over `loader`, in eval mode and under noGrad. */
-export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', label = 'eval', quiet = true, signal }: EvaluateOptions): Promise<{ loss: number; score: number }> {
+export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', autocast, readLossEvery = defaultReadLossEvery(device), label = 'eval', quiet = true, signal }: EvaluateOptions): Promise<{ loss: number; score: number }> {
   const wasTraining = model.training;
   model.eval();
   metric.reset();
   const progress = new Progress({ total: sampleCount(loader), label, quiet });
   let lossSum = 0;
   let samples = 0;
+  const readback = new LossReadback<number>(readLossEvery, ({ output, target, info: n }, loss) => {
+    metric.update(output, target);
+    lossSum += loss * n;
+    samples += n;
+    progress.tick(n, { loss: lossSum / samples });
+  });
   try {
     signal?.throwIfAborted();
     for await (const batch of loader) {
       try {
         checkBatch(batch, 'evaluate');
         const n = batch[0].shape[0];
-        lossSum += noGrad(() => tidy(() => {
-          const input = batch[0].to(device);
-          const target = batch[1].to(device);
-          const output = model.call(input) as Tensor;
-          metric.update(output, target);
-          return lossFn(output, target).item();
-        })) * n;
-        samples += n;
-        progress.tick(n, { loss: lossSum / samples });
+        noGrad(() => tidy(() => {
+          const input = batch[0].to({ device, nonBlocking: true });
+          const target = batch[1].to({ device, nonBlocking: true });
+          const [output, loss] = underAutocast(autocast, () => {
+            const out = model.call(input) as Tensor;
+            return [out, lossFn(out, target)] as const;
+          });
+          readback.add({ loss, output, target, info: n });
+        }));
       } finally {
         releaseBatch(loader, batch);
       }
+      if (readback.due) readback.flush();
       signal?.throwIfAborted();
       await turnEventLoop();
     }
+    readback.flush();
   } finally {
+    readback.dispose();
     model.train(wasTraining);
   }
   if (samples === 0) throw new Error(`evaluate: the ${label} loader produced no batches`);

@@ -19,6 +19,7 @@ import { dispose, tidy } from '../torch/memory.js';
 import { getRngState, setRngState } from '../torch/random.js';
 import { loadMetadata, save } from '../torch/serialization.js';
 import { isFloatingPoint } from '../torch/dtype.js';
+import { stack } from '../torch/ops.js';
 import type { Tensor } from '../torch/tensor.js';
 import { turnEventLoop } from '../utils/event_loop.js';
 import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
@@ -26,6 +27,8 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type LossFn, evaluate } from './evaluate.js';
 import { type EpochRecord, type History, emptyHistory, writeHistory } from './history.js';
 import { type StatefulLoss, lossState, restoreLossState } from './stateful_loss.js';
+import { type StepPrecision, backwardAndStep, restoreScaler, scalerState, underAutocast } from './mixed_precision.js';
+import { LossReadback, defaultReadLossEvery } from './readback.js';
 import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
 /** Thrown when the loss becomes NaN or infinite; the last good checkpoint stays on disk. */
@@ -48,12 +51,13 @@ export class NonFiniteStateError extends Error {
 
 /** Hooks into the loop. */
 export interface FitCallbacks {
+  /** After each step, once its loss has been read back (on CUDA: every readLossEvery steps, for several steps in order). */
   onStepEnd?(info: { epoch: number; step: number; loss: number; lr: number }): void;
   onEpochEnd?(record: EpochRecord, history: History): void;
 }
 
-/** Options of fit(), named as in the issue and the notebook. */
-export interface FitOptions {
+/** Options of fit(), named as in the issue and the notebook; autocast and scaler as PyTorch's mixed-precision recipe. */
+export interface FitOptions extends StepPrecision {
   model: AnyModule;
   trainLoader: BatchSource;
   valLoader?: BatchSource;
@@ -70,6 +74,12 @@ export interface FitOptions {
   /** When the scheduler steps: after every batch (OneCycleLR in the study) or every epoch (the notebook). */
   schedulerStep?: 'epoch' | 'step';
   device?: Device;
+  /**
+   * Steps between reads of the loss to the host (default: every step on the CPU, 10 on CUDA, where
+   * each read stalls the GPU's queue). The progress display and the non-finite-loss check see the
+   * losses at this granularity.
+   */
+  readLossEvery?: number;
   logger?: TensorBoardWriter;
   /** Folder for last.safetensors, best.safetensors and history.json / .csv; none means no files. */
   checkpointDir?: string;
@@ -79,6 +89,13 @@ export interface FitOptions {
   /** Aborting stops the run after the current step (or validation batch), writing a mid-epoch checkpoint that resume continues from. */
   signal?: AbortSignal;
   quiet?: boolean;
+}
+
+// A training step as the loss readback settles it.
+interface Step {
+  index: number;
+  lr: number;
+  n: number;
 }
 
 /** What fit() returns: the history, and whether it ran to the end. */
@@ -106,8 +123,8 @@ function bestEpochOnDisk(dir: string): number | null {
   }
 }
 
-// Restores model, optimizer, scheduler, RNG and history from the last checkpoint, repairs best and
-// history when a kill fell between the commit and them, and returns the epoch to start at.
+// Restores model, optimizer, scheduler, scaler, RNG and history from the last checkpoint, repairs
+// best and history when a kill fell between the commit and them, and returns the epoch to start at.
 function restore(options: FitOptions, dir: string): { startEpoch: number; history: History } {
   const ckpt = loadCheckpoint(join(dir, LAST));
   try {
@@ -119,6 +136,7 @@ function restore(options: FitOptions, dir: string): { startEpoch: number; histor
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
     restoreLossState(options.statefulLoss, ckpt.loss);
+    restoreScaler(options, ckpt.scaler);
     if (history.bestEpoch === epoch && bestEpochOnDisk(dir) !== epoch) save(join(dir, BEST), model, { epoch: String(epoch) });
     writeHistory(dir, history);
     return { startEpoch: epoch + 1, history };
@@ -127,13 +145,15 @@ function restore(options: FitOptions, dir: string): { startEpoch: number; histor
   }
 }
 
-// The first non-finite floating tensor of the model's state (weights, BatchNorm statistics), or null.
+// The first non-finite floating tensor of the model's state (weights, BatchNorm statistics), or
+// null; one read of all the checks to the host, which on CUDA is one wait instead of one per tensor.
 function nonFiniteState(model: AnyModule): string | null {
   return tidy(() => {
-    for (const [key, t] of Object.entries(model.stateDict())) {
-      if (isFloatingPoint(t.dtype) && !t.isfinite().all().item()) return key;
-    }
-    return null;
+    const floating = Object.entries(model.stateDict()).filter(([, t]) => isFloatingPoint(t.dtype));
+    if (floating.length === 0) return null;
+    const finite = stack(floating.map(([, t]) => t.isfinite().all())).toTypedArray() as Uint8Array;
+    const bad = finite.findIndex((ok) => !ok);
+    return bad < 0 ? null : floating[bad][0];
   });
 }
 
@@ -148,6 +168,7 @@ function checkpoint(options: FitOptions, dir: string, epoch: number, history: Hi
       rng: getRngState(),
       history: history as unknown as Record<string, unknown>,
       loss: lossState(options.statefulLoss),
+      scaler: scalerState(options),
     });
     if (isBest) save(join(dir, BEST), model, { epoch: String(epoch) });
   });
@@ -160,6 +181,9 @@ function checkOptions(o: FitOptions): void {
     throw new TypeError(`fit: schedulerStep must be 'epoch' or 'step', got ${JSON.stringify(o.schedulerStep)}`);
   }
   if (o.resume && !o.checkpointDir) throw new TypeError('fit: resume needs a checkpointDir');
+  if (o.readLossEvery !== undefined && !(Number.isInteger(o.readLossEvery) && o.readLossEvery >= 1)) {
+    throw new RangeError(`fit: readLossEvery must be a positive integer, got ${o.readLossEvery}`);
+  }
 }
 
 /** Trains `model` for `epochs`, evaluating on valLoader after each epoch; see FitOptions. */
@@ -167,6 +191,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   checkOptions(options);
   const { model, trainLoader, valLoader, optimizer, epochs, lossFn, metric, scheduler, logger, checkpointDir: dir, callbacks, signal } = options;
   const device = options.device ?? 'cpu';
+  const readLossEvery = options.readLossEvery ?? defaultReadLossEvery(device);
   const schedulerStep = options.schedulerStep ?? 'epoch';
   if (dir) mkdirSync(dir, { recursive: true });
   let { startEpoch, history } = options.resume && dir && existsSync(join(dir, LAST))
@@ -197,54 +222,79 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       metric: trainScore === null ? metricState(metric) : null, loader: sourceState(trainLoader),
     });
     if (samples > 0) progress.tick(samples, { loss: lossSum / samples });
-    for await (const batch of (resumed?.trainScore ?? null) !== null ? [] : trainLoader) {
-      if (skip > 0) { // a source without loadStateDict: its first batches were done before the interrupt
-        skip--;
-        releaseBatch(trainLoader, batch);
-        continue;
+    // A step is settled once its loss is on the host: checked, summed, scored and shown.
+    const settle = (loss: number, output: Tensor | null, target: Tensor | null, step: Step) => {
+      if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step.index, loss, step.lr);
+      if (output !== null && target !== null) metric.update(output, target);
+      lossSum += loss * step.n;
+      samples += step.n;
+      progress.tick(step.n, { loss: lossSum / samples });
+      callbacks?.onStepEnd?.({ epoch, step: step.index, loss, lr: step.lr });
+    };
+    // Every step's loss is read at once when readLossEvery is 1 (the CPU), before backward, so that
+    // a NaN never reaches the weights. Read less often (CUDA), a NaN is found up to readLossEvery
+    // steps late, after the optimizer stepped on it: the error is the same, and the checkpoint on
+    // disk stays good, since an epoch is checkpointed only after all its losses were read and checked.
+    const readback = new LossReadback<Step>(readLossEvery, (e, loss) => settle(loss, e.output, e.target, e.info));
+    try {
+      for await (const batch of (resumed?.trainScore ?? null) !== null ? [] : trainLoader) {
+        if (skip > 0) { // a source without loadStateDict: its first batches were done before the interrupt
+          skip--;
+          releaseBatch(trainLoader, batch);
+          continue;
+        }
+        const lr = firstLr(optimizer);
+        epochLr = lr;
+        try {
+          checkBatch(batch, 'fit');
+        } catch (error) {
+          releaseBatch(trainLoader, batch);
+          throw error;
+        }
+        const step: Step = { index: history.lr.length, lr, n: batch[0].shape[0] };
+        let loss: number | null;
+        try {
+          loss = tidy(() => {
+            // Non-blocking: a batch in pinned memory (DataLoader pinMemory) goes to the GPU while the host moves on.
+            const input = batch[0].to({ device, nonBlocking: true });
+            const target = batch[1].to({ device, nonBlocking: true });
+            optimizer.zeroGrad();
+            const [output, l] = underAutocast(options.autocast, () => {
+              const out = model.call(input) as Tensor;
+              return [out, lossFn(out, target)] as const;
+            });
+            if (readLossEvery > 1) {
+              backwardAndStep(l, optimizer, options.scaler);
+              readback.add({ loss: l.detach(), output: output.detach(), target, info: step });
+              return null;
+            }
+            const value = l.item();
+            if (!Number.isFinite(value)) return value; // never step on a NaN: the weights stay good
+            backwardAndStep(l, optimizer, options.scaler);
+            metric.update(output.detach(), target);
+            return value;
+          });
+        } finally {
+          releaseBatch(trainLoader, batch);
+        }
+        if (loss !== null && !Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step.index, loss, lr);
+        history.lr.push(lr);
+        logger?.addScalar('learning_rate', lr, step.index);
+        if (scheduler && schedulerStep === 'step') scheduler.step();
+        batches++;
+        if (loss !== null) settle(loss, null, null, step);
+        else if (readback.due) readback.flush();
+        if (signal?.aborted) {
+          readback.flush();
+          if (dir) saveInterrupted(options, dir, stateNow(null), history);
+          progress.done({ loss: lossSum / samples });
+          return { history, completed: false };
+        }
+        await turnEventLoop();
       }
-      let loss: number;
-      const lr = firstLr(optimizer);
-      epochLr = lr;
-      try {
-        checkBatch(batch, 'fit');
-      } catch (error) {
-        releaseBatch(trainLoader, batch);
-        throw error;
-      }
-      const n = batch[0].shape[0];
-      try {
-        loss = tidy(() => {
-          const input = batch[0].to(device);
-          const target = batch[1].to(device);
-          optimizer.zeroGrad();
-          const output = model.call(input) as Tensor;
-          const l = lossFn(output, target);
-          const value = l.item();
-          if (!Number.isFinite(value)) return value; // never step on a NaN: the weights stay good
-          l.backward();
-          optimizer.step();
-          metric.update(output.detach(), target);
-          return value;
-        });
-      } finally {
-        releaseBatch(trainLoader, batch);
-      }
-      if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, history.lr.length, loss, lr);
-      history.lr.push(lr);
-      logger?.addScalar('learning_rate', lr, history.lr.length - 1);
-      if (scheduler && schedulerStep === 'step') scheduler.step();
-      lossSum += loss * n;
-      samples += n;
-      batches++;
-      progress.tick(n, { loss: lossSum / samples });
-      callbacks?.onStepEnd?.({ epoch, step: history.lr.length - 1, loss, lr });
-      if (signal?.aborted) {
-        if (dir) saveInterrupted(options, dir, stateNow(null), history);
-        progress.done({ loss: lossSum / samples });
-        return { history, completed: false };
-      }
-      await turnEventLoop();
+      readback.flush();
+    } finally {
+      readback.dispose();
     }
     if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const seconds = (performance.now() - started) / 1000;
@@ -255,7 +305,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     progress.done({ loss: trainLoss, score: trainScore });
     let val: { loss: number; score: number } | null = null;
     try {
-      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, label: 'validation', quiet: options.quiet, signal }) : null;
+      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal }) : null;
     } catch (error) {
       if (!signal?.aborted) throw error;
       // Stopped during validation: the epoch's training is done and kept; a resume validates again.

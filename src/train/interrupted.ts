@@ -1,5 +1,5 @@
 // Mid-epoch checkpoints. Stopping fit() (its signal aborted, e.g. by Ctrl-C) after a step writes
-// interrupted.safetensors beside last.safetensors: the model, optimizer, scheduler and RNG after
+// interrupted.safetensors beside last.safetensors: the model, optimizer, scheduler, scaler and RNG after
 // that step, the history so far, and how far the epoch got (batches done, running loss, the
 // metric's counts). Resuming continues the epoch at its next batch, so an interrupted run ends as
 // an uninterrupted one would. last.safetensors stays the commit point of whole epochs: the
@@ -15,6 +15,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { History } from './history.js';
 import type { FitOptions } from './fit.js';
 import { lossState, restoreLossState } from './stateful_loss.js';
+import { restoreScaler, scalerState } from './mixed_precision.js';
 
 const INTERRUPTED = 'interrupted.safetensors';
 
@@ -49,6 +50,7 @@ export function saveInterrupted(options: FitOptions, dir: string, progress: Epoc
       rng: getRngState(),
       history: history as unknown as Record<string, unknown>,
       loss: lossState(options.statefulLoss),
+      scaler: scalerState(options),
     });
   });
 }
@@ -77,6 +79,7 @@ export function restoreInterrupted(options: FitOptions, dir: string, epoch: numb
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
     restoreLossState(options.statefulLoss, ckpt.loss);
+    restoreScaler(options, ckpt.scaler);
     return { progress, history: ckpt.history as History };
   } finally {
     dispose(ckpt);

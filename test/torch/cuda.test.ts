@@ -2,7 +2,8 @@
 // Same computation on CPU and GPU: conv + batch norm + cross-entropy forward and backward.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nn, torch } from '../../src/index.js';
+import { data, metrics, nn, optim, torch, train } from '../../src/index.js';
+import { SyntheticImages } from '../../src/vision/datasets/index.js';
 
 const skip = torch.cudaAvailable() ? false : `no CUDA (addon built with CUDA: ${torch.builtWithCuda})`;
 const F = nn.functional;
@@ -98,3 +99,59 @@ test('GradScaler on CUDA: the ATen kernels skip an inf step, back off, and grow 
   assert.equal(scaler.stateDict()._growth_tracker, 0);
   scaler.dispose();
 }));
+
+test('pinned batches: DataLoader pinMemory pins them, non-blocking copies move them exactly', { skip }, async () => {
+  const images = new SyntheticImages({ length: 40, height: 4, width: 4, numClasses: 3, seed: 1 });
+  const plain = new data.DataLoader(images, { batchSize: 16, seed: 7, shuffle: true });
+  const pinned = new data.DataLoader(images, { batchSize: 16, seed: 7, shuffle: true, pinMemory: true });
+  const onDevice = new data.DataLoader(images, { batchSize: 16, seed: 7, shuffle: true, pinMemory: true, device: 'cuda:0' });
+  const a: number[][] = [];
+  for await (const [x, y] of plain) {
+    a.push(Array.from(x.toTypedArray() as Float32Array));
+    torch.dispose([x, y]);
+  }
+  let k = 0;
+  for await (const [x, y] of pinned) {
+    assert.equal(x.isPinned(), true);
+    assert.equal(y.isPinned(), true);
+    const g = x.to({ device: 'cuda:0', nonBlocking: true });
+    torch.dispose([x, y]); // safe: the pinned block is reused only after the copy has run
+    assert.deepEqual(Array.from(g.cpu().toTypedArray() as Float32Array), a[k++]);
+    g.dispose();
+  }
+  k = 0;
+  for await (const [x, y] of onDevice) {
+    assert.equal(x.device, 'cuda:0');
+    assert.deepEqual(Array.from(x.cpu().toTypedArray() as Float32Array), a[k++]);
+    torch.dispose([x, y]);
+  }
+  await Promise.all([plain.close(), pinned.close(), onDevice.close()]);
+  assert.equal(typeof torch.cuda.isBf16Supported(), 'boolean');
+  assert.equal(torch.cuda.isBf16Supported('cuda:0'), torch.cuda.isBf16Supported(0));
+});
+
+test('fit on CUDA reads the loss every 10 steps and ends as reading it every step', { skip }, async () => {
+  const history = async (readLossEvery: number | undefined) => {
+    torch.manualSeed(0);
+    torch.cuda.manualSeedAll(0);
+    const x = torch.randn([96, 3, 8, 8]);
+    const y = torch.randint(0, 4, [96]);
+    const batches = Array.from({ length: 12 }, (_, i): train.Batch => [torch.keep(x.narrow(0, i * 8, 8)), torch.keep(y.narrow(0, i * 8, 8))]);
+    // Linear layers only: their cuBLAS kernels are deterministic, as some convolution and pooling backward kernels are not.
+    const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(192, 16), new nn.ReLU(), new nn.Linear(16, 4)).to('cuda:0');
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const steps: number[] = [];
+    const { history } = await train.fit({
+      model, optimizer, trainLoader: batches, epochs: 2, device: 'cuda:0', readLossEvery, quiet: true,
+      lossFn: (o, t) => nn.functional.crossEntropy(o, t), metric: new metrics.MulticlassAccuracy({ numClasses: 4, average: 'micro' }),
+      callbacks: { onStepEnd: ({ step }) => steps.push(step) },
+    });
+    torch.dispose([x, y, batches]);
+    model.dispose();
+    return { losses: history.epochs.map((e) => [e.trainLoss, e.trainScore]), steps };
+  };
+  const deferred = await history(undefined);
+  const eager = await history(1);
+  assert.deepEqual(deferred, eager);
+  assert.deepEqual(deferred.steps, Array.from({ length: 24 }, (_, i) => i));
+});

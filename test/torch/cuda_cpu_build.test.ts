@@ -11,6 +11,7 @@ test('torch.cuda without a GPU: not available, 0 devices, 0 bytes, seeding and e
   assert.equal(torch.cuda.deviceCount(), 0);
   assert.equal(torch.cuda.memoryAllocated(), 0);
   assert.equal(torch.cuda.maxMemoryAllocated(0), 0);
+  assert.equal(torch.cuda.isBf16Supported(), false, 'PyTorch 2.x answers false without CUDA too');
   torch.cuda.manualSeed(1);
   torch.cuda.manualSeedAll(2n);
   torch.cuda.emptyCache();
@@ -28,6 +29,17 @@ test('torch.cuda.synchronize and resetPeakMemoryStats name the fix', { skip }, (
   assert.throws(() => torch.cuda.resetPeakMemoryStats(), fix);
   assert.throws(() => torch.cuda.synchronize('cuda:x' as torch.Device), TypeError);
   assert.throws(() => torch.cuda.manualSeed(-1), TypeError);
+});
+
+test('Tensor.pinMemory needs CUDA; isPinned is false for ordinary host memory; nonBlocking copies on the host are plain copies', { skip }, () => {
+  torch.tidy(() => {
+    const x = torch.arange(6, { dtype: 'float32' });
+    assert.throws(() => x.pinMemory(), torch.builtWithCuda ? /pinMemory: pinned memory needs a CUDA device, and none is visible/ : /pinMemory: .*CPU-only libtorch/);
+    assert.equal(x.isPinned(), false);
+    const y = x.to({ dtype: 'float64', nonBlocking: true });
+    assert.deepEqual(y.toArray(), [0, 1, 2, 3, 4, 5]);
+    assert.equal(y.dtype, 'float64');
+  });
 });
 
 test('torch.backends.cudnn flags read and write through libtorch\'s global context', () => {
