@@ -15,6 +15,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { History } from './history.js';
 import type { FitOptions } from './fit.js';
 import { lossState, restoreLossState } from './stateful_loss.js';
+import { stateModule } from './state_module.js';
 
 const INTERRUPTED = 'interrupted.safetensors';
 
@@ -43,7 +44,7 @@ export function saveInterrupted(options: FitOptions, dir: string, progress: Epoc
   tidy(() => {
     saveCheckpoint(join(dir, INTERRUPTED), {
       progress: progress as unknown as Record<string, unknown>,
-      model: options.model.stateDict(),
+      model: stateModule(options.model).stateDict(),
       optimizer: options.optimizer.stateDict() as unknown as Record<string, unknown>,
       scheduler: (options.scheduler?.stateDict() ?? null) as Record<string, unknown> | null,
       rng: getRngState(),
@@ -69,10 +70,10 @@ export function restoreInterrupted(options: FitOptions, dir: string, epoch: numb
   try {
     const progress = ckpt.progress as EpochProgress;
     if (progress?.epoch !== epoch) {
-      clearInterrupted(dir);
+      if (options.saveCheckpoints !== false) clearInterrupted(dir);
       return null;
     }
-    options.model.loadStateDict(ckpt.model as Record<string, Tensor>);
+    stateModule(options.model).loadStateDict(ckpt.model as Record<string, Tensor>);
     options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
