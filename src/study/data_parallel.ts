@@ -70,16 +70,20 @@ export interface CountingMetric {
  * updates it with its own batches, and compute() (a collective: every rank calls it) sums them.
  */
 export class RankSummedMetric implements Metric {
+  /** Wraps `metric`, which keeps this rank's counts. */
   constructor(readonly metric: CountingMetric) {}
 
+  /** Counts this rank's batch. */
   update(preds: Parameters<Metric['update']>[0], target: Parameters<Metric['update']>[1]): void {
     this.metric.update(preds, target);
   }
 
+  /** Clears this rank's counts. */
   reset(): void {
     this.metric.reset();
   }
 
+  /** The metric over every rank's counts (a collective: every rank calls it). */
   compute(): number {
     const local = this.metric.stateDict();
     const keys = Object.keys(local).sort();
