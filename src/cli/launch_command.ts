@@ -20,7 +20,8 @@ export const LAUNCH_HELP = helpText('launch', '[options] -- SCRIPT|study [ARGS..
   'Run SCRIPT (a JavaScript file, run with this Node) as several ranks of one torch.distributed job, as',
   'torchrun does: each process gets MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK,',
   'LOCAL_WORLD_SIZE, GROUP_RANK and OMP_NUM_THREADS=1 (unless set). Start it once per node.',
-  '`-- study ARGS` runs the study as a single rank only (data-parallel studies are not built yet).',
+  '`-- study ARGS` trains each run of the study data-parallel over the ranks (one node only), as',
+  '`smoothlab study --nproc-per-node N ARGS` does.',
 ].join('\n'), SPECS);
 
 /** The environment of each local rank (torchrun's variables). */
@@ -55,13 +56,25 @@ function splitTarget(argv: string[]): [string[], string[]] {
   return [argv.slice(0, i), argv.slice(i)];
 }
 
-// Node 0's rank 0 will listen on the port: a port already taken is named now, not as a rank's crash.
-function checkPortFree(port: number): Promise<void> {
+/** Fails naming --master-port when `port` is taken here (node 0's rank 0 will listen on it): said now, not as a rank's crash. */
+export function checkPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`--master-port ${port} is already in use on this machine; pick another port`) : error));
     server.listen(port, () => server.close(() => resolve()));
+  });
+}
+
+/** A port of this machine that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no free port'))));
+    });
   });
 }
 
@@ -83,16 +96,41 @@ export async function launchCommand(argv: string[]): Promise<void> {
   };
   if (options.nodeRank >= options.nnodes) throw new UsageError(`--node-rank must be < --nnodes (${options.nnodes}), got ${options.nodeRank}`, 'launch');
   if (options.nodeRank === 0) await checkPortFree(options.masterPort);
-  // The study trains each run in one process (its run folder takes a lock); data-parallel studies
-  // are not built yet, so several ranks of it would only fight over that lock.
-  if (target[0] === 'study' && options.nprocPerNode * options.nnodes > 1) {
-    throw new UsageError('a study cannot run as several ranks yet; launch a training script that uses torch.distributed (-- SCRIPT [ARGS])', 'launch');
+  // Every rank of a study reads rank 0's checkpoints to resume: they must share its disk.
+  if (target[0] === 'study' && options.nnodes > 1) throw new UsageError('a data-parallel study runs on one node: use --nnodes 1 (the default)', 'launch');
+  if (target[0] === 'study') {
+    await superviseStudyRanks(options, target.slice(1));
+    return;
   }
-  const main = fileURLToPath(new URL('./main.js', import.meta.url));
-  const [file, ...args] = target[0] === 'study' ? [main, ...target] : target;
-  if (target[0] !== 'study' && !existsSync(file)) throw new UsageError(`no such script: ${file}`, 'launch');
+  const [file, ...args] = target;
+  if (!existsSync(file)) throw new UsageError(`no such script: ${file}`, 'launch');
   const children = rankEnvironments(options).map((env) => spawn(process.execPath, [file, ...args], { env, stdio: 'inherit' }));
   await superviseRanks(children, options.nodeRank * options.nprocPerNode);
+}
+
+/**
+ * Runs `smoothlab study ARGS` as the local ranks of `options` and waits for them. Each rank has an
+ * IPC channel to this process only to notice its end: a rank whose launcher is killed stops too,
+ * instead of training on as an orphan. Ctrl-C stops every rank at once; the re-run resumes.
+ */
+export async function superviseStudyRanks(options: Parameters<typeof rankEnvironments>[0], args: readonly string[]): Promise<void> {
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const children = rankEnvironments(options).map((env) => spawn(process.execPath, [main, 'study', ...args], { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] }));
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await superviseRanks(children, options.nodeRank * options.nprocPerNode);
+  } catch (error) {
+    if (!interrupted) throw error;
+    console.error('\nstopped; each run is checkpointed at its last finished epoch: run the same command again to continue from there.');
+    process.exitCode = 130;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 /**

@@ -1,10 +1,13 @@
 // `smoothlab study`: the label-smoothing study from a preset, with any field overridden by a flag.
 // The flags, their checks and the help come from the config's schema (study/schema.ts). Ctrl-C
 // stops after the current step (the last epoch's checkpoint stays); re-running the same command
-// resumes.
+// resumes. With --nproc-per-node N this process launches N ranks of the same command (torchrun's
+// variables), and each of them, finding those variables, trains as one rank.
 import { join } from 'node:path';
 import { type Field, type StudyConfig, type StudyField, schemaFields } from '../study/schema.js';
 import { PRESETS, type PresetName } from '../study/presets.js';
+import { type StudyRank, rankFromEnv } from '../study/rank_env.js';
+import type { StudyOutcome } from '../study/runner.js';
 import { type OptionSpec, type OptionSpecs, type OptionValues, UsageError, helpText, parseOptions } from './args.js';
 
 // How a preset's value reads in the help.
@@ -62,7 +65,9 @@ export async function validateFlags(config: StudyConfig): Promise<StudyConfig> {
     return validateConfig(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw new UsageError(error.message.replace(error.field, `--${FLAG_OF_FIELD.get(error.field)}`), 'study');
+    let message = error.message.replace(error.field, `--${FLAG_OF_FIELD.get(error.field)}`);
+    for (const other of error.mentions) message = message.replaceAll(other, `--${FLAG_OF_FIELD.get(other)}`);
+    throw new UsageError(message, 'study');
   }
 }
 
@@ -73,7 +78,8 @@ export async function studyCommand(argv: string[]): Promise<void> {
     console.log(STUDY_HELP);
     return;
   }
-  const config = await validateFlags(configFromFlags(values));
+  const me = rankFromEnv();
+  const config = await validateFlags(asRank(configFromFlags(values), me));
   const { existsSync } = await import('node:fs');
   if (values.resume && !existsSync(join(config.out, 'config.json'))) {
     throw new UsageError(`--resume: ${config.out} holds no study to resume (no config.json)`, 'study');
@@ -82,9 +88,18 @@ export async function studyCommand(argv: string[]): Promise<void> {
   if (config.pretrained !== undefined && !existsSync(config.pretrained)) {
     throw new UsageError(`--pretrained: ${config.pretrained} does not exist`, 'study');
   }
+  if (me === null && config.nprocPerNode !== undefined) {
+    const { checkPortFree, freePort, superviseStudyRanks } = await import('./launch_command.js');
+    const masterPort = config.masterPort ?? await freePort();
+    if (config.masterPort !== undefined) await checkPortFree(masterPort);
+    await superviseStudyRanks({ nprocPerNode: config.nprocPerNode, nnodes: 1, nodeRank: 0, masterAddr: config.masterAddr ?? '127.0.0.1', masterPort }, argv);
+    return;
+  }
+  if (me !== null) {
+    await studyRank(config, me, values.quiet === true);
+    return;
+  }
   const { runStudy } = await import('../study/runner.js');
-  const { summaryTable, toMarkdown } = await import('../report/tables.js');
-  const { flagWarnings } = await import('../report/results.js');
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
@@ -98,11 +113,45 @@ export async function studyCommand(argv: string[]): Promise<void> {
       process.exitCode = 130;
       return;
     }
-    console.log(`\nResults (test set; mean ± spread over seeds; ECE with 15 bins; T = temperature cross-fitted on the test set):\n`);
-    console.log(toMarkdown(summaryTable(outcome.data.results)));
-    for (const warning of flagWarnings(outcome.data.results)) console.log(`warning: ${warning}`);
-    console.log(`\nreport: ${outcome.reportPath}`);
+    await printOutcome(outcome);
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+// The config of one rank: --nproc-per-node is the launch's local world size (given to `smoothlab
+// launch` instead, it is filled in, so that config.json reads the same either way).
+function asRank(config: StudyConfig, me: StudyRank | null): StudyConfig {
+  if (me === null) return config;
+  if (me.worldSize !== me.localWorldSize) throw new UsageError(`a data-parallel study runs on one node, but WORLD_SIZE is ${me.worldSize} and LOCAL_WORLD_SIZE ${me.localWorldSize}`, 'study');
+  if (config.nprocPerNode !== undefined && config.nprocPerNode !== me.worldSize) {
+    throw new UsageError(`--nproc-per-node ${config.nprocPerNode} does not match the ${me.worldSize} ranks this process was launched as one of (WORLD_SIZE)`, 'study');
+  }
+  return { ...config, nprocPerNode: me.worldSize };
+}
+
+// One rank: trains; rank 0 also prints what the single-process study prints. Ctrl-C stops every
+// rank where it is (their launcher says how to resume); the end of the launcher ends the rank.
+async function studyRank(config: StudyConfig, me: StudyRank, quiet: boolean): Promise<void> {
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => {
+      console.error(`smoothlab study: rank ${me.rank}: the process that launched the ranks is gone; stopping`);
+      process.exit(1);
+    });
+  }
+  const { runStudy } = await import('../study/runner.js');
+  const outcome = await runStudy(config, { quiet, rank: me });
+  if (me.rank === 0) await printOutcome(outcome);
+}
+
+// The results table, warnings and the report's path of a completed study.
+async function printOutcome(outcome: StudyOutcome): Promise<void> {
+  if (!outcome.data) return;
+  const { summaryTable, toMarkdown } = await import('../report/tables.js');
+  const { flagWarnings } = await import('../report/results.js');
+  console.log(`\nResults (test set; mean ± spread over seeds; ECE with 15 bins; T = temperature cross-fitted on the test set):\n`);
+  console.log(toMarkdown(summaryTable(outcome.data.results)));
+  for (const warning of flagWarnings(outcome.data.results)) console.log(`warning: ${warning}`);
+  console.log(`\nreport: ${outcome.reportPath}`);
 }

@@ -3,7 +3,8 @@
 // the image pipeline: a per-sample transform, shared-memory slots, [images, labels] tensors. Any
 // other Dataset goes through get(i) and a collateFn, as in torch.utils.data. Each `for await` over
 // the loader is one epoch; batch b of epoch e always holds the same samples, so setEpoch() and
-// loadStateDict() resume a run on the very batch it stopped at. Both pipelines let the event loop
+// loadStateDict() resume a run on the very batch it stopped at (with a sampler: when the sampler's
+// order depends only on its epoch, as DistributedSampler's does). Both pipelines let the event loop
 // turn between batches, so that timers, signal handlers and the GC safety net run during training.
 import { randomInt } from 'node:crypto';
 import type { Device } from '../torch/dtype.js';
@@ -19,7 +20,7 @@ import { Generator, deriveSeed } from './generator.js';
 import { type EpochPlan, ImagePipeline } from './image_pipeline.js';
 import { imageSource } from './image_source.js';
 import { SamplePipeline } from './sample_pipeline.js';
-import { batchCount, batchesOf, epochOrder } from './sampler.js';
+import { type Sampler, batchCount, batchesOf, epochOrder, samplerOrder } from './sampler.js';
 
 /** Options of DataLoader (PyTorch's names, camelCase; PyTorch's defaults where it has them). */
 export interface DataLoaderOptions<B = Batch> {
@@ -27,6 +28,8 @@ export interface DataLoaderOptions<B = Batch> {
   batchSize?: number;
   /** A new seeded permutation every epoch (false). */
   shuffle?: boolean;
+  /** The indices of each epoch instead of 0..n-1 or shuffle's permutation, e.g. a DistributedSampler; excludes shuffle: true. */
+  sampler?: Sampler;
   /** Drop the last batch when it is smaller than batchSize (false). */
   dropLast?: boolean;
   /** Worker threads preparing batches; 0 (the default) prepares them in the calling thread. */
@@ -113,6 +116,8 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
   readonly batchSize: number;
   /** Whether each epoch is shuffled. */
   readonly shuffle: boolean;
+  /** The sampler that orders each epoch, or null (0..n-1, or shuffle's permutation). */
+  readonly sampler: Sampler | null;
   /** Whether a smaller last batch is dropped. */
   readonly dropLast: boolean;
   /** Number of worker threads (0: the calling thread). */
@@ -143,7 +148,7 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     const single = !isDataset(first) && first !== null && typeof first === 'object' && 'dataset' in first;
     const options = (single ? first : second) as DataLoaderOptions<B>;
     const dataset = (single ? (first as DataLoaderInit<B>).dataset : first) as Dataset<unknown>;
-    const { batchSize = 1, shuffle = false, dropLast = false, numWorkers = 0, persistentWorkers = false, pinMemory = false, seed, generator, collateFn, transform, collate } = options;
+    const { batchSize = 1, shuffle = false, dropLast = false, numWorkers = 0, persistentWorkers = false, pinMemory = false, seed, generator, collateFn, transform, collate, sampler = null } = options;
     if (!isDataset(dataset)) throw new TypeError('DataLoader: dataset must be a Dataset (a length and get(i)), e.g. a vision dataset or a data.TensorDataset');
     if (dataset.length === 0) throw new RangeError('DataLoader: the dataset is empty');
     this.dataset = dataset;
@@ -153,6 +158,11 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     for (const [name, v] of [['shuffle', shuffle], ['dropLast', dropLast], ['persistentWorkers', persistentWorkers], ['pinMemory', pinMemory]] as const) {
       if (typeof v !== 'boolean') throw new TypeError(`DataLoader: ${name} must be a boolean, got ${JSON.stringify(v)}`);
     }
+    if (sampler !== null) {
+      if (typeof (sampler as Partial<Sampler>)[Symbol.iterator] !== 'function') throw new TypeError('DataLoader: sampler must be an iterable of dataset indices (a DistributedSampler, an array, ...)');
+      if (shuffle) throw new TypeError('DataLoader: sampler option is mutually exclusive with shuffle');  // PyTorch's ValueError
+    }
+    this.sampler = sampler;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.persistentWorkers = persistentWorkers;
@@ -196,15 +206,22 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     return this.seedValue;
   }
 
-  /** Batches per epoch. */
+  /** Batches per epoch; with a sampler, from its length (a TypeError when it has none, as len() in PyTorch). */
   get length(): number {
-    return batchCount(this.dataset.length, this.batchSize, this.dropLast);
+    return batchCount(this.#indexCount(), this.batchSize, this.dropLast);
   }
 
-  /** Samples per epoch (the dataset's, less a dropped last batch). */
+  /** Samples per epoch (the dataset's or the sampler's, less a dropped last batch). */
   get numSamples(): number {
-    const n = this.dataset.length;
+    const n = this.#indexCount();
     return this.dropLast ? n - (n % this.batchSize) : n;
+  }
+
+  #indexCount(): number {
+    if (this.sampler === null) return this.dataset.length;
+    const n = this.sampler.length;
+    if (!Number.isInteger(n) || (n as number) < 0) throw new TypeError('DataLoader: its sampler has no length, so the loader has none either');
+    return n as number;
   }
 
   /** The epoch the next iteration will run (0 first); each iteration advances it. */
@@ -212,10 +229,11 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     return this.nextEpoch;
   }
 
-  /** Sets the epoch of the next iteration (to resume a run: the same epoch gives the same batches). */
+  /** Sets the epoch of the next iteration (to resume a run: the same epoch gives the same batches), and the sampler's when it has setEpoch. */
   setEpoch(epoch: number): void {
     this.nextEpoch = positiveInt('epoch', epoch, 0);
     this.startBatch = 0;
+    this.sampler?.setEpoch?.(epoch);
   }
 
   /** Where the loader is: the epoch being iterated (or the next) and the batches of it handed out so far. */
@@ -233,6 +251,7 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     this.seedValue = checkSeed(state.seed);
     this.nextEpoch = epoch;
     this.startBatch = yielded;
+    this.sampler?.setEpoch?.(epoch);
   }
 
   /** Live worker threads (0 between epochs unless persistentWorkers). */
@@ -251,7 +270,8 @@ export class DataLoader<B = Batch> implements AsyncIterable<B> {
     this.current = current;
     try {
       const seed = this.seedValue;
-      const order = epochOrder(this.dataset.length, this.shuffle, deriveSeed(seed, epoch));
+      // The sampler is read at the start of each epoch, so its own setEpoch() (PyTorch's usage) counts too.
+      const order = this.sampler !== null ? samplerOrder(this.sampler, this.dataset.length) : epochOrder(this.dataset.length, this.shuffle, deriveSeed(seed, epoch));
       const plan: EpochPlan = { epoch, batches: batchesOf(order, this.batchSize, this.dropLast).slice(first), first, seedOf: (b) => deriveSeed(seed, epoch, b) };
       const pin = this.pinMemory && (await this.canPin());
       for await (const batch of this.pipeline.epoch(plan)) {

@@ -49,7 +49,8 @@ export function kindRule(spec: Field<unknown>, value: unknown, bad: (v: unknown)
 
 /** Thrown by validateConfig; `field` is the config field at fault. */
 export class ConfigError extends RangeError {
-  constructor(readonly field: StudyField, rule: string, value: unknown) {
+  /** `mentions`: other fields the rule names (the command line shows them as flags too). */
+  constructor(readonly field: StudyField, rule: string, value: unknown, readonly mentions: readonly StudyField[] = []) {
     super(`${field} ${rule}, got ${JSON.stringify(value)}`);
     this.name = 'ConfigError';
   }
@@ -75,8 +76,8 @@ export function validateConfig(c: StudyConfig): StudyConfig {
   const values = c as unknown as Record<string, unknown>;
   const bad = firstFieldError(schemaFields(), values);
   if (bad) throw new ConfigError(...bad);
-  const fail = (field: StudyField, rule: string) => {
-    throw new ConfigError(field, rule, values[field]);
+  const fail = (field: StudyField, rule: string, mentions: StudyField[] = []) => {
+    throw new ConfigError(field, rule, values[field], mentions);
   };
   if (c.model === 'coursenet' && c.stem !== 'imagenet') fail('stem', 'applies to resnets only; coursenet has its own stem');
   if (c.freezeBackbone && c.pretrained === undefined) fail('freezeBackbone', 'needs pretrained weights to keep: give --pretrained FILE too');
@@ -84,6 +85,14 @@ export function validateConfig(c: StudyConfig): StudyConfig {
   if (c.dataRoot !== undefined && c.dataset.startsWith('folder:')) fail('dataRoot', 'applies to the built-in datasets; a folder dataset names its folder itself (folder:PATH)');
   if ((c.loss === 'ce' || c.loss === 'ols') && (c.epsilons.length !== 1 || c.epsilons[0] !== 0)) fail('epsilons', `must be 0 with loss '${c.loss}' (one run per seed; ${c.loss === 'ols' ? 'its soft labels are learned' : 'no smoothing'})`);
   if (c.dataMd5 !== undefined && c.dataUrl === undefined) fail('dataMd5', 'checks a dataUrl archive; give dataUrl too');
+  if (c.nprocPerNode !== undefined && c.batchSize % c.nprocPerNode !== 0) {
+    fail('batchSize', `must be divisible by nprocPerNode (${c.nprocPerNode}): each rank trains on an equal share of every batch`, ['nprocPerNode']);
+  }
+  for (const key of ['masterAddr', 'masterPort', 'syncBatchnorm'] as const) {
+    if (c[key] !== undefined && c.nprocPerNode === undefined) fail(key, 'applies to data-parallel studies; give nprocPerNode too', ['nprocPerNode']);
+  }
+  // Its soft labels are learned from each epoch's predictions: one process must see all of them.
+  if (c.loss === 'ols' && c.nprocPerNode !== undefined) fail('loss', "'ols' learns its soft labels in one process; it cannot run with nprocPerNode", ['nprocPerNode']);
   return c;
 }
 

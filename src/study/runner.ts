@@ -1,7 +1,8 @@
 // The label-smoothing study: for every seed, one set of initial weights; for every epsilon, a run
 // from those weights (as the notebook's copy.deepcopy); then the test-set analysis of each run and
 // the report. Every run checkpoints each epoch, and finished runs are kept, so re-running the same
-// command after Ctrl-C resumes where it stopped.
+// command after Ctrl-C resumes where it stopped. As one rank of a data-parallel job (StudyOptions.rank)
+// each run trains under DistributedDataParallel; rank 0 alone writes the folder and analyses the runs.
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { DataLoader } from '../data/dataloader.js';
 import { Generator, deriveSeed } from '../data/generator.js';
 import { TensorBoardWriter } from '../log/tensorboard.js';
 import { MulticlassAccuracy } from '../metrics/accuracy.js';
+import { DistributedDataParallel } from '../nn/parallel/distributed.js';
+import { SyncBatchNorm } from '../nn/sync_batchnorm.js';
 import { crossEntropy } from '../nn/functional.js';
 import { smoothLabels } from '../nn/label_smoothing.js';
 import { OnlineLabelSmoothing } from '../nn/online_label_smoothing.js';
@@ -32,6 +35,7 @@ import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
+import { RankSummedMetric, type StudyRank, allRanksHere, joinRanks, leaveRanks, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
 import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
 import { resolveDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
@@ -50,6 +54,8 @@ export interface StudyOptions {
   signal?: AbortSignal;
   /** Where status lines go (console.log by default). */
   print?: (line: string) => void;
+  /** This process's rank of a data-parallel study (none: the study runs in this process alone). */
+  rank?: StudyRank;
 }
 
 /** What a study produced. */
@@ -108,36 +114,46 @@ async function* untilAborted<B>(source: AsyncIterable<B>, signal: AbortSignal | 
 
 // One run: train from the shared initial weights (resuming if interrupted), then analyse it.
 async function trainRun(config: StudyConfig, device: Device, precision: StudyPrecision, initial: FeatureModel, train: ImageClassificationDataset, test: ImageClassificationDataset,
-  stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | null> {
+  stats: ChannelStats, epsilon: number, seed: number, options: StudyOptions): Promise<FinishedRun | 'trained' | null> {
   const dir = config.out;
   const name = runName(epsilon, seed, config.loss);
   const runDir = join(dir, 'runs', name);
   const numClasses = train.classes.length;
+  const me = options.rank;
+  const main = (me?.rank ?? 0) === 0;
   const model = initial.clone().to(device);
-  const data = loaders(config, device, train, test, stats, seed);
+  // Construction broadcasts rank 0's weights: every rank starts from them.
+  const net = me ? new DistributedDataParallel(config.syncBatchnorm ? SyncBatchNorm.convertSyncBatchnorm(model) : model) : model;
+  const data = me ? rankLoaders(config, me, device, train, test, stats, seed) : loaders(config, device, train, test, stats, seed);
   const trainable = config.freezeBackbone ? freezeBackbone(model) : model.parameters();
   const optimizer = new AdamW(trainable, { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
   const scheduler = config.schedule === 'epoch'
     ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
     : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
-  const logger = new TensorBoardWriter(join(dir, 'tensorboard', name));
+  const logger = main ? new TensorBoardWriter(join(dir, 'tensorboard', name)) : undefined;
   const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
   const autocast = precision.autocast ?? undefined;
   const scaler = precision.gradScaler ? new GradScaler() : undefined;
   try {
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} of ${train.length} images`);
+    const accuracy = new MulticlassAccuracy({ numClasses, average: 'micro' });
     const { history, completed } = await fit({
-      model, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
+      model: net, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs,
       ...(ols ? { lossFn: (o: Tensor, t: Tensor) => ols.call(o, t), statefulLoss: ols, callbacks: { onEpochEnd: (r) => recordSoftLabels(runDir, r.epoch, ols) } } : { lossFn: lossFor(config, epsilon, numClasses) }),
-      metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device, autocast, scaler,
-      logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
+      metric: me ? new RankSummedMetric(accuracy) : accuracy, device, autocast, scaler,
+      logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet || !main,
+      ...(me ? { saveCheckpoints: main, reduceSums: sumAcrossRanks } : {}),
     });
     if (!completed || options.signal?.aborted) return null;
+    if (!main) return 'trained';
+    // Rank 0 analyses the run on the whole test set, on every core while the other ranks wait.
+    const fullTest = me ? new DataLoader({ dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, device, transform: testTransform(stats) }) : data.test;
+    if (me) setNumThreads(availableParallelism());
     let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
     try {
       const classes = resolveProjectionClasses(config.classes, train.classes);
-      evaluation = await evaluateRun(model, untilAborted(data.test, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
+      evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
       // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
       const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, pinMemory: device !== 'cpu', transform: testTransform(stats) });
       try {
@@ -148,17 +164,22 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
     } catch (error) {
       if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
       throw error;
+    } finally {
+      if (me) {
+        setNumThreads(threadsPerRank(config, me.localWorldSize));
+        await fullTest.close();
+      }
     }
     const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
     // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
     writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
     return finished;
   } finally {
-    logger.close();
+    logger?.close();
     await Promise.all([data.train.close(), data.test.close()]);
     optimizer.dispose();
     scaler?.dispose();
-    model.dispose();
+    net.dispose();
     ols?.dispose();
   }
 }
@@ -209,6 +230,19 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
   validateConfig(config);
   const device = resolveDevice(config.device);
   const precision = resolvePrecision(config.precision, device);
+  const me = options.rank;
+  if (me === undefined) return lockedFolder(config, device, precision, options);
+  if (device !== 'cpu') throw new Error(`a data-parallel study trains on CPU ranks (Gloo); device ${config.device} resolved to ${device}: use --device cpu`);
+  await joinRanks(me);
+  try {
+    // Only rank 0 writes the folder, so only rank 0 locks it.
+    return me.rank === 0 ? await lockedFolder(config, device, precision, options) : await lockedStudy(config, device, precision, options);
+  } finally {
+    leaveRanks();
+  }
+}
+
+async function lockedFolder(config: StudyConfig, device: Device, precision: StudyPrecision, options: StudyOptions): Promise<StudyOutcome> {
   const lock = lockRunFolder(config.out);
   let failed = true;
   try {
@@ -223,25 +257,30 @@ export async function runStudy(config: StudyConfig, options: StudyOptions = {}):
 }
 
 async function lockedStudy(config: StudyConfig, device: Device, precision: StudyPrecision, options: StudyOptions): Promise<StudyOutcome> {
-  const print = options.print ?? ((line: string) => console.log(line));
+  const me = options.rank;
+  const main = (me?.rank ?? 0) === 0;
+  const print = !main ? () => {} : options.print ?? ((line: string) => console.log(line));
   const dir = config.out;
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
-  setNumThreads(config.threads > 0 ? config.threads : availableParallelism());
+  setNumThreads(threadsPerRank(config, me?.localWorldSize ?? 1));
+  // Rank 0 loads first: a download happens once, and the other ranks read what it wrote.
+  if (me && !main) await allRanksHere();
   const splits = await loadSplits(config);
+  if (me && main) await allRanksHere();
   resolveProjectionClasses(config.classes, splits.train.classes); // a class the dataset lacks fails before anything is written
   if (options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
   // The notebook's σ comes from the validation images; shown beside ours in the report.
   const notebookStd = channelStats(splits.test).std;
   const seeds = seedList(config);
-  let savedConfig: Record<string, unknown>;
+  let savedConfig: Record<string, unknown> = {};
   try {
-    savedConfig = prepareRunFolder(config, { resolvedDevice: device, resolvedPrecision: precision, standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd } });
+    if (main) savedConfig = prepareRunFolder(config, { resolvedDevice: device, resolvedPrecision: precision, standardization: { mean: stats.mean, std: stats.std, stdValidation: notebookStd } });
   } catch (error) {
     throw notWritableError(dir, error);
   }
   print(`smoothlab study '${config.name}': ${config.dataset} (${splits.train.length} train / ${splits.test.length} test images), ` +
-    `${config.model} on ${device}${config.precision === 'fp32' ? '' : ` (${config.precision})`}, epsilons ${config.epsilons.join(', ')}, seeds ${seeds.join(', ')} -> ${dir}`);
+    `${config.model} on ${device}${config.precision === 'fp32' ? '' : ` (${config.precision})`}${me ? ` (${me.worldSize} data-parallel ranks, ${config.batchSize / me.worldSize} images per rank and step)` : ''}, epsilons ${config.epsilons.join(', ')}, seeds ${seeds.join(', ')} -> ${dir}`);
 
   const finished: FinishedRun[] = [];
   for (const seed of seeds) {
@@ -253,7 +292,7 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
         const kept = join(dir, 'runs', runName(epsilon, seed, config.loss), 'evaluation.json');
         if (existsSync(kept)) {
           print(`== ${runName(epsilon, seed, config.loss)}: finished earlier, kept`);
-          finished.push(readFinishedRun(kept));
+          if (main) finished.push(readFinishedRun(kept));
           continue;
         }
         const run = await trainRun(config, device, precision, initial, train, splits.test, stats, epsilon, seed, { ...options, print });
@@ -261,13 +300,16 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
           print(`\nstopped after the current step, checkpointed in ${dir}; run the same command again to continue from there.`);
           return { dir, completed: false };
         }
-        finished.push(run);
+        if (run !== 'trained') finished.push(run);
+        // The next run starts when rank 0 has written this one's evaluation (every rank then skips the same runs).
+        if (me) await allRanksHere();
       }
     } finally {
       initial.dispose();
     }
   }
 
+  if (!main) return { dir, completed: true };
   const noisy = config.labelNoise > 0 ? withLabelNoise(splits.train, config.labelNoise, seeds[0]) : null;
   const data: ReportData = {
     title: config.name,

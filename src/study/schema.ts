@@ -106,7 +106,16 @@ export const STUDY_SCHEMA = {
     check: (v) => (v === 1 ? 'must be 0 (all) or at least 2' : null),
   }),
   memoryFormat: choice(['contiguous', 'channels-last'] as const, { flag: 'memory-format', description: 'layout of conv weights and activations (channels-last: oneDNN NHWC; same math)' }),
-  threads: field<number>('integer', { flag: 'threads', min: 0, description: 'libtorch intra-op threads (0: one per core)' }),
+  threads: field<number>('integer', { flag: 'threads', min: 0, description: 'libtorch intra-op threads per process (0: the cores shared out between the processes)' }),
+  nprocPerNode: optional(field<number>('integer', {
+    flag: 'nproc-per-node', min: 1, metavar: 'N',
+    description: 'train each run data-parallel in N processes on this machine (DistributedDataParallel over Gloo, each rank on batch-size / N images)',
+  })),
+  syncBatchnorm: optional(field<boolean>('boolean', {
+    flag: 'sync-batchnorm', description: 'with --nproc-per-node: BatchNorm statistics over the whole batch of all ranks (nn.SyncBatchNorm), as one process computes them',
+  })),
+    masterAddr: optional(field<string>('string', { flag: 'master-addr', metavar: 'ADDR', description: 'address of the ranks\' rendezvous store (default 127.0.0.1; needs --nproc-per-node)' })),
+  masterPort: optional(field<number>('integer', { flag: 'master-port', min: 1, max: 65535, metavar: 'PORT', description: 'port of the rendezvous store (default: a free one; needs --nproc-per-node)' })),
   out: field<string>('string', { flag: 'out', metavar: 'DIR', description: 'run folder (default: runs/NAME)' }),
 };
 

@@ -30,10 +30,12 @@ export interface EvaluateOptions {
   quiet?: boolean;
   /** Aborting stops the pass between batches: evaluate() then throws the signal's reason. */
   signal?: AbortSignal;
+  /** Sums over the ranks of a data-parallel run, each evaluating its shard (see FitOptions). */
+  reduceSums?: (values: number[]) => number[];
 }
 
 /** Mean loss per sample and the metric's value over `loader`, in eval mode and under noGrad. */
-export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', autocast, readLossEvery = defaultReadLossEvery(device), label = 'eval', quiet = true, signal }: EvaluateOptions): Promise<{ loss: number; score: number }> {
+export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', autocast, readLossEvery = defaultReadLossEvery(device), label = 'eval', quiet = true, signal, reduceSums }: EvaluateOptions): Promise<{ loss: number; score: number }> {
   const wasTraining = model.training;
   model.eval();
   metric.reset();
@@ -73,6 +75,7 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
     readback.dispose();
     model.train(wasTraining);
   }
+  if (reduceSums) [lossSum, samples] = reduceSums([lossSum, samples]);
   if (samples === 0) throw new Error(`evaluate: the ${label} loader produced no batches`);
   const score = metric.compute();
   progress.done({ loss: lossSum / samples, score });

@@ -17,7 +17,7 @@ import type { TensorBoardWriter } from '../log/tensorboard.js';
 import type { Device } from '../torch/dtype.js';
 import { dispose, tidy } from '../torch/memory.js';
 import { getRngState, setRngState } from '../torch/random.js';
-import { loadMetadata, save } from '../torch/serialization.js';
+import { loadMetadata, save as saveTensors } from '../torch/serialization.js';
 import { isFloatingPoint } from '../torch/dtype.js';
 import { stack } from '../torch/ops.js';
 import type { Tensor } from '../torch/tensor.js';
@@ -29,6 +29,7 @@ import { type EpochRecord, type History, emptyHistory, writeHistory } from './hi
 import { type StatefulLoss, lossState, restoreLossState } from './stateful_loss.js';
 import { type StepPrecision, backwardAndStep, restoreScaler, scalerState, underAutocast } from './mixed_precision.js';
 import { LossReadback, defaultReadLossEvery } from './readback.js';
+import { stateModule } from './state_module.js';
 import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
 /** Thrown when the loss becomes NaN or infinite; the last good checkpoint stays on disk. */
@@ -85,6 +86,10 @@ export interface FitOptions extends StepPrecision {
   checkpointDir?: string;
   /** Continue from checkpointDir/last.safetensors when it exists. */
   resume?: boolean;
+  /** False: resume from checkpointDir but write nothing there (the ranks but rank 0 of a data-parallel run); true by default. */
+  saveCheckpoints?: boolean;
+  /** Sums numbers over the ranks of a data-parallel run (the epoch's loss sums and sample counts), so the history holds the whole data's. */
+  reduceSums?: (values: number[]) => number[];
   callbacks?: FitCallbacks;
   /** Aborting stops the run after the current step (or validation batch), writing a mid-epoch checkpoint that resume continues from. */
   signal?: AbortSignal;
@@ -125,20 +130,22 @@ function bestEpochOnDisk(dir: string): number | null {
 
 // Restores model, optimizer, scheduler, scaler, RNG and history from the last checkpoint, repairs
 // best and history when a kill fell between the commit and them, and returns the epoch to start at.
-function restore(options: FitOptions, dir: string): { startEpoch: number; history: History } {
+function restore(options: FitOptions, dir: string, save: boolean): { startEpoch: number; history: History } {
   const ckpt = loadCheckpoint(join(dir, LAST));
   try {
     const model = ckpt.model as Record<string, Tensor>;
     const epoch = ckpt.epoch as number;
     const history = ckpt.history as History;
-    options.model.loadStateDict(model);
+    stateModule(options.model).loadStateDict(model);
     options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
     restoreLossState(options.statefulLoss, ckpt.loss);
     restoreScaler(options, ckpt.scaler);
-    if (history.bestEpoch === epoch && bestEpochOnDisk(dir) !== epoch) save(join(dir, BEST), model, { epoch: String(epoch) });
-    writeHistory(dir, history);
+    if (save) {
+      if (history.bestEpoch === epoch && bestEpochOnDisk(dir) !== epoch) saveTensors(join(dir, BEST), model, { epoch: String(epoch) });
+      writeHistory(dir, history);
+    }
     return { startEpoch: epoch + 1, history };
   } finally {
     dispose(ckpt);
@@ -159,7 +166,7 @@ function nonFiniteState(model: AnyModule): string | null {
 
 function checkpoint(options: FitOptions, dir: string, epoch: number, history: History, isBest: boolean): void {
   tidy(() => {
-    const model = options.model.stateDict();
+    const model = stateModule(options.model).stateDict();
     saveCheckpoint(join(dir, LAST), {
       epoch,
       model,
@@ -170,7 +177,7 @@ function checkpoint(options: FitOptions, dir: string, epoch: number, history: Hi
       loss: lossState(options.statefulLoss),
       scaler: scalerState(options),
     });
-    if (isBest) save(join(dir, BEST), model, { epoch: String(epoch) });
+    if (isBest) saveTensors(join(dir, BEST), model, { epoch: String(epoch) });
   });
   writeHistory(dir, history);
 }
@@ -193,9 +200,11 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const device = options.device ?? 'cpu';
   const readLossEvery = options.readLossEvery ?? defaultReadLossEvery(device);
   const schedulerStep = options.schedulerStep ?? 'epoch';
-  if (dir) mkdirSync(dir, { recursive: true });
+  const save = dir !== undefined && options.saveCheckpoints !== false;
+  const reduceSums = options.reduceSums ?? ((values: number[]) => values);
+  if (save) mkdirSync(dir, { recursive: true });
   let { startEpoch, history } = options.resume && dir && existsSync(join(dir, LAST))
-    ? restore(options, dir) : { startEpoch: 0, history: emptyHistory() };
+    ? restore(options, dir, save) : { startEpoch: 0, history: emptyHistory() };
   let interrupted = options.resume && dir ? restoreInterrupted(options, dir, startEpoch) : null;
   if (interrupted) history = interrupted.history;
 
@@ -286,7 +295,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         else if (readback.due) readback.flush();
         if (signal?.aborted) {
           readback.flush();
-          if (dir) saveInterrupted(options, dir, stateNow(null), history);
+          if (save) saveInterrupted(options, dir, stateNow(null), history);
           progress.done({ loss: lossSum / samples });
           return { history, completed: false };
         }
@@ -298,18 +307,19 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     }
     if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const seconds = (performance.now() - started) / 1000;
-    const trainLoss = lossSum / samples;
+    const [allLossSum, allSamples] = reduceSums([lossSum, samples]);
+    const trainLoss = allLossSum / allSamples;
     const trainScore = resumed?.trainScore ?? metric.compute();
     if ((resumed?.trainScore ?? null) === null) options.statefulLoss?.nextEpoch?.();
     options.statefulLoss?.train(false);
     progress.done({ loss: trainLoss, score: trainScore });
     let val: { loss: number; score: number } | null = null;
     try {
-      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal }) : null;
+      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal, reduceSums }) : null;
     } catch (error) {
       if (!signal?.aborted) throw error;
       // Stopped during validation: the epoch's training is done and kept; a resume validates again.
-      if (dir) saveInterrupted(options, dir, stateNow(trainScore, seconds), history);
+      if (save) saveInterrupted(options, dir, stateNow(trainScore, seconds), history);
       return { history, completed: false };
     }
     // Checked before anything of this epoch is kept: a NaN BatchNorm statistic or validation loss
@@ -321,7 +331,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 
     const record: EpochRecord = {
       epoch, trainLoss, trainScore, valLoss: val?.loss ?? null, valScore: val?.score ?? null,
-      lr: epochLr, seconds, imagesPerSecond: samples / seconds,
+      lr: epochLr, seconds, imagesPerSecond: allSamples / seconds,
     };
     history.epochs.push(record);
     const score = record.valScore ?? record.trainScore;
@@ -341,7 +351,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     logger?.addScalars('Score (Epoch)', { Train: trainScore, ...(val ? { Validation: val.score } : {}) }, epoch);
     logger?.addScalar('Learning Rate', record.lr, epoch);
     logger?.flush();
-    if (dir) {
+    if (save) {
       checkpoint(options, dir, epoch, history, isBest);
       clearInterrupted(dir);
     }

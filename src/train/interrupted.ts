@@ -16,6 +16,7 @@ import type { History } from './history.js';
 import type { FitOptions } from './fit.js';
 import { lossState, restoreLossState } from './stateful_loss.js';
 import { restoreScaler, scalerState } from './mixed_precision.js';
+import { stateModule } from './state_module.js';
 
 const INTERRUPTED = 'interrupted.safetensors';
 
@@ -44,7 +45,7 @@ export function saveInterrupted(options: FitOptions, dir: string, progress: Epoc
   tidy(() => {
     saveCheckpoint(join(dir, INTERRUPTED), {
       progress: progress as unknown as Record<string, unknown>,
-      model: options.model.stateDict(),
+      model: stateModule(options.model).stateDict(),
       optimizer: options.optimizer.stateDict() as unknown as Record<string, unknown>,
       scheduler: (options.scheduler?.stateDict() ?? null) as Record<string, unknown> | null,
       rng: getRngState(),
@@ -71,10 +72,10 @@ export function restoreInterrupted(options: FitOptions, dir: string, epoch: numb
   try {
     const progress = ckpt.progress as EpochProgress;
     if (progress?.epoch !== epoch) {
-      clearInterrupted(dir);
+      if (options.saveCheckpoints !== false) clearInterrupted(dir);
       return null;
     }
-    options.model.loadStateDict(ckpt.model as Record<string, Tensor>);
+    stateModule(options.model).loadStateDict(ckpt.model as Record<string, Tensor>);
     options.optimizer.loadStateDict(ckpt.optimizer as Parameters<FitOptions['optimizer']['loadStateDict']>[0]);
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
