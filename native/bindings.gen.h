@@ -291,7 +291,8 @@ int64_t cudaMemoryAllocated(int64_t device);
 int64_t cudaMaxMemoryAllocated(int64_t device);
 void cudaResetPeakMemoryStats(int64_t device);
 void cudaEmptyCache();
-bool cudaIsBf16Supported(int64_t device);
+at::DimVector cudaGetDeviceCapability(int64_t device);
+bool cudaIsBf16Supported(bool includingEmulation);
 bool cudnnIsAvailable();
 int64_t cudnnVersion();
 bool getCudnnBenchmark();
@@ -4145,13 +4146,25 @@ Napi::Value cudaEmptyCache(const Napi::CallbackInfo& info) {
   }
 }
 
-// cudaIsBf16Supported(device: int = -1) -> bool
-Napi::Value cudaIsBf16Supported(const Napi::CallbackInfo& info) {
-  const smoothlab::Args a(info, "cudaIsBf16Supported");
+// cudaGetDeviceCapability(device: int = -1) -> int[]
+Napi::Value cudaGetDeviceCapability(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaGetDeviceCapability");
   try {
     const int64_t device = a.integer(0, -1);
     const Napi::Env env = info.Env();
-    return Napi::Boolean::New(env, smoothlab::impl::cudaIsBf16Supported(device));
+    return smoothlab::numberArray(env, smoothlab::impl::cudaGetDeviceCapability(device));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// cudaIsBf16Supported(includingEmulation: bool = true) -> bool
+Napi::Value cudaIsBf16Supported(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "cudaIsBf16Supported");
+  try {
+    const bool includingEmulation = a.boolean(0, true);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::cudaIsBf16Supported(includingEmulation));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -4258,6 +4271,7 @@ void registerCuda(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaMaxMemoryAllocated", Napi::Function::New(env, cudaMaxMemoryAllocated, "cudaMaxMemoryAllocated"));
   exports.Set("cudaResetPeakMemoryStats", Napi::Function::New(env, cudaResetPeakMemoryStats, "cudaResetPeakMemoryStats"));
   exports.Set("cudaEmptyCache", Napi::Function::New(env, cudaEmptyCache, "cudaEmptyCache"));
+  exports.Set("cudaGetDeviceCapability", Napi::Function::New(env, cudaGetDeviceCapability, "cudaGetDeviceCapability"));
   exports.Set("cudaIsBf16Supported", Napi::Function::New(env, cudaIsBf16Supported, "cudaIsBf16Supported"));
   exports.Set("cudnnIsAvailable", Napi::Function::New(env, cudnnIsAvailable, "cudnnIsAvailable"));
   exports.Set("cudnnVersion", Napi::Function::New(env, cudnnVersion, "cudnnVersion"));

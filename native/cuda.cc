@@ -1,15 +1,18 @@
 // torch.cuda and torch.backends.cudnn. Everything here compiles against a CPU-only libtorch: the
 // device queries go through ATen's runtime-dispatched CUDA hooks (torch::cuda::*, at::globalContext()),
-// which answer "no CUDA" there; only the caching allocator's statistics and the device properties
-// need the c10::cuda / ATen::cuda headers (and CUDA's runtime headers), so they compile in with
-// SMOOTHLAB_WITH_CUDA alone.
+// which answer "no CUDA" there; only the caching allocator's statistics and the compute capability
+// need the c10::cuda headers and CUDA's runtime API, so they compile in with SMOOTHLAB_WITH_CUDA
+// alone. No at::cuda header: CUDAContext.h pulls in cuBLAS, cuSPARSE and cuSOLVER headers, which a
+// pip torch's include paths lack.
 #define SMOOTHLAB_UNIT_CUDA  // this unit compiles the [cuda] wrappers of bindings.gen.h
 #include "bindings.gen.h"
 
 #include <torch/cuda.h>
 
+#include <array>
+
 #ifdef SMOOTHLAB_WITH_CUDA
-#include <ATen/cuda/CUDAContext.h>
+#include <cuda_runtime_api.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
 #endif
@@ -21,13 +24,30 @@ namespace {
 
 namespace allocator = c10::cuda::CUDACachingAllocator;
 
-// The device a memory query names (-1: the current one), or -1 when nothing was ever allocated: then
-// PyTorch answers 0 without initialising CUDA, and so does this.
-int64_t statsDevice(int64_t device) {
-  if (!torch::cuda::is_available() || !allocator::get()->initialized()) return -1;
+// The device a query names: -1 is the current one; any other index must be below the device count.
+c10::DeviceIndex cudaDevice(int64_t device) {
   const int64_t count = static_cast<int64_t>(torch::cuda::device_count());
   if (device < -1 || device >= count) throw BadArgument{0, "a CUDA device index below " + std::to_string(count) + " (or -1 for the current one)"};
-  return device == -1 ? static_cast<int64_t>(c10::cuda::current_device()) : device;
+  return device == -1 ? c10::cuda::current_device() : static_cast<c10::DeviceIndex>(device);
+}
+
+// The device a memory query names, or -1 when nothing was ever allocated: then PyTorch answers 0
+// without initialising CUDA, and so does this.
+int64_t statsDevice(int64_t device) {
+  if (!torch::cuda::is_available() || !allocator::get()->initialized()) return -1;
+  return cudaDevice(device);
+}
+
+int deviceAttribute(cudaDeviceAttr attribute, c10::DeviceIndex index) {
+  int value = 0;
+  const cudaError_t error = cudaDeviceGetAttribute(&value, attribute, index);
+  if (error != cudaSuccess) throw std::runtime_error(std::string("cudaDeviceGetAttribute: ") + cudaGetErrorString(error));
+  return value;
+}
+
+// (major, minor) of the device.
+std::array<int64_t, 2> capability(c10::DeviceIndex index) {
+  return {deviceAttribute(cudaDevAttrComputeCapabilityMajor, index), deviceAttribute(cudaDevAttrComputeCapabilityMinor, index)};
 }
 
 // Index 0 of each statistic array is StatType::AGGREGATE (small and large pools together), the
@@ -59,22 +79,33 @@ void impl::cudaResetPeakMemoryStats(int64_t device) {
 void impl::cudaEmptyCache() {
   if (torch::cuda::is_available() && allocator::get()->initialized()) allocator::emptyCache();
 }
-// torch.cuda.is_bf16_supported() as PyTorch 1.13 answers it: compute capability 8.0 (Ampere) or
-// later and CUDA 11 or later. PyTorch 2.3+ also says true by default where bfloat16 is only
-// emulated (slower than float32); the study asks for the native kind.
-bool impl::cudaIsBf16Supported(int64_t device) {
+at::DimVector impl::cudaGetDeviceCapability(int64_t device) {
+  if (!torch::cuda::is_available()) throw std::runtime_error("No CUDA GPUs are available");
+  const auto c = capability(cudaDevice(device));
+  return at::DimVector(c.begin(), c.end());
+}
+// torch.cuda.is_bf16_supported(including_emulation) of PyTorch 2.x, on the current device: native
+// bfloat16 from compute capability 8.0 (Ampere) with CUDA 11; else, when emulation counts, whether
+// a bfloat16 tensor can be made there (kernels run, slower than float32), as PyTorch checks it.
+bool impl::cudaIsBf16Supported(bool includingEmulation) {
   if (!torch::cuda::is_available()) return false;
-  const int64_t count = static_cast<int64_t>(torch::cuda::device_count());
-  if (device < -1 || device >= count) throw BadArgument{0, "a CUDA device index below " + std::to_string(count) + " (or -1 for the current one)"};
-  const auto index = device == -1 ? c10::cuda::current_device() : static_cast<c10::DeviceIndex>(device);
-  return CUDART_VERSION >= 11000 && at::cuda::getDeviceProperties(index)->major >= 8;
+  const c10::DeviceIndex index = c10::cuda::current_device();
+  if (CUDART_VERSION >= 11000 && capability(index)[0] >= 8) return true;
+  if (!includingEmulation) return false;
+  try {
+    at::ones({1}, at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA, index));
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 #else
 int64_t impl::cudaMemoryAllocated(int64_t device) { return 0; }
 int64_t impl::cudaMaxMemoryAllocated(int64_t device) { return 0; }
 void impl::cudaResetPeakMemoryStats(int64_t device) {}
 void impl::cudaEmptyCache() {}
-bool impl::cudaIsBf16Supported(int64_t device) { return false; }
+at::DimVector impl::cudaGetDeviceCapability(int64_t device) { throw std::runtime_error("No CUDA GPUs are available"); }
+bool impl::cudaIsBf16Supported(bool includingEmulation) { return false; }
 #endif
 
 bool impl::cudnnIsAvailable() { return at::globalContext().hasCuDNN(); }

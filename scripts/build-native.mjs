@@ -1,10 +1,11 @@
 // Builds build/smoothlab.node from native/*.cc against the libtorch that find-libtorch.mjs finds.
 // Incremental: a unit is recompiled only when it, a header, or the compiler flags changed, since
-// each unit costs ~25 s of libtorch headers. Units compile two at a time (this machine has 2 cores).
+// each unit costs ~25 s of libtorch headers. Units compile in parallel, one per core.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLibtorch } from './find-libtorch.mjs';
@@ -22,6 +23,19 @@ const require = createRequire(import.meta.url);
 const unitFlags = { 'fused.cc': ['-fopenmp', '-ffp-contract=off'] };
 // Headers in subfolders of native/ that one unit includes (the top-level headers concern them all).
 const unitHeaders = { 'fused.cc': ['fused/kernels.h'] };
+
+// libtorch 2.14's headers refuse anything older than C++20 (#error in ATen/ATen.h and torch/all.h);
+// older ones are built as C++17, the standard they were written for. SMOOTHLAB_CXX_STD=c++17|c++20
+// overrides the choice (a libtorch whose version reads oddly, a compiler of its own).
+export function cxxStandard(version) {
+  const chosen = process.env.SMOOTHLAB_CXX_STD;
+  if (chosen) {
+    if (!/^(c|gnu)\+\+\d\d$/.test(chosen)) throw new Error(`SMOOTHLAB_CXX_STD must name a standard such as c++17 or c++20, got '${chosen}'`);
+    return chosen;
+  }
+  const [major, minor] = String(version).split('.').map((part) => Number.parseInt(part, 10));
+  return major > 2 || (major === 2 && minor >= 14) ? 'c++20' : 'c++17';
+}
 
 function nodeIncludeDir() {
   const candidates = [
@@ -63,7 +77,7 @@ export function nativeFlags() {
     ...(torch.cxx11Abi === null ? [] : [`_GLIBCXX_USE_CXX11_ABI=${torch.cxx11Abi ? 1 : 0}`]),
   ];
   const compileFlags = [
-    '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden', '-Wall', '-Wno-unused-parameter',
+    `-std=${cxxStandard(torch.version)}`, '-O2', '-fPIC', '-fvisibility=hidden', '-Wall', '-Wno-unused-parameter',
     ...defines.map((d) => `-D${d}`),
     `-I${nodeIncludeDir()}`, `-I${napiInclude}`,
     ...torch.includeDirs.map((dir) => `-isystem${dir}`),
@@ -109,7 +123,7 @@ async function main() {
       renameSync(`${obj}.tmp`, obj);
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), stale.length) }, worker));
 
   const objects = sources.map((src) => join(objDir, src.replace(/\.cc$/, '.o')));
   if (stale.length > 0 || !existsSync(output) || Math.max(...objects.map(mtime)) > mtime(output)) {

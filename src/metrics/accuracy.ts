@@ -76,6 +76,11 @@ export class MulticlassAccuracy<A extends Average = 'macro'> {
     });
   }
 
+  /** The top-1 classes of scores (N, C) when topK is 1 (update() reads no more of them), else the scores as they are. */
+  reducePreds(preds: Tensor): Tensor {
+    return this.topK === 1 && preds.ndim === 2 ? preds.argmax(1) : preds;
+  }
+
   #count(label: number, top1: number, hit: boolean): void {
     this.#support[label] += 1;
     this.#predicted[top1] += 1;

@@ -17,3 +17,8 @@ export function resolveDevice(requested: string): Device {
   if (index >= count) throw new Error(`device ${requested}: only ${count} CUDA device${count === 1 ? '' : 's'} (cuda:0${count > 1 ? `..cuda:${count - 1}` : ''})`);
   return requested as Device;
 }
+
+/** Whether a study's loaders pin their host batches: on CUDA, so that fit() and the analysis copy them to the GPU without blocking. */
+export function pinMemoryFor(device: Device): boolean {
+  return device !== 'cpu';
+}

@@ -1,7 +1,7 @@
 // `smoothlab distill` (Müller, Kornblith & Hinton 2019, section 4): every finished run of a study
 // teaches one student per temperature T, trained with the study's recipe (data, augmentation,
-// AdamW + OneCycleLR, epochs) on the same augmented batches the teacher sees, and evaluated as the
-// study evaluates its runs. Students go to RUN_DIR/distill/runs/TEACHER-T<T>/; finished ones are
+// AdamW + OneCycleLR, epochs, --precision) on the same augmented batches the teacher sees, and
+// evaluated as the study evaluates its runs. Students go to RUN_DIR/distill/runs/TEACHER-T<T>/; finished ones are
 // kept, so re-running the same command after Ctrl-C resumes. The study folder is locked meanwhile.
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,6 +11,7 @@ import { deriveSeed } from '../data/generator.js';
 import { MulticlassAccuracy } from '../metrics/accuracy.js';
 import { AdamW } from '../optim/adamw.js';
 import { OneCycleLR } from '../optim/lr_scheduler/one_cycle.js';
+import { GradScaler } from '../torch/amp/grad_scaler.js';
 import { parseReportData } from '../report/data_file.js';
 import { DISTILL_FILE, type DistillationReport, type StudentRow, type TeacherRow } from '../report/distillation.js';
 import { writeFileAtomic, writeReport } from '../report/write.js';
@@ -27,12 +28,13 @@ import type { ChannelStats } from '../vision/datasets/stats.js';
 import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import type { StudyConfig } from './config.js';
 import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { resolveDevice } from './device.js';
+import { pinMemoryFor, resolveDevice } from './device.js';
 import { DISTILL_FREE_ON_RESUME, type DistillConfig, validateDistillConfig } from './distill_schema.js';
 import { type FeatureModel, type RunEvaluation, evaluateRun } from './evaluate_run.js';
 import { readFinishedRun } from './finished_run.js';
 import { lockRunFolder } from './lock.js';
 import { buildModel, freezeBackbone } from './model.js';
+import { type StudyPrecision, resolvePrecision } from './precision.js';
 import { readJson } from './read_json.js';
 import { StudentWithTeacher } from './student.js';
 
@@ -90,6 +92,17 @@ function studentRecipe(study: StudyConfig, config: DistillConfig): StudyConfig {
   return { ...study, epochs, model: config.studentModel, pretrained: undefined, freezeBackbone: false, stem: config.studentModel === 'coursenet' ? 'imagenet' : study.stem };
 }
 
+// The study's --precision on the students' device (no precision in its config.json means fp32);
+// refused, naming the study's choice, where that device cannot run it.
+function studentPrecision(study: StudyConfig, device: Device): StudyPrecision {
+  const precision = study.precision ?? 'fp32';
+  try {
+    return resolvePrecision(precision, device);
+  } catch (error) {
+    throw new DistillRefusal(`the students train in their study's precision, ${precision}, which ${device} cannot run: ${(error as Error).message}`);
+  }
+}
+
 // Refuses a distill folder whose trained students came from another β, epochs, architecture or checkpoint.
 function checkDistillFolder(dir: string, config: DistillConfig): void {
   const path = join(dir, 'config.json');
@@ -120,6 +133,8 @@ interface Context {
   recipe: StudyConfig;
   config: DistillConfig;
   device: Device;
+  /** The study's precision on the students' device: students train and are evaluated as their teachers were. */
+  precision: StudyPrecision;
   train: ImageClassificationDataset;
   test: ImageClassificationDataset;
   stats: ChannelStats;
@@ -127,7 +142,7 @@ interface Context {
 }
 
 async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: Teacher, temperature: number, options: DistillOptions): Promise<FinishedStudent | null> {
-  const { recipe, config, device, train, test, stats } = ctx;
+  const { recipe, config, device, precision, train, test, stats } = ctx;
   const name = `${teacher.run}-T${temperature}`;
   const runDir = join(ctx.outDir, 'runs', name);
   const numClasses = train.classes.length;
@@ -135,8 +150,7 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
   manualSeed(deriveSeed(teacher.seed, 2));
   const student = buildModel(recipe, numClasses, train.channels).to(device);
   const pair = new StudentWithTeacher(student, teacherModel);
-  // Host batches, pinned on CUDA: fit() and evaluateRun copy them to the device without blocking.
-  const common = { numWorkers: recipe.workers, persistentWorkers: recipe.workers > 0, pinMemory: device !== 'cpu' };
+  const common = { numWorkers: recipe.workers, persistentWorkers: recipe.workers > 0, pinMemory: pinMemoryFor(device) };
   // The teacher's shuffle seed: the student sees the batches in the teacher's order.
   const trainLoader = new DataLoader({ ...common, dataset: train, batchSize: recipe.batchSize, shuffle: true, dropLast: recipe.dropLast, seed: deriveSeed(teacher.seed, 1), transform: trainTransform(recipe, stats) });
   const testLoader = new DataLoader({ ...common, dataset: test, batchSize: Math.max(recipe.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) });
@@ -144,15 +158,17 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
   const scheduler = recipe.schedule === 'epoch'
     ? new OneCycleLR(optimizer, { maxLr: recipe.maxLr, totalSteps: recipe.epochs })
     : new OneCycleLR(optimizer, { maxLr: recipe.maxLr, epochs: recipe.epochs, stepsPerEpoch: trainLoader.length });
+  const { autocast } = precision;
+  const scaler = precision.gradScaler ? new GradScaler() : undefined;
   try {
     options.print?.(`\n== ${name}: student of ${teacher.run} at T=${temperature}, β=${config.beta}, ${recipe.epochs} epoch${recipe.epochs === 1 ? '' : 's'}`);
     const { completed } = await fit({
       model: pair, trainLoader, valLoader: testLoader, optimizer, scheduler, schedulerStep: recipe.schedule, epochs: recipe.epochs,
-      lossFn: pair.lossFn(temperature, config.beta), metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device,
+      lossFn: pair.lossFn(temperature, config.beta), metric: new MulticlassAccuracy({ numClasses, average: 'micro' }), device, autocast, scaler,
       checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet,
     });
     if (!completed || options.signal?.aborted) return null;
-    const evaluation = await evaluateRun(student, testLoader, { run: name, epsilon: teacher.epsilon, seed: teacher.seed, labelNoise: ctx.study.labelNoise }, numClasses, { device });
+    const evaluation = await evaluateRun(student, testLoader, { run: name, epsilon: teacher.epsilon, seed: teacher.seed, labelNoise: ctx.study.labelNoise }, numClasses, { device, autocast });
     const r = evaluation.result;
     const row: StudentRow = {
       run: name, teacher: teacher.run, teacherEpsilon: teacher.epsilon, teacherLoss: teacher.loss, seed: teacher.seed, temperature, beta: config.beta,
@@ -164,6 +180,7 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
   } finally {
     await Promise.all([trainLoader.close(), testLoader.close()]);
     optimizer.dispose();
+    scaler?.dispose();
     student.dispose();
   }
 }
@@ -176,6 +193,7 @@ export async function runDistill(config: DistillConfig, options: DistillOptions 
   const { study, teachers } = findTeachers(dir, config.checkpoint);
   const recipe = { ...studentRecipe(study, config), workers: config.workers ?? study.workers, device: config.device ?? study.device, threads: config.threads ?? study.threads };
   const device = resolveDevice(recipe.device);
+  const precision = studentPrecision(study, device);
   const lock = lockRunFolder(dir);
   try {
     const outDir = join(dir, 'distill');
@@ -208,7 +226,7 @@ export async function runDistill(config: DistillConfig, options: DistillOptions 
             }
             teacherModel.to(device);
           }
-          const finished = await trainStudent({ study, recipe, config, device, train, test: splits.test, stats, outDir }, teacherModel, teacher, temperature, { ...options, print });
+          const finished = await trainStudent({ study, recipe, config, device, precision, train, test: splits.test, stats, outDir }, teacherModel, teacher, temperature, { ...options, print });
           if (finished === null) {
             print(`\nstopped after the current step, checkpointed in ${outDir}; run the same command again to continue from there.`);
             return { completed: false };

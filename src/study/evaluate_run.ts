@@ -1,6 +1,6 @@
 // Test-set analysis of one trained run: accuracy, NLL and calibration (ECE, reliability bins)
 // before and after temperature scaling, the confusion matrix, and the penultimate-layer projection
-// of Muller, Kornblith and Hinton (2019). The forward passes run on the model's device under the
+// of Muller, Kornblith and Hinton (2019), on test images and on training images. The forward passes run on the model's device under the
 // run's autocast; the logits are gathered there in float32 and copied to the host once, where the
 // metrics read them.
 import type { Batch as LoaderBatch } from '../data/collate.js';
@@ -17,8 +17,10 @@ import { noGrad } from '../torch/autograd.js';
 import { dispose, keep, tidy } from '../torch/memory.js';
 import { cat } from '../torch/ops.js';
 import { underAutocast } from '../train/mixed_precision.js';
-import { type AnalysisOptions, DEFAULT_PROJECTION_CLASSES, PenultimateSample } from './penultimate.js';
+import type { AutocastOptions } from '../torch/amp/autocast_mode.js';
 import { tensor } from '../torch/creation.js';
+import type { Device } from '../torch/dtype.js';
+import { DEFAULT_PROJECTION_CLASSES, PenultimateSample } from './penultimate.js';
 import type { Tensor } from '../torch/tensor.js';
 
 /** A classifier with a penultimate layer: resnets and the course net both are. */
@@ -35,6 +37,14 @@ export interface RunEvaluation {
   projection: PenultimateProjection;
   /** The same projection on training images, when the study made it. */
   projectionTrain?: PenultimateProjection;
+}
+
+/** Options of the test-set and training-set passes over a run's model. */
+export interface AnalysisOptions {
+  /** Where the model is; batches are moved there (default 'cpu'). */
+  device?: Device;
+  /** The run's autocast, for the forward passes (default: float32). */
+  autocast?: AutocastOptions;
 }
 
 /** Which run is being evaluated. */
@@ -129,11 +139,30 @@ export async function evaluateRun(model: FeatureModel, batches: AsyncIterable<Lo
           temperature: scaling.temperature, binsScaled: toReportBins(after.bins), eceScaled: after.ece,
         },
         confusion: { run: id.run, epsilon: id.epsilon, seed: id.seed, matrix: confusionMatrix(logits, labels, { numClasses }) },
-        projection: sample.project(model, id.epsilon, id.run, 'test'),
+        projection: sample.project(model.fc, id.epsilon, id.run, 'test'),
       };
     });
   } finally {
     for (const t of [...logitParts, ...labelParts]) t.dispose();
+    sample.dispose();
+  }
+}
+
+/** The projection of training images (in eval mode, batches as given: un-augmented), reading batches only until the sample is full. */
+export async function trainingProjection(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, classes: readonly number[], epsilon: number, run: string,
+  { device = 'cpu', autocast }: AnalysisOptions = {}): Promise<PenultimateProjection> {
+  model.eval();
+  const sample = new PenultimateSample(classes);
+  try {
+    for await (const batch of batches) {
+      try {
+        if (!sample.full) noGrad(() => tidy(() => sample.add(underAutocast(autocast, () => model.features(batch[0].to({ device, nonBlocking: true }))), batch[1])));
+      } finally {
+        dispose(batch);
+      }
+    }
+    return sample.project(model.fc, epsilon, run, 'train');
+  } finally {
     sample.dispose();
   }
 }

@@ -2,19 +2,14 @@
 // (2019, section 2): a bounded sample of examples of three classes, projected onto the plane of
 // their templates. They show it on the training set and on the test set; the study does both. The
 // sampled rows stay on the model's device until the projection, which copies them to the host once.
-import type { Batch as LoaderBatch } from '../data/collate.js';
 import { Linear } from '../nn/linear.js';
+import type { AnyModule } from '../nn/module.js';
 import type { PenultimateProjection } from '../report/data.js';
 import { projectOntoTemplates } from '../report/projection.js';
-import type { AutocastOptions } from '../torch/amp/autocast_mode.js';
-import { noGrad } from '../torch/autograd.js';
 import { tensor } from '../torch/creation.js';
-import type { Device } from '../torch/dtype.js';
 import { dispose, keep, tidy } from '../torch/memory.js';
 import { cat } from '../torch/ops.js';
 import type { Tensor } from '../torch/tensor.js';
-import { underAutocast } from '../train/mixed_precision.js';
-import type { FeatureModel } from './evaluate_run.js';
 
 /** The classes of the projection figure when none are chosen. */
 export const DEFAULT_PROJECTION_CLASSES: readonly number[] = [0, 1, 2];
@@ -55,9 +50,8 @@ export class PenultimateSample {
     this.parts.push(keep(tidy(() => features.indexSelect(0, tensor(BigInt64Array.from(picked)).to(features.device)).float())));
   }
 
-  /** The projection onto the plane of the classes' templates, the rows of `model.fc`'s weight. */
-  project(model: FeatureModel, epsilon: number, run: string, split: 'train' | 'test'): PenultimateProjection {
-    const fc = model.fc;
+  /** The projection onto the plane of the classes' templates, the rows of the final layer `fc`'s weight. */
+  project(fc: AnyModule, epsilon: number, run: string, split: 'train' | 'test'): PenultimateProjection {
     if (!(fc instanceof Linear)) throw new TypeError('the model\'s fc must be a Linear layer for the penultimate-layer projection');
     const weight = tidy(() => fc.weight.float().toTypedArray<'float32'>());
     const templates = Array.from({ length: weight.length / this.dim }, (_, c) => weight.subarray(c * this.dim, (c + 1) * this.dim));
@@ -69,33 +63,6 @@ export class PenultimateSample {
   dispose(): void {
     dispose(this.parts);
     this.parts.length = 0;
-  }
-}
-
-/** Options of the test-set and training-set passes over a run's model. */
-export interface AnalysisOptions {
-  /** Where the model is; batches are moved there (default 'cpu'). */
-  device?: Device;
-  /** The run's autocast, for the forward passes (default: float32). */
-  autocast?: AutocastOptions;
-}
-
-/** The projection of training images (in eval mode, batches as given: un-augmented), reading batches only until the sample is full. */
-export async function trainingProjection(model: FeatureModel, batches: AsyncIterable<LoaderBatch>, classes: readonly number[], epsilon: number, run: string,
-  { device = 'cpu', autocast }: AnalysisOptions = {}): Promise<PenultimateProjection> {
-  model.eval();
-  const sample = new PenultimateSample(classes);
-  try {
-    for await (const batch of batches) {
-      try {
-        if (!sample.full) noGrad(() => tidy(() => sample.add(underAutocast(autocast, () => model.features(batch[0].to({ device, nonBlocking: true }))), batch[1])));
-      } finally {
-        dispose(batch);
-      }
-    }
-    return sample.project(model, epsilon, run, 'train');
-  } finally {
-    sample.dispose();
   }
 }
 

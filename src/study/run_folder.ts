@@ -42,7 +42,7 @@ export function checkRunFolder(config: StudyConfig): void {
   if (typeof saved?.config !== 'object' || saved.config === null) {
     throw new Error(`${path} is damaged (it holds no "config" object); delete the run folder to start over`);
   }
-  // A study saved before --precision existed trained in float32.
+  // No precision in config.json means fp32.
   if (essence({ ...saved.config, precision: saved.config.precision ?? 'fp32' }) !== essence(config)) {
     throw new Error(`${config.out} holds a study with another configuration (see ${path}); choose another --out or delete that folder`);
   }

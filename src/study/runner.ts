@@ -37,12 +37,12 @@ import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
 import { RankSummedMetric, type StudyRank, allRanksHere, joinRanks, leaveRanks, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
 import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { resolveDevice } from './device.js';
+import { pinMemoryFor, resolveDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
-import { type FeatureModel, evaluateRun } from './evaluate_run.js';
+import { type FeatureModel, evaluateRun, trainingProjection } from './evaluate_run.js';
 import { type FinishedRun, readFinishedRun } from './finished_run.js';
 import { lockRunFolder, notWritableError } from './lock.js';
-import { resolveProjectionClasses, trainingProjection } from './penultimate.js';
+import { resolveProjectionClasses } from './penultimate.js';
 import { buildModel, freezeBackbone } from './model.js';
 import { checkRunFolder, prepareRunFolder } from './run_folder.js';
 import { readSoftLabels, recordSoftLabels } from './soft_labels.js';
@@ -90,10 +90,9 @@ function historyOf(name: string, epsilon: number, seed: number, labelNoise: numb
   };
 }
 
-// The batches stay on the host, where they are made; on CUDA in pinned memory, from which fit() and
-// the analysis copy them to the GPU without blocking.
+// The batches stay on the host, where they are made (pinned on CUDA: pinMemoryFor).
 function loaders(config: StudyConfig, device: Device, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
-  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, pinMemory: device !== 'cpu' };
+  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, pinMemory: pinMemoryFor(device) };
   return {
     train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, dropLast: config.dropLast, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
     // Evaluation batches are larger: no gradients to keep, and fewer calls per image.
@@ -132,7 +131,7 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
     : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
   const logger = main ? new TensorBoardWriter(join(dir, 'tensorboard', name)) : undefined;
   const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
-  const autocast = precision.autocast ?? undefined;
+  const { autocast } = precision;
   const scaler = precision.gradScaler ? new GradScaler() : undefined;
   try {
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} of ${train.length} images`);
@@ -155,7 +154,7 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
       const classes = resolveProjectionClasses(config.classes, train.classes);
       evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
       // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
-      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, pinMemory: device !== 'cpu', transform: testTransform(stats) });
+      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, pinMemory: pinMemoryFor(device), transform: testTransform(stats) });
       try {
         evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
       } finally {

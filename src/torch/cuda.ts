@@ -85,12 +85,26 @@ export function emptyCache(): void {
   native.cudaEmptyCache();
 }
 
+/** The device's (default: the current one's) compute capability as [major, minor], e.g. [9, 0] on a Hopper GPU. */
+export function getDeviceCapability(device?: number | Device): [number, number] {
+  const index = deviceIndex(device, 'getDeviceCapability');
+  needsCuda('getDeviceCapability');
+  const [major, minor] = native.cudaGetDeviceCapability(index);
+  return [major, minor];
+}
+
+/** Options of isBf16Supported(), as PyTorch 2.x's is_bf16_supported(including_emulation=True). */
+export interface IsBf16SupportedOptions {
+  /** Also true where bfloat16 only runs emulated, slower than float32 (default true, as PyTorch's). */
+  includingEmulation?: boolean;
+}
+
 /**
- * Whether the device (default: the current one) computes in bfloat16 natively: compute capability
- * 8.0 or later with CUDA 11 or later, as PyTorch 1.13 decides (PyTorch 2.3+ also counts emulated
- * bfloat16 by default). false without CUDA, where PyTorch 2.x says false too. PyTorch takes no
- * device argument; `device` lets a caller ask about another one.
+ * Whether the current CUDA device computes in bfloat16: natively from compute capability 8.0
+ * (Ampere) with CUDA 11, or, unless includingEmulation is false, wherever a bfloat16 tensor can be
+ * made. false without CUDA, as in PyTorch.
  */
-export function isBf16Supported(device?: number | Device): boolean {
-  return native.cudaIsBf16Supported(deviceIndex(device, 'isBf16Supported'));
+export function isBf16Supported({ includingEmulation = true }: IsBf16SupportedOptions = {}): boolean {
+  if (typeof includingEmulation !== 'boolean') throw new TypeError(`torch.cuda.isBf16Supported: includingEmulation must be a boolean, got ${String(includingEmulation)}`);
+  return native.cudaIsBf16Supported(includingEmulation);
 }

@@ -526,8 +526,10 @@ export interface NativeBindings {
   cudaResetPeakMemoryStats(device?: number): void;
   /** cudaEmptyCache() -> void */
   cudaEmptyCache(): void;
-  /** cudaIsBf16Supported(device: int = -1) -> bool */
-  cudaIsBf16Supported(device?: number): boolean;
+  /** cudaGetDeviceCapability(device: int = -1) -> int[] */
+  cudaGetDeviceCapability(device?: number): number[];
+  /** cudaIsBf16Supported(includingEmulation: bool = true) -> bool */
+  cudaIsBf16Supported(includingEmulation?: boolean): boolean;
   /** cudnnIsAvailable() -> bool */
   cudnnIsAvailable(): boolean;
   /** cudnnVersion() -> int */
@@ -857,6 +859,7 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'cudaMaxMemoryAllocated',
   'cudaResetPeakMemoryStats',
   'cudaEmptyCache',
+  'cudaGetDeviceCapability',
   'cudaIsBf16Supported',
   'cudnnIsAvailable',
   'cudnnVersion',

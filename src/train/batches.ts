@@ -28,9 +28,17 @@ export type BatchSource = (AsyncIterable<Batch> | Iterable<Batch>) & {
   loadStateDict?(state: SourceState): void;
 };
 
+/** A loss function of (output, target) returning a scalar mean over the batch. */
+export type LossFn = (output: Tensor, target: Tensor) => Tensor;
+
 /** The metric protocol of torchmetrics: accumulate batches, then compute one number; states for mid-epoch checkpoints are optional. */
 export interface Metric {
   update(preds: Tensor, target: Tensor): void;
+  /**
+   * What update() needs of a batch's outputs, computed where they are (MulticlassAccuracy: the
+   * top-1 classes): fit() and evaluate() keep this instead of the outputs until the next loss read.
+   */
+  reducePreds?(preds: Tensor): Tensor;
   compute(): number;
   reset(): void;
   stateDict?(): unknown;

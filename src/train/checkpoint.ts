@@ -4,6 +4,7 @@
 // number, as in utils/state_json.ts). torch.save writes it atomically, so a
 // crash leaves either the previous checkpoint or the new one, never a torn file.
 import { existsSync } from 'node:fs';
+import type { GradScaler, GradScalerStateDict } from '../torch/amp/grad_scaler.js';
 import { Tensor } from '../torch/tensor.js';
 import { load, loadMetadata, save } from '../torch/serialization.js';
 import { encodeNumber, isEncodedNumber } from '../utils/state_json.js';
@@ -73,4 +74,14 @@ export function loadCheckpoint(path: string): Record<string, unknown> {
     for (const t of Object.values(tensors)) t.dispose();
     throw error;
   }
+}
+
+/** A GradScaler's part of a training checkpoint (its scale and growth tracker: a resumed run scales as an uninterrupted one), or null without one. */
+export function scalerState(scaler: GradScaler | undefined): Record<string, unknown> | null {
+  return scaler ? { ...scaler.stateDict() } : null;
+}
+
+/** Restores the scaler from a checkpoint's scalerState (nothing when either is absent). */
+export function restoreScaler(scaler: GradScaler | undefined, state: unknown): void {
+  if (scaler && state) scaler.loadStateDict(state as GradScalerStateDict);
 }

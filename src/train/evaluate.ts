@@ -5,15 +5,11 @@ import type { AutocastOptions } from '../torch/amp/autocast_mode.js';
 import { noGrad } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { tidy } from '../torch/memory.js';
-import type { Tensor } from '../torch/tensor.js';
 import { turnEventLoop } from '../utils/event_loop.js';
-import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
+import { type BatchSource, type LossFn, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
 import { Progress } from '../log/progress.js';
-import { underAutocast } from './mixed_precision.js';
+import { forwardAndLoss } from './mixed_precision.js';
 import { LossReadback, defaultReadLossEvery } from './readback.js';
-
-/** A loss function of (output, target) returning a scalar mean over the batch. */
-export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 
 /** Options of evaluate(). */
 export interface EvaluateOptions {
@@ -42,8 +38,8 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
   const progress = new Progress({ total: sampleCount(loader), label, quiet });
   let lossSum = 0;
   let samples = 0;
-  const readback = new LossReadback<number>(readLossEvery, ({ output, target, info: n }, loss) => {
-    metric.update(output, target);
+  const readback = new LossReadback<number>(readLossEvery, ({ preds, target, info: n }, loss) => {
+    metric.update(preds, target);
     lossSum += loss * n;
     samples += n;
     progress.tick(n, { loss: lossSum / samples });
@@ -57,11 +53,8 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
         noGrad(() => tidy(() => {
           const input = batch[0].to({ device, nonBlocking: true });
           const target = batch[1].to({ device, nonBlocking: true });
-          const [output, loss] = underAutocast(autocast, () => {
-            const out = model.call(input) as Tensor;
-            return [out, lossFn(out, target)] as const;
-          });
-          readback.add({ loss, output, target, info: n });
+          const [output, loss] = forwardAndLoss(model, input, target, lossFn, autocast);
+          readback.add({ loss, preds: metric.reducePreds?.(output) ?? output, target, info: n });
         }));
       } finally {
         releaseBatch(loader, batch);

@@ -22,21 +22,28 @@ import { isFloatingPoint } from '../torch/dtype.js';
 import { stack } from '../torch/ops.js';
 import type { Tensor } from '../torch/tensor.js';
 import { turnEventLoop } from '../utils/event_loop.js';
-import { type BatchSource, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { type LossFn, evaluate } from './evaluate.js';
+import { type BatchSource, type LossFn, type Metric, checkBatch, releaseBatch, sampleCount } from './batches.js';
+import { loadCheckpoint, restoreScaler, saveCheckpoint, scalerState } from './checkpoint.js';
+import { evaluate } from './evaluate.js';
 import { type EpochRecord, type History, emptyHistory, writeHistory } from './history.js';
 import { type StatefulLoss, lossState, restoreLossState } from './stateful_loss.js';
-import { type StepPrecision, backwardAndStep, restoreScaler, scalerState, underAutocast } from './mixed_precision.js';
+import { MAX_NON_FINITE_IN_A_ROW, type StepPrecision, backwardAndStep, forwardAndLoss } from './mixed_precision.js';
 import { LossReadback, defaultReadLossEvery } from './readback.js';
 import { stateModule } from './state_module.js';
 import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
-/** Thrown when the loss becomes NaN or infinite; the last good checkpoint stays on disk. */
+/**
+ * Thrown when the loss becomes NaN or infinite, or, with a GradScaler, stays so for
+ * MAX_NON_FINITE_IN_A_ROW steps in a row (`nonFiniteInARow`); the last good checkpoint stays on disk.
+ */
 export class NonFiniteLossError extends Error {
-  constructor(readonly epoch: number, readonly step: number, readonly loss: number, readonly lr: number) {
-    super(`training stopped: the loss became ${loss} at epoch ${epoch}, step ${step} (learning rate ${lr}); ` +
-      'the learning rate is probably too high. The last good checkpoint was kept.');
+  constructor(readonly epoch: number, readonly step: number, readonly loss: number, readonly lr: number, readonly nonFiniteInARow = 0) {
+    super(nonFiniteInARow > 0
+      ? `training stopped: the loss was inf or NaN for ${nonFiniteInARow} steps in a row, up to epoch ${epoch}, step ${step} ` +
+        `(learning rate ${lr}), although the GradScaler skipped those steps and backed its scale off each time; float16 ` +
+        'cannot hold this model\'s values: train in bfloat16 or float32, or lower the learning rate. The last good checkpoint was kept.'
+      : `training stopped: the loss became ${loss} at epoch ${epoch}, step ${step} (learning rate ${lr}); ` +
+        'the learning rate is probably too high. The last good checkpoint was kept.');
     this.name = 'NonFiniteLossError';
   }
 }
@@ -52,12 +59,16 @@ export class NonFiniteStateError extends Error {
 
 /** Hooks into the loop. */
 export interface FitCallbacks {
-  /** After each step, once its loss has been read back (on CUDA: every readLossEvery steps, for several steps in order). */
+  /**
+   * After each step, once its loss has been read back. On CUDA the losses are read every
+   * readLossEvery steps, so a step's call arrives at that read, up to readLossEvery - 1 steps after
+   * the step ran; the calls still come once per step, in order.
+   */
   onStepEnd?(info: { epoch: number; step: number; loss: number; lr: number }): void;
   onEpochEnd?(record: EpochRecord, history: History): void;
 }
 
-/** Options of fit(), named as in the issue and the notebook; autocast and scaler as PyTorch's mixed-precision recipe. */
+/** Options of fit(), named as in the notebook; autocast and scaler as PyTorch's mixed-precision recipe. */
 export interface FitOptions extends StepPrecision {
   model: AnyModule;
   trainLoader: BatchSource;
@@ -77,8 +88,8 @@ export interface FitOptions extends StepPrecision {
   device?: Device;
   /**
    * Steps between reads of the loss to the host (default: every step on the CPU, 10 on CUDA, where
-   * each read stalls the GPU's queue). The progress display and the non-finite-loss check see the
-   * losses at this granularity.
+   * each read stalls the GPU's queue); a positive integer. The progress display, onStepEnd and the
+   * non-finite-loss check see the losses at this granularity.
    */
   readLossEvery?: number;
   logger?: TensorBoardWriter;
@@ -141,7 +152,7 @@ function restore(options: FitOptions, dir: string, save: boolean): { startEpoch:
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
     restoreLossState(options.statefulLoss, ckpt.loss);
-    restoreScaler(options, ckpt.scaler);
+    restoreScaler(options.scaler, ckpt.scaler);
     if (save) {
       if (history.bestEpoch === epoch && bestEpochOnDisk(dir) !== epoch) saveTensors(join(dir, BEST), model, { epoch: String(epoch) });
       writeHistory(dir, history);
@@ -175,7 +186,7 @@ function checkpoint(options: FitOptions, dir: string, epoch: number, history: Hi
       rng: getRngState(),
       history: history as unknown as Record<string, unknown>,
       loss: lossState(options.statefulLoss),
-      scaler: scalerState(options),
+      scaler: scalerState(options.scaler),
     });
     if (isBest) saveTensors(join(dir, BEST), model, { epoch: String(epoch) });
   });
@@ -188,9 +199,11 @@ function checkOptions(o: FitOptions): void {
     throw new TypeError(`fit: schedulerStep must be 'epoch' or 'step', got ${JSON.stringify(o.schedulerStep)}`);
   }
   if (o.resume && !o.checkpointDir) throw new TypeError('fit: resume needs a checkpointDir');
-  if (o.readLossEvery !== undefined && !(Number.isInteger(o.readLossEvery) && o.readLossEvery >= 1)) {
-    throw new RangeError(`fit: readLossEvery must be a positive integer, got ${o.readLossEvery}`);
-  }
+}
+
+// What a step's metric reads of its outputs (the whole outputs for a metric without reducePreds).
+function predsFor(metric: Metric, output: Tensor): Tensor {
+  return metric.reducePreds?.(output) ?? output;
 }
 
 /** Trains `model` for `epochs`, evaluating on valLoader after each epoch; see FitOptions. */
@@ -199,9 +212,14 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const { model, trainLoader, valLoader, optimizer, epochs, lossFn, metric, scheduler, logger, checkpointDir: dir, callbacks, signal } = options;
   const device = options.device ?? 'cpu';
   const readLossEvery = options.readLossEvery ?? defaultReadLossEvery(device);
+  // One readback for the run, settling each step through the current epoch's settle below.
+  let settle: (loss: number, preds: Tensor | null, target: Tensor | null, step: Step) => void = () => {};
+  const readback = new LossReadback<Step>(readLossEvery, (e, loss) => settle(loss, e.preds, e.target, e.info));
   const schedulerStep = options.schedulerStep ?? 'epoch';
   const save = dir !== undefined && options.saveCheckpoints !== false;
   const reduceSums = options.reduceSums ?? ((values: number[]) => values);
+  const scaler = options.scaler;
+  let nonFiniteInARow = 0;
   if (save) mkdirSync(dir, { recursive: true });
   let { startEpoch, history } = options.resume && dir && existsSync(join(dir, LAST))
     ? restore(options, dir, save) : { startEpoch: 0, history: emptyHistory() };
@@ -225,26 +243,39 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     let lossSum = resumed?.lossSum ?? 0;
     let samples = resumed?.samples ?? 0;
     let batches = resumed?.batches ?? 0;
+    let nonFiniteSteps = resumed?.nonFiniteSteps ?? 0;
+    let nonFiniteSamples = resumed?.nonFiniteSamples ?? 0;
+    // The mean over the steps with a finite loss (under a scaler, the others are left out).
+    const meanLoss = () => lossSum / (samples - nonFiniteSamples);
     let epochLr = resumed?.epochLr ?? firstLr(optimizer);
     const stateNow = (trainScore: number | null, seconds = (performance.now() - started) / 1000): EpochProgress => ({
-      epoch, batches, lossSum, samples, seconds, epochLr, trainScore,
+      epoch, batches, lossSum, samples, nonFiniteSteps, nonFiniteSamples, seconds, epochLr, trainScore,
       metric: trainScore === null ? metricState(metric) : null, loader: sourceState(trainLoader),
     });
-    if (samples > 0) progress.tick(samples, { loss: lossSum / samples });
-    // A step is settled once its loss is on the host: checked, summed, scored and shown.
-    const settle = (loss: number, output: Tensor | null, target: Tensor | null, step: Step) => {
-      if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step.index, loss, step.lr);
-      if (output !== null && target !== null) metric.update(output, target);
-      lossSum += loss * step.n;
+    if (samples > 0) progress.tick(samples, { loss: meanLoss() });
+    // A step is settled once its loss is on the host: checked, summed, scored and shown. With a
+    // scaler, a non-finite loss is float16 overflow, whose step the scaler skipped: counted, not fatal.
+    settle = (loss, preds, target, step) => {
+      const finite = Number.isFinite(loss);
+      if (!finite && !scaler) throw new NonFiniteLossError(epoch, step.index, loss, step.lr);
+      if (preds !== null && target !== null) metric.update(preds, target);
       samples += step.n;
-      progress.tick(step.n, { loss: lossSum / samples });
+      if (finite) {
+        lossSum += loss * step.n;
+        nonFiniteInARow = 0;
+      } else {
+        nonFiniteSteps++;
+        nonFiniteSamples += step.n;
+        if (++nonFiniteInARow >= MAX_NON_FINITE_IN_A_ROW) throw new NonFiniteLossError(epoch, step.index, loss, step.lr, nonFiniteInARow);
+      }
+      progress.tick(step.n, { loss: meanLoss() });
       callbacks?.onStepEnd?.({ epoch, step: step.index, loss, lr: step.lr });
     };
     // Every step's loss is read at once when readLossEvery is 1 (the CPU), before backward, so that
-    // a NaN never reaches the weights. Read less often (CUDA), a NaN is found up to readLossEvery
-    // steps late, after the optimizer stepped on it: the error is the same, and the checkpoint on
-    // disk stays good, since an epoch is checkpointed only after all its losses were read and checked.
-    const readback = new LossReadback<Step>(readLossEvery, (e, loss) => settle(loss, e.output, e.target, e.info));
+    // a NaN never reaches the weights (with a scaler, the scaler's own check keeps it out). Read less
+    // often (CUDA), a NaN is found up to readLossEvery steps late, after the optimizer stepped on it:
+    // the error is the same, and the checkpoint on disk stays good, since an epoch is checkpointed
+    // only after all its losses were read and checked.
     try {
       for await (const batch of (resumed?.trainScore ?? null) !== null ? [] : trainLoader) {
         if (skip > 0) { // a source without loadStateDict: its first batches were done before the interrupt
@@ -268,25 +299,22 @@ export async function fit(options: FitOptions): Promise<FitResult> {
             const input = batch[0].to({ device, nonBlocking: true });
             const target = batch[1].to({ device, nonBlocking: true });
             optimizer.zeroGrad();
-            const [output, l] = underAutocast(options.autocast, () => {
-              const out = model.call(input) as Tensor;
-              return [out, lossFn(out, target)] as const;
-            });
+            const [output, l] = forwardAndLoss(model, input, target, lossFn, options.autocast);
             if (readLossEvery > 1) {
-              backwardAndStep(l, optimizer, options.scaler);
-              readback.add({ loss: l.detach(), output: output.detach(), target, info: step });
+              backwardAndStep(l, optimizer, scaler);
+              readback.add({ loss: l.detach(), preds: predsFor(metric, output.detach()), target, info: step });
               return null;
             }
             const value = l.item();
-            if (!Number.isFinite(value)) return value; // never step on a NaN: the weights stay good
-            backwardAndStep(l, optimizer, options.scaler);
-            metric.update(output.detach(), target);
+            if (!Number.isFinite(value) && !scaler) return value; // never step on a NaN: the weights stay good
+            backwardAndStep(l, optimizer, scaler);
+            metric.update(predsFor(metric, output.detach()), target);
             return value;
           });
         } finally {
           releaseBatch(trainLoader, batch);
         }
-        if (loss !== null && !Number.isFinite(loss)) throw new NonFiniteLossError(epoch, step.index, loss, lr);
+        if (loss !== null && !Number.isFinite(loss) && !scaler) throw new NonFiniteLossError(epoch, step.index, loss, lr);
         history.lr.push(lr);
         logger?.addScalar('learning_rate', lr, step.index);
         if (scheduler && schedulerStep === 'step') scheduler.step();
@@ -296,7 +324,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         if (signal?.aborted) {
           readback.flush();
           if (save) saveInterrupted(options, dir, stateNow(null), history);
-          progress.done({ loss: lossSum / samples });
+          progress.done({ loss: meanLoss() });
           return { history, completed: false };
         }
         await turnEventLoop();
@@ -307,8 +335,9 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     }
     if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const seconds = (performance.now() - started) / 1000;
-    const [allLossSum, allSamples] = reduceSums([lossSum, samples]);
-    const trainLoss = allLossSum / allSamples;
+    // Over every rank of a data-parallel run; steps skipped on a non-finite loss count in neither sum.
+    const [allLossSum, allFiniteSamples, allSamples] = reduceSums([lossSum, samples - nonFiniteSamples, samples]);
+    const trainLoss = allLossSum / allFiniteSamples;
     const trainScore = resumed?.trainScore ?? metric.compute();
     if ((resumed?.trainScore ?? null) === null) options.statefulLoss?.nextEpoch?.();
     options.statefulLoss?.train(false);
@@ -331,7 +360,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 
     const record: EpochRecord = {
       epoch, trainLoss, trainScore, valLoss: val?.loss ?? null, valScore: val?.score ?? null,
-      lr: epochLr, seconds, imagesPerSecond: allSamples / seconds,
+      lr: epochLr, seconds, imagesPerSecond: allSamples / seconds, ...(scaler ? { nonFiniteSteps } : {}),
     };
     history.epochs.push(record);
     const score = record.valScore ?? record.trainScore;
@@ -342,6 +371,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     }
     logger?.addScalar('loss/train', trainLoss, epoch);
     logger?.addScalar('score/train', trainScore, epoch);
+    if (scaler) logger?.addScalar('non_finite_steps', nonFiniteSteps, epoch);
     if (val) {
       logger?.addScalar('loss/validation', val.loss, epoch);
       logger?.addScalar('score/validation', val.score, epoch);

@@ -18,6 +18,11 @@ export interface EpochRecord {
   seconds: number;
   /** Training images per second, data loading included. */
   imagesPerSecond: number;
+  /**
+   * With a GradScaler: the epoch's steps whose loss was inf or NaN (float16 overflow; the scaler
+   * skips their update), which trainLoss leaves out. Absent without a scaler.
+   */
+  nonFiniteSteps?: number;
 }
 
 /** Everything fit() measured. */
@@ -37,10 +42,11 @@ export function emptyHistory(): History {
 
 const COLUMNS: (keyof EpochRecord)[] = ['epoch', 'trainLoss', 'trainScore', 'valLoss', 'valScore', 'lr', 'seconds', 'imagesPerSecond'];
 
-/** The per-epoch table as CSV, one row per epoch. */
+/** The per-epoch table as CSV, one row per epoch (nonFiniteSteps as a last column when the run had a GradScaler). */
 export function historyToCsv(history: History): string {
-  const rows = history.epochs.map((r) => COLUMNS.map((c) => (r[c] === null ? '' : String(r[c]))).join(','));
-  return `${[COLUMNS.join(','), ...rows].join('\n')}\n`;
+  const columns: (keyof EpochRecord)[] = history.epochs.some((r) => r.nonFiniteSteps !== undefined) ? [...COLUMNS, 'nonFiniteSteps'] : COLUMNS;
+  const rows = history.epochs.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(','));
+  return `${[columns.join(','), ...rows].join('\n')}\n`;
 }
 
 

@@ -11,11 +11,10 @@ import { dispose, tidy } from '../torch/memory.js';
 import { getRngState, setRngState } from '../torch/random.js';
 import type { Tensor } from '../torch/tensor.js';
 import type { BatchSource, Metric, SourceState } from './batches.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, restoreScaler, saveCheckpoint, scalerState } from './checkpoint.js';
 import type { History } from './history.js';
 import type { FitOptions } from './fit.js';
 import { lossState, restoreLossState } from './stateful_loss.js';
-import { restoreScaler, scalerState } from './mixed_precision.js';
 import { stateModule } from './state_module.js';
 
 const INTERRUPTED = 'interrupted.safetensors';
@@ -28,6 +27,9 @@ export interface EpochProgress {
   /** Sum of the batch losses times their sizes, and the number of samples, so far. */
   lossSum: number;
   samples: number;
+  /** Of those, the steps and samples whose loss was non-finite, under a GradScaler (absent: none). */
+  nonFiniteSteps?: number;
+  nonFiniteSamples?: number;
   /** Training time of the epoch so far (s). */
   seconds: number;
   /** The learning rate of the last step. */
@@ -51,7 +53,7 @@ export function saveInterrupted(options: FitOptions, dir: string, progress: Epoc
       rng: getRngState(),
       history: history as unknown as Record<string, unknown>,
       loss: lossState(options.statefulLoss),
-      scaler: scalerState(options),
+      scaler: scalerState(options.scaler),
     });
   });
 }
@@ -80,7 +82,7 @@ export function restoreInterrupted(options: FitOptions, dir: string, epoch: numb
     if (options.scheduler && ckpt.scheduler) options.scheduler.loadStateDict(ckpt.scheduler as Record<string, unknown>);
     setRngState(ckpt.rng as Tensor);
     restoreLossState(options.statefulLoss, ckpt.loss);
-    restoreScaler(options, ckpt.scaler);
+    restoreScaler(options.scaler, ckpt.scaler);
     return { progress, history: ckpt.history as History };
   } finally {
     dispose(ckpt);

@@ -57,10 +57,15 @@ test('MulticlassAccuracy streams batches to the same result; reset() forgets; de
     const macro = new metrics.MulticlassAccuracy({ numClasses: 10 });
     const micro = new metrics.MulticlassAccuracy({ numClasses: 10, average: 'micro' });
     const top3 = new metrics.MulticlassAccuracy({ numClasses: 10, topK: 3, average: 'micro' });
+    // Fed reducePreds' top-1 classes (what fit keeps while a loss read waits): the same counts, ties included.
+    const reduced = new metrics.MulticlassAccuracy({ numClasses: 10 });
     for (let start = 0; start < 600; start += 128) {
       const length = Math.min(128, 600 - start);
       for (const m of [macro, micro, top3]) m.update(logits.narrow(0, start, length), labels.narrow(0, start, length));
+      reduced.update(reduced.reducePreds(logits.narrow(0, start, length)), labels.narrow(0, start, length));
     }
+    assert.deepEqual(reduced.stateDict(), macro.stateDict());
+    assert.equal(top3.reducePreds(logits), logits, 'top-k needs the scores themselves');
     close(macro.compute(), golden.accuracy.macro, 1e-15, 'macro');
     close(micro.compute(), golden.accuracy.micro, 1e-15, 'micro');
     close(top3.compute(), golden.accuracy.top3Micro, 1e-15, 'top-3');

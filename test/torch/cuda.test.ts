@@ -126,8 +126,31 @@ test('pinned batches: DataLoader pinMemory pins them, non-blocking copies move t
     torch.dispose([x, y]);
   }
   await Promise.all([plain.close(), pinned.close(), onDevice.close()]);
-  assert.equal(typeof torch.cuda.isBf16Supported(), 'boolean');
-  assert.equal(torch.cuda.isBf16Supported('cuda:0'), torch.cuda.isBf16Supported(0));
+});
+
+test('a pinned block is reused only after the non-blocking copy from it has run', { skip }, () => torch.tidy(() => {
+  // Matrix products queued ahead keep the copy waiting on the GPU for a while: were the freed block
+  // handed out again at once, the twos written into it would reach the copy.
+  const n = 1 << 24; // 64 MiB of float32
+  const a = torch.randn([4096, 4096], { device: 'cuda:0' });
+  let busy = a;
+  for (let i = 0; i < 20; i++) busy = busy.matmul(a).div(64);
+  const ones = torch.ones([n]).pinMemory();
+  const copy = ones.to({ device: 'cuda:0', nonBlocking: true });
+  ones.dispose();
+  const twos = torch.full([n], 2).pinMemory();
+  assert.equal(twos.isPinned(), true);
+  assert.equal(copy.sum().item(), n, 'the copy holds the ones it was given');
+  assert.equal(twos.sum().item(), 2 * n);
+}));
+
+test('isBf16Supported: native bfloat16 from compute capability 8.0; with emulation counted, true on any CUDA device', { skip }, () => {
+  const [major, minor] = torch.cuda.getDeviceCapability();
+  assert.ok(Number.isInteger(major) && major >= 3 && Number.isInteger(minor), `capability ${major}.${minor}`);
+  assert.deepEqual(torch.cuda.getDeviceCapability('cuda:0'), torch.cuda.getDeviceCapability(0));
+  assert.equal(torch.cuda.isBf16Supported({ includingEmulation: false }), major >= 8);
+  assert.equal(torch.cuda.isBf16Supported(), true, 'a bfloat16 tensor can be made on the device');
+  assert.throws(() => torch.cuda.getDeviceCapability(torch.cuda.deviceCount()), /a CUDA device index below/);
 });
 
 test('fit on CUDA reads the loss every 10 steps and ends as reading it every step', { skip }, async () => {

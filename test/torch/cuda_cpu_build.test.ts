@@ -12,6 +12,7 @@ test('torch.cuda without a GPU: not available, 0 devices, 0 bytes, seeding and e
   assert.equal(torch.cuda.memoryAllocated(), 0);
   assert.equal(torch.cuda.maxMemoryAllocated(0), 0);
   assert.equal(torch.cuda.isBf16Supported(), false, 'PyTorch 2.x answers false without CUDA too');
+  assert.equal(torch.cuda.isBf16Supported({ includingEmulation: false }), false);
   torch.cuda.manualSeed(1);
   torch.cuda.manualSeedAll(2n);
   torch.cuda.emptyCache();
@@ -27,6 +28,7 @@ test('torch.cuda.synchronize and resetPeakMemoryStats name the fix', { skip }, (
   const fix = torch.builtWithCuda ? /no CUDA GPU is visible/ : /built against a CPU-only libtorch .*LIBTORCH_USE_PYTORCH=1/;
   assert.throws(() => torch.cuda.synchronize(), fix);
   assert.throws(() => torch.cuda.resetPeakMemoryStats(), fix);
+  assert.throws(() => torch.cuda.getDeviceCapability(), fix);
   assert.throws(() => torch.cuda.synchronize('cuda:x' as torch.Device), TypeError);
   assert.throws(() => torch.cuda.manualSeed(-1), TypeError);
 });
