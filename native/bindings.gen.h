@@ -57,6 +57,10 @@ void setData(const at::Tensor& self, const at::Tensor& src);
 void backward(const at::Tensor& self, const at::Tensor& gradient, c10::optional<bool> retainGraph, bool createGraph);
 bool setGradEnabled(bool enabled);
 bool isGradEnabled();
+void enterInferenceMode(bool enabled);
+void exitInferenceMode();
+bool isInferenceModeEnabled();
+bool isInference(const at::Tensor& self);
 void manualSeed(const at::Scalar& seed);
 at::Tensor getRngState();
 void setRngState(const at::Tensor& state);
@@ -822,6 +826,52 @@ Napi::Value isGradEnabled(const Napi::CallbackInfo& info) {
   }
 }
 
+// enterInferenceMode(enabled: bool = true) -> void
+Napi::Value enterInferenceMode(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "enterInferenceMode");
+  try {
+    const bool enabled = a.boolean(0, true);
+    smoothlab::impl::enterInferenceMode(enabled);
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// exitInferenceMode() -> void
+Napi::Value exitInferenceMode(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "exitInferenceMode");
+  try {
+    smoothlab::impl::exitInferenceMode();
+    return info.Env().Undefined();
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// isInferenceModeEnabled() -> bool
+Napi::Value isInferenceModeEnabled(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "isInferenceModeEnabled");
+  try {
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::isInferenceModeEnabled());
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// isInference(self: Tensor) -> bool
+Napi::Value isInference(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "isInference");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const Napi::Env env = info.Env();
+    return Napi::Boolean::New(env, smoothlab::impl::isInference(self));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // manualSeed(seed: Scalar) -> void
 Napi::Value manualSeed(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "manualSeed");
@@ -952,6 +1002,10 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   exports.Set("backward", Napi::Function::New(env, backward, "backward"));
   exports.Set("setGradEnabled", Napi::Function::New(env, setGradEnabled, "setGradEnabled"));
   exports.Set("isGradEnabled", Napi::Function::New(env, isGradEnabled, "isGradEnabled"));
+  exports.Set("enterInferenceMode", Napi::Function::New(env, enterInferenceMode, "enterInferenceMode"));
+  exports.Set("exitInferenceMode", Napi::Function::New(env, exitInferenceMode, "exitInferenceMode"));
+  exports.Set("isInferenceModeEnabled", Napi::Function::New(env, isInferenceModeEnabled, "isInferenceModeEnabled"));
+  exports.Set("isInference", Napi::Function::New(env, isInference, "isInference"));
   exports.Set("manualSeed", Napi::Function::New(env, manualSeed, "manualSeed"));
   exports.Set("getRngState", Napi::Function::New(env, getRngState, "getRngState"));
   exports.Set("setRngState", Napi::Function::New(env, setRngState, "setRngState"));

@@ -4,6 +4,7 @@
 #include "bindings.gen.h"
 
 #include <ATen/ScalarOps.h>
+#include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cmath>
@@ -608,6 +609,19 @@ bool impl::setGradEnabled(bool enabled) {
   return previous;
 }
 bool impl::isGradEnabled() { return at::GradMode::is_enabled(); }
+
+// c10::InferenceMode is an RAII guard; JS enters and leaves it around a synchronous function
+// (torch.inferenceMode), so the guards live on a per-thread stack and are destroyed in LIFO order.
+namespace {
+thread_local std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;
+}
+void impl::enterInferenceMode(bool enabled) { inferenceGuards.push_back(std::make_unique<c10::InferenceMode>(enabled)); }
+void impl::exitInferenceMode() {
+  if (inferenceGuards.empty()) throw std::logic_error("exitInferenceMode without a matching enterInferenceMode");
+  inferenceGuards.pop_back();
+}
+bool impl::isInferenceModeEnabled() { return c10::InferenceMode::is_enabled(); }
+bool impl::isInference(const at::Tensor& self) { return self.is_inference(); }
 
 // ---- random state, threads, versions ---------------------------------------------------------
 

@@ -25,3 +25,24 @@ export function enableGrad<T>(fn: () => T): T {
 export function isGradEnabled(): boolean {
   return native.isGradEnabled();
 }
+
+/**
+ * Runs fn in inference mode (torch.inference_mode): like noGrad, and also without the version
+ * counters and view tracking autograd would need later, so evaluation does the least bookkeeping.
+ * Tensors created inside are inference tensors (`isInference()`): they can be read anywhere, but
+ * not modified in place outside inference mode, nor saved for a backward pass. fn must be
+ * synchronous. `mode` false runs fn with inference mode off (as inference_mode(False)).
+ */
+export function inferenceMode<T>(fn: () => T, mode = true): T {
+  native.enterInferenceMode(mode);
+  try {
+    return fn();
+  } finally {
+    native.exitInferenceMode();
+  }
+}
+
+/** Whether inference mode is on now (torch.is_inference_mode_enabled). */
+export function isInferenceModeEnabled(): boolean {
+  return native.isInferenceModeEnabled();
+}

@@ -5,7 +5,7 @@ export { TorchError, DisposedTensorError } from './errors.js';
 export * from './creation.js';
 export * from './ops.js';
 export * from './foreach.js';
-export { noGrad, enableGrad, isGradEnabled } from './autograd.js';
+export { noGrad, enableGrad, isGradEnabled, inferenceMode, isInferenceModeEnabled } from './autograd.js';
 export { tidy, keep, dispose, memory } from './memory.js';
 export { manualSeed, getRngState, setRngState } from './random.js';
 export { version, builtWithCuda, cudaAvailable, cudaDeviceCount, setNumThreads, getNumThreads } from './runtime.js';

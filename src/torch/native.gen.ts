@@ -74,6 +74,14 @@ export interface NativeBindings {
   setGradEnabled(enabled?: boolean): boolean;
   /** isGradEnabled() -> bool */
   isGradEnabled(): boolean;
+  /** enterInferenceMode(enabled: bool = true) -> void */
+  enterInferenceMode(enabled?: boolean): void;
+  /** exitInferenceMode() -> void */
+  exitInferenceMode(): void;
+  /** isInferenceModeEnabled() -> bool */
+  isInferenceModeEnabled(): boolean;
+  /** isInference(self: Tensor) -> bool */
+  isInference(self: Handle): boolean;
   /** manualSeed(seed: Scalar) -> void */
   manualSeed(seed: number | boolean | bigint): void;
   /** getRngState() -> Tensor */
@@ -633,6 +641,10 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'backward',
   'setGradEnabled',
   'isGradEnabled',
+  'enterInferenceMode',
+  'exitInferenceMode',
+  'isInferenceModeEnabled',
+  'isInference',
   'manualSeed',
   'getRngState',
   'setRngState',

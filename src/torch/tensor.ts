@@ -288,6 +288,10 @@ export class Tensor {
   get isLeaf(): boolean {
     return native.isLeaf(this.handle);
   }
+  /** Whether this tensor was created under inferenceMode (torch's is_inference): it can never join autograd. */
+  isInference(): boolean {
+    return native.isInference(this.handle);
+  }
   /** The name of the autograd node that created this tensor, e.g. 'AddBackward0', or null. */
   get gradFn(): string | null {
     return native.gradFn(this.handle);
