@@ -2,7 +2,7 @@
 // the training's autocast, with the losses read back as fit() reads them (readback.ts).
 import type { AnyModule } from '../nn/module.js';
 import type { AutocastOptions } from '../torch/amp/autocast_mode.js';
-import { noGrad } from '../torch/autograd.js';
+import { inferenceMode } from '../torch/autograd.js';
 import type { Device } from '../torch/dtype.js';
 import { tidy } from '../torch/memory.js';
 import { turnEventLoop } from '../utils/event_loop.js';
@@ -30,7 +30,7 @@ export interface EvaluateOptions {
   reduceSums?: (values: number[]) => number[];
 }
 
-/** Mean loss per sample and the metric's value over `loader`, in eval mode and under noGrad. */
+/** Mean loss per sample and the metric's value over `loader`, in eval mode and under inferenceMode. */
 export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', autocast, readLossEvery = defaultReadLossEvery(device), label = 'eval', quiet = true, signal, reduceSums }: EvaluateOptions): Promise<{ loss: number; score: number }> {
   const wasTraining = model.training;
   model.eval();
@@ -50,7 +50,8 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
       try {
         checkBatch(batch, 'evaluate');
         const n = batch[0].shape[0];
-        noGrad(() => tidy(() => {
+        // Inference mode: no graph, and none of the version counters a later backward would need.
+        inferenceMode(() => tidy(() => {
           const input = batch[0].to({ device, nonBlocking: true });
           const target = batch[1].to({ device, nonBlocking: true });
           const [output, loss] = forwardAndLoss(model, input, target, lossFn, autocast);
