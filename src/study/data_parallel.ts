@@ -14,7 +14,7 @@ import type { Metric } from '../train/batches.js';
 import type { ChannelStats } from '../vision/datasets/stats.js';
 import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import type { StudyConfig } from './config.js';
-import { testTransform, trainTransform } from './data.js';
+import { evalBatchSize, loaderOptions, testTransform, trainTransform } from './data.js';
 import type { StudyRank } from './rank_env.js';
 
 export { type StudyRank, rankFromEnv } from './rank_env.js';
@@ -112,13 +112,13 @@ export function shardOf(n: number, rank: number, worldSize: number): Int32Array 
  * shard. Augmentation seeds differ per rank, so no two ranks draw the same crops and flips.
  */
 export function rankLoaders(config: StudyConfig, me: StudyRank, device: Device, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
-  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, device };
+  const common = loaderOptions(config, device);
   const sampler = new DistributedSampler(train, { numReplicas: me.worldSize, rank: me.rank, shuffle: true, seed: deriveSeed(seed, 1), dropLast: config.dropLast });
   return {
     train: new DataLoader({
       ...common, dataset: train, batchSize: config.batchSize / me.worldSize, sampler, dropLast: config.dropLast,
       seed: deriveSeed(seed, 1, me.rank), transform: trainTransform(config, stats),
     }),
-    test: new DataLoader({ ...common, dataset: test, batchSize: Math.max(config.batchSize, 512), sampler: shardOf(test.length, me.rank, me.worldSize), seed: 0, transform: testTransform(stats) }),
+    test: new DataLoader({ ...common, dataset: test, batchSize: evalBatchSize(config), sampler: shardOf(test.length, me.rank, me.worldSize), seed: 0, transform: testTransform(stats) }),
   };
 }

@@ -10,6 +10,7 @@ import { DataLoader } from '../data/dataloader.js';
 import { Generator, deriveSeed } from '../data/generator.js';
 import { TensorBoardWriter } from '../log/tensorboard.js';
 import { MulticlassAccuracy } from '../metrics/accuracy.js';
+import type { AnyModule } from '../nn/module.js';
 import { DistributedDataParallel } from '../nn/parallel/distributed.js';
 import { SyncBatchNorm } from '../nn/sync_batchnorm.js';
 import { crossEntropy } from '../nn/functional.js';
@@ -36,8 +37,8 @@ import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
 import { RankSummedMetric, type StudyRank, allRanksHere, joinRanks, leaveRanks, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
-import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { pinMemoryFor, resolveDevice } from './device.js';
+import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
+import { resolveDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
 import { type FeatureModel, evaluateRun, trainingProjection } from './evaluate_run.js';
 import { type FinishedRun, readFinishedRun } from './finished_run.js';
@@ -90,13 +91,12 @@ function historyOf(name: string, epsilon: number, seed: number, labelNoise: numb
   };
 }
 
-// The batches stay on the host, where they are made (pinned on CUDA: pinMemoryFor).
+// The batches stay on the host, where they are made (pinned on CUDA: loaderOptions).
 function loaders(config: StudyConfig, device: Device, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
-  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, pinMemory: pinMemoryFor(device) };
+  const common = loaderOptions(config, device);
   return {
     train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, dropLast: config.dropLast, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
-    // Evaluation batches are larger: no gradients to keep, and fewer calls per image.
-    test: new DataLoader({ ...common, dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) }),
+    test: new DataLoader({ ...common, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }),
   };
 }
 
@@ -121,19 +121,27 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
   const me = options.rank;
   const main = (me?.rank ?? 0) === 0;
   const model = initial.clone().to(device);
-  // Construction broadcasts rank 0's weights: every rank starts from them.
-  const net = me ? new DistributedDataParallel(config.syncBatchnorm ? SyncBatchNorm.convertSyncBatchnorm(model) : model) : model;
-  const data = me ? rankLoaders(config, me, device, train, test, stats, seed) : loaders(config, device, train, test, stats, seed);
+  // Frozen before DDP wraps the model: its Reducer expects a gradient of every parameter that requires one.
   const trainable = config.freezeBackbone ? freezeBackbone(model) : model.parameters();
-  const optimizer = new AdamW(trainable, { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
-  const scheduler = config.schedule === 'epoch'
-    ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
-    : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
-  const logger = main ? new TensorBoardWriter(join(dir, 'tensorboard', name)) : undefined;
-  const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
-  const { autocast } = precision;
-  const scaler = precision.gradScaler ? new GradScaler() : undefined;
+  let net: AnyModule = model;
+  let data: ReturnType<typeof loaders> | undefined;
+  let optimizer: AdamW | undefined;
+  let logger: TensorBoardWriter | undefined;
+  let olsModule: OnlineLabelSmoothing | null = null;
+  let scaler: GradScaler | undefined;
+  // Everything made inside: a constructor that throws leaves no loader's worker threads behind.
   try {
+    // Construction broadcasts rank 0's weights: every rank starts from them.
+    if (me) net = new DistributedDataParallel(config.syncBatchnorm ? SyncBatchNorm.convertSyncBatchnorm(model) : model);
+    data = me ? rankLoaders(config, me, device, train, test, stats, seed) : loaders(config, device, train, test, stats, seed);
+    optimizer = new AdamW(trainable, { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
+    const scheduler = config.schedule === 'epoch'
+      ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
+      : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
+    logger = main ? new TensorBoardWriter(join(dir, 'tensorboard', name)) : undefined;
+    const ols = olsModule = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
+    const { autocast } = precision;
+    scaler = precision.gradScaler ? new GradScaler() : undefined;
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} of ${train.length} images`);
     const accuracy = new MulticlassAccuracy({ numClasses, average: 'micro' });
     const { history, completed } = await fit({
@@ -147,14 +155,14 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
     if (!completed || options.signal?.aborted) return null;
     if (!main) return 'trained';
     // Rank 0 analyses the run on the whole test set, on every core while the other ranks wait.
-    const fullTest = me ? new DataLoader({ dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, device, transform: testTransform(stats) }) : data.test;
+    const fullTest = me ? new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }) : data.test;
     if (me) setNumThreads(availableParallelism());
     let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
     try {
       const classes = resolveProjectionClasses(config.classes, train.classes);
       evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
       // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
-      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, pinMemory: pinMemoryFor(device), transform: testTransform(stats) });
+      const trainImages = new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: train, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) });
       try {
         evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
       } finally {
@@ -175,11 +183,11 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
     return finished;
   } finally {
     logger?.close();
-    await Promise.all([data.train.close(), data.test.close()]);
-    optimizer.dispose();
+    if (data) await Promise.all([data.train.close(), data.test.close()]);
+    optimizer?.dispose();
     scaler?.dispose();
     net.dispose();
-    ols?.dispose();
+    olsModule?.dispose();
   }
 }
 
