@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MASTER_PORT_SPEC } from '../torch/distributed/rendezvous.js';
 import { type OptionSpecs, UsageError, helpText, parseOptions } from './args.js';
 
 const SPECS: OptionSpecs = {
@@ -12,7 +13,7 @@ const SPECS: OptionSpecs = {
   nnodes: { type: 'integer', description: 'nodes in the job', min: 1, defaultText: '1', metavar: 'M' },
   'node-rank': { type: 'integer', description: 'this node\'s rank, 0..nnodes-1', min: 0, defaultText: '0', metavar: 'K' },
   'master-addr': { type: 'string', description: 'address of node 0, where rank 0 holds the rendezvous store', defaultText: '127.0.0.1', metavar: 'ADDR' },
-  'master-port': { type: 'integer', description: 'port of the rendezvous store on node 0', min: 1, max: 65535, defaultText: '29500', metavar: 'PORT' },
+  'master-port': { type: 'integer', description: 'port of the rendezvous store on node 0', ...MASTER_PORT_SPEC, defaultText: '29500' },
 };
 
 /** Help of the launch command. */

@@ -92,7 +92,7 @@ export async function studyCommand(argv: string[]): Promise<void> {
     const { checkPortFree, freePort, superviseStudyRanks } = await import('./launch_command.js');
     const masterPort = config.masterPort ?? await freePort();
     if (config.masterPort !== undefined) await checkPortFree(masterPort);
-    await superviseStudyRanks({ nprocPerNode: config.nprocPerNode, nnodes: 1, nodeRank: 0, masterAddr: config.masterAddr ?? '127.0.0.1', masterPort }, argv);
+    await superviseStudyRanks({ nprocPerNode: config.nprocPerNode, nnodes: 1, nodeRank: 0, masterAddr: '127.0.0.1', masterPort }, argv);
     return;
   }
   if (me !== null) {
@@ -121,9 +121,14 @@ export async function studyCommand(argv: string[]): Promise<void> {
 
 // The config of one rank: --nproc-per-node is the launch's local world size (given to `smoothlab
 // launch` instead, it is filled in, so that config.json reads the same either way).
-function asRank(config: StudyConfig, me: StudyRank | null): StudyConfig {
+function asRank(config: StudyConfig, me: StudyRank | null, env: NodeJS.ProcessEnv = process.env): StudyConfig {
   if (me === null) return config;
   if (me.worldSize !== me.localWorldSize) throw new UsageError(`a data-parallel study runs on one node, but WORLD_SIZE is ${me.worldSize} and LOCAL_WORLD_SIZE ${me.localWorldSize}`, 'study');
+  // The launcher chose the rendezvous (MASTER_PORT); `study --nproc-per-node N --master-port P` passes
+  // its own P on to its ranks, but any other --master-port would be recorded and never used.
+  if (config.masterPort !== undefined && String(config.masterPort) !== env.MASTER_PORT) {
+    throw new UsageError(`--master-port ${config.masterPort} is not the port this rank's launcher chose (MASTER_PORT=${env.MASTER_PORT}): give --master-port to smoothlab launch, before --`, 'study');
+  }
   if (config.nprocPerNode !== undefined && config.nprocPerNode !== me.worldSize) {
     throw new UsageError(`--nproc-per-node ${config.nprocPerNode} does not match the ${me.worldSize} ranks this process was launched as one of (WORLD_SIZE)`, 'study');
   }
