@@ -36,9 +36,9 @@ import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
-import { RankSummedMetric, type StudyRank, allRanksHere, joinRanks, leaveRanks, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
+import { type StudyRank, joinRanks, leaveRanks, onRankZeroAlone, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
 import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { resolveDevice } from './device.js';
+import { studyDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
 import { type FeatureModel, evaluateRun, trainingProjection } from './evaluate_run.js';
 import { type FinishedRun, readFinishedRun } from './finished_run.js';
@@ -148,39 +148,45 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
       model: net, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs,
       ...(ols ? { lossFn: (o: Tensor, t: Tensor) => ols.call(o, t), statefulLoss: ols, callbacks: { onEpochEnd: (r) => recordSoftLabels(runDir, r.epoch, ols) } } : { lossFn: lossFor(config, epsilon, numClasses) }),
-      metric: me ? new RankSummedMetric(accuracy) : accuracy, device, autocast, scaler,
+      metric: accuracy, device, autocast, scaler,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet || !main,
       ...(me ? { saveCheckpoints: main, reduceSums: sumAcrossRanks } : {}),
     });
     if (!completed || options.signal?.aborted) return null;
-    if (!main) return 'trained';
-    // Rank 0 analyses the run on the whole test set, on every core while the other ranks wait.
-    const fullTest = me ? new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }) : data.test;
-    if (me) setNumThreads(availableParallelism());
-    let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
-    try {
-      const classes = resolveProjectionClasses(config.classes, train.classes);
-      evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
-      // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
-      const trainImages = new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: train, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) });
+    const stepsPerEpoch = data.train.length;
+    const analyse = async (): Promise<FinishedRun | null> => {
+      const fullTest = me ? new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }) : data!.test;
+      if (me) setNumThreads(availableParallelism());
+      let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
       try {
-        evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
+        const classes = resolveProjectionClasses(config.classes, train.classes);
+        evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
+        // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
+        const trainImages = new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: train, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) });
+        try {
+          evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
+        } finally {
+          await trainImages.close();
+        }
+      } catch (error) {
+        if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
+        throw error;
       } finally {
-        await trainImages.close();
+        if (me) {
+          setNumThreads(threadsPerRank(config, me.localWorldSize));
+          await fullTest.close();
+        }
       }
-    } catch (error) {
-      if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
-      throw error;
-    } finally {
-      if (me) {
-        setNumThreads(threadsPerRank(config, me.localWorldSize));
-        await fullTest.close();
-      }
-    }
-    const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
-    // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
-    writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
-    return finished;
+      const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, stepsPerEpoch), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
+      // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
+      writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
+      return finished;
+    };
+    if (!me) return await analyse();
+    // Rank 0 analyses the run on the whole test set, on every core, while the other ranks wait; the
+    // next run starts once its evaluation.json is written, so every rank skips the same runs.
+    const analysed = await onRankZeroAlone(me, analyse);
+    return analysed === undefined ? 'trained' : analysed;
   } finally {
     logger?.close();
     if (data) await Promise.all([data.train.close(), data.test.close()]);
@@ -235,11 +241,15 @@ function removeIfEmpty(dir: string): void {
  */
 export async function runStudy(config: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   validateConfig(config);
-  const device = resolveDevice(config.device);
-  const precision = resolvePrecision(config.precision, device);
   const me = options.rank;
+  if (me === undefined && config.nprocPerNode !== undefined) {
+    // Trained here alone, it would record an N it never used in config.json.
+    throw new Error(`runStudy: config.nprocPerNode is ${config.nprocPerNode}, but no options.rank says which rank this process is; start the ranks with smoothlab study --nproc-per-node or smoothlab launch, or leave nprocPerNode out`);
+  }
+  if (me !== undefined && me.worldSize !== config.nprocPerNode) throw new Error(`runStudy: options.rank is one of ${me.worldSize} ranks, but config.nprocPerNode is ${config.nprocPerNode}`);
+  const device = studyDevice(config);
+  const precision = resolvePrecision(config.precision, device);
   if (me === undefined) return lockedFolder(config, device, precision, options);
-  if (device !== 'cpu') throw new Error(`a data-parallel study trains on CPU ranks (Gloo); device ${config.device} resolved to ${device}: use --device cpu`);
   await joinRanks(me);
   try {
     // Only rank 0 writes the folder, so only rank 0 locks it.
@@ -271,9 +281,7 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
   setNumThreads(threadsPerRank(config, me?.localWorldSize ?? 1));
   // Rank 0 loads first: a download happens once, and the other ranks read what it wrote.
-  if (me && !main) await allRanksHere();
-  const splits = await loadSplits(config);
-  if (me && main) await allRanksHere();
+  const splits = (me ? await onRankZeroAlone(me, () => loadSplits(config)) : undefined) ?? await loadSplits(config);
   resolveProjectionClasses(config.classes, splits.train.classes); // a class the dataset lacks fails before anything is written
   if (options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
@@ -308,8 +316,6 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
           return { dir, completed: false };
         }
         if (run !== 'trained') finished.push(run);
-        // The next run starts when rank 0 has written this one's evaluation (every rank then skips the same runs).
-        if (me) await allRanksHere();
       }
     } finally {
       initial.dispose();

@@ -30,6 +30,7 @@ import { type StatefulLoss, lossState, restoreLossState } from './stateful_loss.
 import { MAX_NON_FINITE_IN_A_ROW, type StepPrecision, backwardAndStep, forwardAndLoss } from './mixed_precision.js';
 import { LossReadback, defaultReadLossEvery } from './readback.js';
 import { stateModule } from './state_module.js';
+import { type ReduceSums, overRanks } from './rank_sums.js';
 import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
 /**
@@ -99,8 +100,11 @@ export interface FitOptions extends StepPrecision {
   resume?: boolean;
   /** False: resume from checkpointDir but write nothing there (the ranks but rank 0 of a data-parallel run); true by default. */
   saveCheckpoints?: boolean;
-  /** Sums numbers over the ranks of a data-parallel run (the epoch's loss sums and sample counts), so the history holds the whole data's. */
-  reduceSums?: (values: number[]) => number[];
+  /**
+   * Sums numbers over the ranks of a data-parallel run: the epoch's loss sums, sample counts and the
+   * metric's counts (rank_sums.ts), so that the history holds the whole data's.
+   */
+  reduceSums?: ReduceSums;
   callbacks?: FitCallbacks;
   /** Aborting stops the run after the current step (or validation batch), writing a mid-epoch checkpoint that resume continues from. */
   signal?: AbortSignal;
@@ -217,7 +221,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const readback = new LossReadback<Step>(readLossEvery, (e, loss) => settle(loss, e.preds, e.target, e.info));
   const schedulerStep = options.schedulerStep ?? 'epoch';
   const save = dir !== undefined && options.saveCheckpoints !== false;
-  const reduceSums = options.reduceSums ?? ((values: number[]) => values);
+  const reduceSums: ReduceSums = options.reduceSums ?? (async (values) => values);
   const scaler = options.scaler;
   let nonFiniteInARow = 0;
   if (save) mkdirSync(dir, { recursive: true });
@@ -336,15 +340,18 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const seconds = (performance.now() - started) / 1000;
     // Over every rank of a data-parallel run; steps skipped on a non-finite loss count in neither sum.
-    const [allLossSum, allFiniteSamples, allSamples] = reduceSums([lossSum, samples - nonFiniteSamples, samples]);
+    const sums = [lossSum, samples - nonFiniteSamples, samples];
+    const knownScore = resumed?.trainScore ?? null;
+    const over = knownScore === null ? await overRanks(metric, sums, options.reduceSums) : { sums: await reduceSums(sums), score: knownScore };
+    const [allLossSum, allFiniteSamples, allSamples] = over.sums;
     const trainLoss = allLossSum / allFiniteSamples;
-    const trainScore = resumed?.trainScore ?? metric.compute();
+    const trainScore = over.score;
     if ((resumed?.trainScore ?? null) === null) options.statefulLoss?.nextEpoch?.();
     options.statefulLoss?.train(false);
     progress.done({ loss: trainLoss, score: trainScore });
     let val: { loss: number; score: number } | null = null;
     try {
-      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal, reduceSums }) : null;
+      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal, reduceSums: options.reduceSums }) : null;
     } catch (error) {
       if (!signal?.aborted) throw error;
       // Stopped during validation: the epoch's training is done and kept; a resume validates again.

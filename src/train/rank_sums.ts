@@ -1,0 +1,35 @@
+// The sums of a data-parallel run: each rank trains and validates on its share, and the epoch's
+// loss sums, sample counts and the metric's counts are summed over the ranks in one collective, so
+// that the history holds the numbers of one process that saw all the data.
+import type { Metric } from './batches.js';
+
+/**
+ * Sums each number over the ranks (every rank calls it at the same points, with as many numbers);
+ * awaited, so the event loop keeps running while the collective waits for the other ranks.
+ */
+export type ReduceSums = (values: number[]) => Promise<number[]>;
+
+type Counts = Record<string, number[]>;
+
+// The metric's state as counts (MulticlassAccuracy's support, hits, predicted), which sum over ranks.
+function countsOf(metric: Metric): Counts {
+  const state = typeof metric.stateDict === 'function' ? metric.stateDict() : undefined;
+  const isCounts = state !== null && typeof state === 'object' && typeof metric.loadStateDict === 'function' &&
+    Object.values(state).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number'));
+  if (!isCounts) throw new TypeError('fit/evaluate: with reduceSums, the metric must keep its state as counts (stateDict(): arrays of numbers, and loadStateDict), e.g. MulticlassAccuracy');
+  return state as Counts;
+}
+
+/**
+ * `sums` and the metric's value over every rank: the metric's counts travel in the same call as
+ * `sums`, and the metric is left holding the total. Without `reduceSums`, this process's own.
+ */
+export async function overRanks(metric: Metric, sums: number[], reduceSums: ReduceSums | undefined): Promise<{ sums: number[]; score: number }> {
+  if (reduceSums === undefined) return { sums, score: metric.compute() };
+  const local = countsOf(metric);
+  const keys = Object.keys(local).sort();
+  const total = await reduceSums([...sums, ...keys.flatMap((k) => local[k])]);
+  let at = sums.length;
+  metric.loadStateDict!(Object.fromEntries(keys.map((k) => [k, total.slice(at, (at += local[k].length))])) as never);
+  return { sums: total.slice(0, sums.length), score: metric.compute() };
+}
