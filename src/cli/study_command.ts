@@ -136,7 +136,9 @@ function asRank(config: StudyConfig, me: StudyRank | null, env: NodeJS.ProcessEn
 }
 
 // One rank: trains; rank 0 also prints what the single-process study prints. Ctrl-C stops every
-// rank where it is (their launcher says how to resume); the end of the launcher ends the rank.
+// rank after the same step, rank 0 writing the mid-epoch checkpoint (exit 130; their launcher says
+// how to resume). A Ctrl-C reaches a rank twice (from the terminal and from its launcher): the second
+// changes nothing, and the launcher's second Ctrl-C kills. The end of the launcher ends the rank.
 async function studyRank(config: StudyConfig, me: StudyRank, quiet: boolean): Promise<void> {
   if (process.channel) {
     process.channel.unref();
@@ -146,8 +148,19 @@ async function studyRank(config: StudyConfig, me: StudyRank, quiet: boolean): Pr
     });
   }
   const { runStudy } = await import('../study/runner.js');
-  const outcome = await runStudy(config, { quiet, rank: me });
-  if (me.rank === 0) await printOutcome(outcome);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const outcome = await runStudy(config, { quiet, rank: me, signal: controller.signal });
+    if (!outcome.completed) {
+      process.exitCode = 130;
+      return;
+    }
+    if (me.rank === 0) await printOutcome(outcome);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 // The results table, warnings and the report's path of a completed study.

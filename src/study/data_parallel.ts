@@ -48,6 +48,14 @@ export async function sumAcrossRanks(values: readonly number[]): Promise<number[
   }
 }
 
+/**
+ * Whether every rank stops, given whether this one was asked to (its Ctrl-C): all of them then stop
+ * after the same step. One all-reduce of one number per step, next to a step's many milliseconds.
+ */
+export async function agreeStop(stop: boolean): Promise<boolean> {
+  return (await sumAcrossRanks([stop ? 1 : 0]))[0] > 0;
+}
+
 // Rank 0 alone (the data's first load or download, the analysis of each run) may work longer than
 // Gloo's timeout, which bounds every collective (PyTorch's 30 minutes): a barrier would kill the
 // waiting ranks. So they wait in rounds: every HEARTBEAT_MS rank 0 joins an all-reduce of how its

@@ -36,7 +36,7 @@ import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
-import { type StudyRank, joinRanks, leaveRanks, onRankZeroAlone, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
+import { type StudyRank, agreeStop, joinRanks, leaveRanks, onRankZeroAlone, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
 import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
 import { studyDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
@@ -51,7 +51,10 @@ import { readSoftLabels, recordSoftLabels } from './soft_labels.js';
 /** How the study reports progress and can be stopped. */
 export interface StudyOptions {
   quiet?: boolean;
-  /** Aborting stops training after the current step; the last epoch's checkpoint is kept. */
+  /**
+   * Aborting stops training after the current step, writing a mid-epoch checkpoint that a rerun
+   * resumes; as a rank, every rank then stops after the same step (any rank's abort stops them all).
+   */
   signal?: AbortSignal;
   /** Where status lines go (console.log by default). */
   print?: (line: string) => void;
@@ -150,9 +153,10 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
       ...(ols ? { lossFn: (o: Tensor, t: Tensor) => ols.call(o, t), statefulLoss: ols, callbacks: { onEpochEnd: (r) => recordSoftLabels(runDir, r.epoch, ols) } } : { lossFn: lossFor(config, epsilon, numClasses) }),
       metric: accuracy, device, autocast, scaler,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet || !main,
-      ...(me ? { saveCheckpoints: main, reduceSums: sumAcrossRanks } : {}),
+      ...(me ? { saveCheckpoints: main, reduceSums: sumAcrossRanks, agreeStop } : {}),
     });
-    if (!completed || options.signal?.aborted) return null;
+    // A rank's own signal is not asked here: only what the ranks agreed on stops them all alike.
+    if (!completed || (!me && options.signal?.aborted)) return null;
     const stepsPerEpoch = data.train.length;
     const analyse = async (): Promise<FinishedRun | null> => {
       const fullTest = me ? new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }) : data!.test;
@@ -283,7 +287,7 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
   // Rank 0 loads first: a download happens once, and the other ranks read what it wrote.
   const splits = (me ? await onRankZeroAlone(me, () => loadSplits(config)) : undefined) ?? await loadSplits(config);
   resolveProjectionClasses(config.classes, splits.train.classes); // a class the dataset lacks fails before anything is written
-  if (options.signal?.aborted) return { dir, completed: false };
+  if (me ? await agreeStop(options.signal?.aborted === true) : options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
   // The notebook's σ comes from the validation images; shown beside ours in the report.
   const notebookStd = channelStats(splits.test).std;

@@ -2,6 +2,7 @@
 // loss sums, sample counts and the metric's counts are summed over the ranks in one collective, so
 // that the history holds the numbers of one process that saw all the data.
 import type { Metric } from './batches.js';
+import { type EpochProgress, metricState } from './interrupted.js';
 
 /**
  * Sums each number over the ranks (every rank calls it at the same points, with as many numbers);
@@ -32,4 +33,14 @@ export async function overRanks(metric: Metric, sums: number[], reduceSums: Redu
   let at = sums.length;
   metric.loadStateDict!(Object.fromEntries(keys.map((k) => [k, total.slice(at, (at += local[k].length))])) as never);
   return { sums: total.slice(0, sums.length), score: metric.compute() };
+}
+
+/**
+ * An interrupted epoch's progress summed over the ranks, which stopped after the same step: rank 0
+ * saves it, and on resume the others start the epoch's sums from nothing (fit). Leaves the metric
+ * holding the total.
+ */
+export async function progressOverRanks(progress: EpochProgress, metric: Metric, reduceSums: ReduceSums): Promise<EpochProgress> {
+  const { sums: [lossSum, samples, nonFiniteSamples] } = await overRanks(metric, [progress.lossSum, progress.samples, progress.nonFiniteSamples ?? 0], reduceSums);
+  return { ...progress, lossSum, samples, nonFiniteSamples, metric: metricState(metric) };
 }
