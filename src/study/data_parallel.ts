@@ -1,7 +1,8 @@
 // The study as one rank of a data-parallel job (smoothlab study --nproc-per-node N, or smoothlab
 // launch -- study): which rank this process is, the Gloo group it joins, each rank's share of the
-// training and test images, and the sums that turn each rank's counts into the whole data's, so
-// that histories and validation scores are those of one process seeing everything.
+// training and test images, the sums that turn each rank's counts into the whole data's (so that
+// histories and validation scores are those of one process seeing everything), how the ranks agree
+// to stop, and how they wait while rank 0 works alone.
 import { availableParallelism } from 'node:os';
 import { DataLoader } from '../data/dataloader.js';
 import { DistributedSampler } from '../data/distributed_sampler.js';
