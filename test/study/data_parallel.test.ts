@@ -85,7 +85,7 @@ function committedEpoch(out: string): number {
 const two = join(root, 'two');
 const one = join(root, 'one');
 
-test('2 ranks: the study completes; only rank 0 wrote, the files of one process', { skip: !gloo && 'built without gloo', timeout: 120_000 }, async () => {
+test('2 ranks: the study completes and writes the files of one process, TensorBoard files from one process only', { skip: !gloo && 'built without gloo', timeout: 120_000 }, async () => {
   const r = await start(['study', ...base(two), '--nproc-per-node', '2', '--sync-batchnorm']).done;
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /resnet18 on cpu \(2 data-parallel ranks, 32 images per rank and step\)/);
