@@ -71,10 +71,10 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
     model.train(wasTraining);
   }
   // Reduced also when this rank's shard was empty: every rank takes part in the same collective.
-  const over = await overRanks(metric, [lossSum, samples], reduceSums);
-  [lossSum, samples] = over.sums;
+  const over = reduceSums ? await overRanks(metric, [lossSum, samples], reduceSums) : null;
+  if (over) [lossSum, samples] = over.sums;
   if (samples === 0) throw new Error(`evaluate: the ${label} loader produced no batches`);
-  const { score } = over;
+  const score = over?.score ?? metric.compute();
   progress.done({ loss: lossSum / samples, score });
   return { loss: lossSum / samples, score };
 }

@@ -352,12 +352,12 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     // Over every rank of a data-parallel run; steps skipped on a non-finite loss count in neither sum.
     const sums = [lossSum, samples - nonFiniteSamples, samples];
     const knownScore = resumed?.trainScore ?? null;
-    const over = knownScore === null ? await overRanks(metric, sums, options.reduceSums) : { sums: await reduceSums(sums), score: knownScore };
+    const over = options.reduceSums && knownScore === null ? await overRanks(metric, sums, options.reduceSums) : { sums: await reduceSums(sums), score: null };
     const [allLossSum, allFiniteSamples, allSamples] = over.sums;
     // Checked over the ranks: one that resumes at the epoch's last step has no batch left of its own.
     if (allSamples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const trainLoss = allLossSum / allFiniteSamples;
-    const trainScore = over.score;
+    const trainScore = knownScore ?? over.score ?? metric.compute();
     if ((resumed?.trainScore ?? null) === null) options.statefulLoss?.nextEpoch?.();
     options.statefulLoss?.train(false);
     progress.done({ loss: trainLoss, score: trainScore });

@@ -23,10 +23,9 @@ function countsOf(metric: Metric): Counts {
 
 /**
  * `sums` and the metric's value over every rank: the metric's counts travel in the same call as
- * `sums`, and the metric is left holding the total. Without `reduceSums`, this process's own.
+ * `sums`, and the metric is left holding the total.
  */
-export async function overRanks(metric: Metric, sums: number[], reduceSums: ReduceSums | undefined): Promise<{ sums: number[]; score: number }> {
-  if (reduceSums === undefined) return { sums, score: metric.compute() };
+export async function overRanks(metric: Metric, sums: number[], reduceSums: ReduceSums): Promise<{ sums: number[]; score: number }> {
   const local = countsOf(metric);
   const keys = Object.keys(local).sort();
   const total = await reduceSums([...sums, ...keys.flatMap((k) => local[k])]);
