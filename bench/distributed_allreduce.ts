@@ -2,7 +2,7 @@
 // ranks over loopback, smoothlab against Python's torch.distributed on the same Gloo, in one run.
 // `node dist/bench/distributed_allreduce.js`; a rank runs this file with RANK set.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../src/cli/launch_command.js';
 import { fileURLToPath } from 'node:url';
 
 const N = 11_181_642;
@@ -25,16 +25,6 @@ async function rank(): Promise<void> {
   times.sort((a, b) => a - b);
   console.log(JSON.stringify({ ms: (times[REPEATS / 2 - 1] + times[REPEATS / 2]) / 2 }));
   dist.destroyProcessGroup();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function pair(command: string, args: string[]): Promise<number> {

@@ -6,7 +6,7 @@
 // median over rounds, and scaling efficiency is rate / (2 x the baseline's).
 // `node dist/bench/distributed_scaling.js [--rounds R] [--steps S]`; the sides run this file too.
 import { type ChildProcess, fork } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../src/cli/launch_command.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -50,16 +50,6 @@ async function side(): Promise<void> {
     const start = performance.now();
     for (let s = 0; s < message.steps; s++) step();
     process.send!({ seconds: (performance.now() - start) / 1000 } satisfies Done);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

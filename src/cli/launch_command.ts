@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MASTER_PORT_SPEC } from '../torch/distributed/rendezvous.js';
 import { type OptionSpecs, UsageError, helpText, parseOptions } from './args.js';
 
 const SPECS: OptionSpecs = {
@@ -12,7 +13,7 @@ const SPECS: OptionSpecs = {
   nnodes: { type: 'integer', description: 'nodes in the job', min: 1, defaultText: '1', metavar: 'M' },
   'node-rank': { type: 'integer', description: 'this node\'s rank, 0..nnodes-1', min: 0, defaultText: '0', metavar: 'K' },
   'master-addr': { type: 'string', description: 'address of node 0, where rank 0 holds the rendezvous store', defaultText: '127.0.0.1', metavar: 'ADDR' },
-  'master-port': { type: 'integer', description: 'port of the rendezvous store on node 0', min: 1, max: 65535, defaultText: '29500', metavar: 'PORT' },
+  'master-port': { type: 'integer', description: 'port of the rendezvous store on node 0', ...MASTER_PORT_SPEC, defaultText: '29500' },
 };
 
 /** Help of the launch command. */
@@ -111,22 +112,30 @@ export async function launchCommand(argv: string[]): Promise<void> {
 /**
  * Runs `smoothlab study ARGS` as the local ranks of `options` and waits for them. Each rank has an
  * IPC channel to this process only to notice its end: a rank whose launcher is killed stops too,
- * instead of training on as an orphan. Ctrl-C stops every rank at once; the re-run resumes.
+ * instead of training on as an orphan. Ctrl-C is passed on: the ranks stop after the same step,
+ * rank 0 checkpoints it, and the rerun resumes there; a second Ctrl-C kills them.
  */
 export async function superviseStudyRanks(options: Parameters<typeof rankEnvironments>[0], args: readonly string[]): Promise<void> {
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const children = rankEnvironments(options).map((env) => spawn(process.execPath, [main, 'study', ...args], { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] }));
   let interrupted = false;
   const onSigint = (): void => {
+    const signal = interrupted ? 'SIGKILL' : 'SIGINT';
+    if (!interrupted) console.error('\nstopping every rank after the current step (Ctrl-C again to kill them)...');
     interrupted = true;
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGINT');
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
   };
   process.on('SIGINT', onSigint);
   try {
-    await superviseRanks(children, options.nodeRank * options.nprocPerNode);
+    // A rank that stopped on the Ctrl-C exits 130: not a failure that should stop the others.
+    await superviseRanks(children, options.nodeRank * options.nprocPerNode, (code) => interrupted && code === 130);
+    if (interrupted) {
+      console.error('stopped: checkpointed after the same step on every rank; run the same command again to continue from there.');
+      process.exitCode = 130;
+    }
   } catch (error) {
     if (!interrupted) throw error;
-    console.error('\nstopped; each run is checkpointed at its last finished epoch: run the same command again to continue from there.');
+    console.error(`\nstopped: ${(error as Error).message}; each run keeps its last checkpoint: run the same command again to continue from there.`);
     process.exitCode = 130;
   } finally {
     process.off('SIGINT', onSigint);
@@ -135,34 +144,58 @@ export async function superviseStudyRanks(options: Parameters<typeof rankEnviron
 
 /**
  * Waits for every local rank; when one fails, the others get SIGTERM (then SIGKILL after 10 s) and
- * the launch fails naming the first rank that failed and how, as torchrun's agent does.
+ * the launch fails naming the rank that failed and how, as torchrun's agent does. `stopped(code)`
+ * says which exit codes are a rank stopping as asked, not failing.
  */
-export function superviseRanks(children: readonly ChildProcess[], firstRank: number): Promise<void> {
+export function superviseRanks(children: readonly ChildProcess[], firstRank: number, stopped: (code: number | null) => boolean = () => false): Promise<void> {
   return new Promise((resolve, reject) => {
     let running = children.length;
-    let failure: string | null = null;
+    const failures: { text: string; killedFromOutside: boolean }[] = [];
+    const sent = children.map(() => new Set<NodeJS.Signals>());
+    const kill = (i: number, signal: NodeJS.Signals): void => {
+      const c = children[i];
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      sent[i].add(signal);
+      c.kill(signal);
+    };
+    let stopping = false;
     const stopOthers = (): void => {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-      setTimeout(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); }, 10_000).unref();
+      if (stopping) return;
+      stopping = true;
+      children.forEach((_, i) => kill(i, 'SIGTERM'));
+      setTimeout(() => children.forEach((_, i) => kill(i, 'SIGKILL')), 10_000).unref();
     };
     // Ctrl-C reaches the ranks through the process group; a SIGTERM sent to the launcher alone is passed on.
     const onTerm = (): void => stopOthers();
     process.once('SIGTERM', onTerm);
     children.forEach((child, i) => {
-      child.once('error', (error) => {
-        failure ??= `rank ${firstRank + i} could not start: ${error.message}`;
-        stopOthers();
-      });
-      child.once('exit', (code, signal) => {
-        if ((code !== 0 || signal !== null) && failure === null) {
-          failure = `rank ${firstRank + i} (local rank ${i}, pid ${child.pid}) ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`;
+      let ended = false;
+      // 'exit' may not follow 'error' (a rank that could not be spawned): each rank ends once.
+      const end = (failure: { text: string; killedFromOutside: boolean } | null): void => {
+        if (ended) return;
+        ended = true;
+        if (failure !== null) {
+          failures.push(failure);
           stopOthers();
         }
         running -= 1;
         if (running > 0) return;
         process.removeListener('SIGTERM', onTerm);
-        if (failure === null) resolve();
-        else reject(new Error(`${failure}; the other ranks were stopped`));
+        // Under load a peer may notice a killed rank (and exit 1) before the launcher hears of the
+        // kill: the rank killed by a signal this launcher did not send is the cause.
+        const cause = failures.find((f) => f.killedFromOutside) ?? failures[0];
+        if (cause === undefined) resolve();
+        else reject(new Error(`${cause.text}; the other ranks were stopped`));
+      };
+      child.once('error', (error) => {
+        if (child.pid === undefined) end({ text: `rank ${firstRank + i} could not start: ${error.message}`, killedFromOutside: false });
+      });
+      child.once('exit', (code, signal) => {
+        const failed = signal !== null || (code !== 0 && !stopped(code));
+        end(failed ? {
+          text: `rank ${firstRank + i} (local rank ${i}, pid ${child.pid}) ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`,
+          killedFromOutside: signal !== null && !sent[i].has(signal),
+        } : null);
       });
     });
   });

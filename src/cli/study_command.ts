@@ -92,7 +92,7 @@ export async function studyCommand(argv: string[]): Promise<void> {
     const { checkPortFree, freePort, superviseStudyRanks } = await import('./launch_command.js');
     const masterPort = config.masterPort ?? await freePort();
     if (config.masterPort !== undefined) await checkPortFree(masterPort);
-    await superviseStudyRanks({ nprocPerNode: config.nprocPerNode, nnodes: 1, nodeRank: 0, masterAddr: config.masterAddr ?? '127.0.0.1', masterPort }, argv);
+    await superviseStudyRanks({ nprocPerNode: config.nprocPerNode, nnodes: 1, nodeRank: 0, masterAddr: '127.0.0.1', masterPort }, argv);
     return;
   }
   if (me !== null) {
@@ -121,9 +121,14 @@ export async function studyCommand(argv: string[]): Promise<void> {
 
 // The config of one rank: --nproc-per-node is the launch's local world size (given to `smoothlab
 // launch` instead, it is filled in, so that config.json reads the same either way).
-function asRank(config: StudyConfig, me: StudyRank | null): StudyConfig {
+function asRank(config: StudyConfig, me: StudyRank | null, env: NodeJS.ProcessEnv = process.env): StudyConfig {
   if (me === null) return config;
   if (me.worldSize !== me.localWorldSize) throw new UsageError(`a data-parallel study runs on one node, but WORLD_SIZE is ${me.worldSize} and LOCAL_WORLD_SIZE ${me.localWorldSize}`, 'study');
+  // The launcher chose the rendezvous (MASTER_PORT); `study --nproc-per-node N --master-port P` passes
+  // its own P on to its ranks, but any other --master-port would be recorded and never used.
+  if (config.masterPort !== undefined && String(config.masterPort) !== env.MASTER_PORT) {
+    throw new UsageError(`--master-port ${config.masterPort} is not the port this rank's launcher chose (MASTER_PORT=${env.MASTER_PORT}): give --master-port to smoothlab launch, before --`, 'study');
+  }
   if (config.nprocPerNode !== undefined && config.nprocPerNode !== me.worldSize) {
     throw new UsageError(`--nproc-per-node ${config.nprocPerNode} does not match the ${me.worldSize} ranks this process was launched as one of (WORLD_SIZE)`, 'study');
   }
@@ -131,7 +136,9 @@ function asRank(config: StudyConfig, me: StudyRank | null): StudyConfig {
 }
 
 // One rank: trains; rank 0 also prints what the single-process study prints. Ctrl-C stops every
-// rank where it is (their launcher says how to resume); the end of the launcher ends the rank.
+// rank after the same step, rank 0 writing the mid-epoch checkpoint (exit 130; their launcher says
+// how to resume). A Ctrl-C reaches a rank twice (from the terminal and from its launcher): the second
+// changes nothing, and the launcher's second Ctrl-C kills. The end of the launcher ends the rank.
 async function studyRank(config: StudyConfig, me: StudyRank, quiet: boolean): Promise<void> {
   if (process.channel) {
     process.channel.unref();
@@ -141,8 +148,19 @@ async function studyRank(config: StudyConfig, me: StudyRank, quiet: boolean): Pr
     });
   }
   const { runStudy } = await import('../study/runner.js');
-  const outcome = await runStudy(config, { quiet, rank: me });
-  if (me.rank === 0) await printOutcome(outcome);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    const outcome = await runStudy(config, { quiet, rank: me, signal: controller.signal });
+    if (!outcome.completed) {
+      process.exitCode = 130;
+      return;
+    }
+    if (me.rank === 0) await printOutcome(outcome);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
 // The results table, warnings and the report's path of a completed study.

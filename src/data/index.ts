@@ -8,6 +8,6 @@ export { type RawBatch, type Batch, type Collated, defaultCollate, tensorCollate
 export { type DatasetSpec, type TensorRecord, NotTransferableError } from './dataset_spec.js';
 export { DataLoaderError, SampleError } from './errors.js';
 export { Generator, DEFAULT_SEED, deriveSeed } from './generator.js';
-export { type Sampler, epochOrder, batchesOf, batchCount, samplerOrder } from './sampler.js';
+export { type Sampler, epochOrder, batchesOf, batchCount } from './sampler.js';
 export { type DatasetArrays, type SampleShape } from './batch_fill.js';
 export { DistributedSampler, type DistributedSamplerOptions } from './distributed_sampler.js';

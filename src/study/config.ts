@@ -88,8 +88,14 @@ export function validateConfig(c: StudyConfig): StudyConfig {
   if (c.nprocPerNode !== undefined && c.batchSize % c.nprocPerNode !== 0) {
     fail('batchSize', `must be divisible by nprocPerNode (${c.nprocPerNode}): each rank trains on an equal share of every batch`, ['nprocPerNode']);
   }
-  for (const key of ['masterAddr', 'masterPort', 'syncBatchnorm'] as const) {
+  for (const key of ['masterPort', 'syncBatchnorm'] as const) {
     if (c[key] !== undefined && c.nprocPerNode === undefined) fail(key, 'applies to data-parallel studies; give nprocPerNode too', ['nprocPerNode']);
+  }
+  if (c.nprocPerNode !== undefined) {
+    // The ranks reduce over Gloo, which takes CPU tensors ('auto' means cpu here: studyDevice).
+    if (c.device.startsWith('cuda')) fail('device', 'must be cpu or auto with nprocPerNode: data-parallel ranks train on the CPU (Gloo)', ['nprocPerNode']);
+    // Every rank validates a share of the test images: an empty one would make no collectives.
+    if (c.valLimit > 0 && c.valLimit < c.nprocPerNode) fail('valLimit', `must be 0 (all) or at least nprocPerNode (${c.nprocPerNode}): every rank validates a share of the test images`, ['nprocPerNode']);
   }
   // Its soft labels are learned from each epoch's predictions: one process must see all of them.
   if (c.loss === 'ols' && c.nprocPerNode !== undefined) fail('loss', "'ols' learns its soft labels in one process; it cannot run with nprocPerNode", ['nprocPerNode']);

@@ -10,7 +10,9 @@ import { AutoAugment } from '../vision/transforms/auto_augment.js';
 import { Normalize, ToDtype, ToImage } from '../vision/transforms/convert.js';
 import { RandomHorizontalFlip } from '../vision/transforms/flip_crop.js';
 import { Compose, type Transform } from '../vision/transforms/transform.js';
+import type { Device } from '../torch/dtype.js';
 import type { StudyConfig } from './config.js';
+import { pinMemoryFor } from './device.js';
 import { folderOf, folderSplits } from './folder_splits.js';
 
 /** Both splits of the study's dataset. */
@@ -111,4 +113,14 @@ export function trainTransform(config: StudyConfig, stats: ChannelStats): Transf
 /** The evaluation transform: standardization only. */
 export function testTransform(stats: ChannelStats): Transform {
   return new Compose([new ToImage(), new ToDtype('float32', { scale: true }), new Normalize(stats.mean, stats.std)]);
+}
+
+/** Images per evaluation batch: larger than training's, as no gradients are kept, so fewer calls per image. */
+export function evalBatchSize(config: Pick<StudyConfig, 'batchSize'>): number {
+  return Math.max(config.batchSize, 512);
+}
+
+/** What the study's loaders of every path share: the workers, and pinned host batches on CUDA (pinMemoryFor). */
+export function loaderOptions(config: Pick<StudyConfig, 'workers'>, device: Device) {
+  return { numWorkers: config.workers, persistentWorkers: config.workers > 0, pinMemory: pinMemoryFor(device) };
 }

@@ -18,6 +18,11 @@ export function resolveDevice(requested: string): Device {
   return requested as Device;
 }
 
+/** The device a study of `config` trains on: a data-parallel study's ranks reduce over Gloo, so its 'auto' is the CPU. */
+export function studyDevice(config: { device: string; nprocPerNode?: number }): Device {
+  return resolveDevice(config.nprocPerNode !== undefined && config.device === 'auto' ? 'cpu' : config.device);
+}
+
 /** Whether a study's loaders pin their host batches: on CUDA, so that fit() and the analysis copy them to the GPU without blocking. */
 export function pinMemoryFor(device: Device): boolean {
   return device !== 'cpu';

@@ -27,8 +27,8 @@ import { stringifyState } from '../utils/state_json.js';
 import type { ChannelStats } from '../vision/datasets/stats.js';
 import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import type { StudyConfig } from './config.js';
-import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { pinMemoryFor, resolveDevice } from './device.js';
+import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
+import { resolveDevice } from './device.js';
 import { DISTILL_FREE_ON_RESUME, type DistillConfig, validateDistillConfig } from './distill_schema.js';
 import { type FeatureModel, type RunEvaluation, evaluateRun } from './evaluate_run.js';
 import { readFinishedRun } from './finished_run.js';
@@ -150,10 +150,10 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
   manualSeed(deriveSeed(teacher.seed, 2));
   const student = buildModel(recipe, numClasses, train.channels).to(device);
   const pair = new StudentWithTeacher(student, teacherModel);
-  const common = { numWorkers: recipe.workers, persistentWorkers: recipe.workers > 0, pinMemory: pinMemoryFor(device) };
+  const common = loaderOptions(recipe, device);
   // The teacher's shuffle seed: the student sees the batches in the teacher's order.
   const trainLoader = new DataLoader({ ...common, dataset: train, batchSize: recipe.batchSize, shuffle: true, dropLast: recipe.dropLast, seed: deriveSeed(teacher.seed, 1), transform: trainTransform(recipe, stats) });
-  const testLoader = new DataLoader({ ...common, dataset: test, batchSize: Math.max(recipe.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) });
+  const testLoader = new DataLoader({ ...common, dataset: test, batchSize: evalBatchSize(recipe), shuffle: false, seed: 0, transform: testTransform(stats) });
   const optimizer = new AdamW(recipe.freezeBackbone ? freezeBackbone(student) : student.parameters(), { lr: recipe.lr, betas: recipe.betas, weightDecay: recipe.weightDecay });
   const scheduler = recipe.schedule === 'epoch'
     ? new OneCycleLR(optimizer, { maxLr: recipe.maxLr, totalSteps: recipe.epochs })

@@ -1,5 +1,6 @@
 // Which rank of a data-parallel study this process is, from torchrun's variables: read before any
 // engine loads, so that the process that only launches the ranks never loads libtorch.
+import { envInteger } from '../torch/distributed/rendezvous.js';
 
 /** This process's place in a data-parallel study (torchrun's RANK, WORLD_SIZE, LOCAL_WORLD_SIZE). */
 export interface StudyRank {
@@ -14,14 +15,9 @@ export interface StudyRank {
  */
 export function rankFromEnv(env: NodeJS.ProcessEnv = process.env): StudyRank | null {
   if (env.RANK === undefined || env.WORLD_SIZE === undefined) return null;
-  const read = (name: string, fallback?: string): number => {
-    const text = env[name] ?? fallback;
-    const value = Number(text);
-    if (text === undefined || text === '' || !Number.isInteger(value) || value < 0) throw new Error(`${name}=${JSON.stringify(text)} is not a non-negative integer (torchrun's variables)`);
-    return value;
-  };
-  const worldSize = read('WORLD_SIZE');
-  const rank = read('RANK');
+  const where = 'a rank of a data-parallel study';
+  const worldSize = envInteger('WORLD_SIZE', env, where);
+  const rank = envInteger('RANK', env, where);
   if (worldSize < 1 || rank >= worldSize) throw new Error(`RANK=${rank} is not a rank of WORLD_SIZE=${worldSize}`);
-  return { rank, worldSize, localWorldSize: read('LOCAL_WORLD_SIZE', env.WORLD_SIZE) };
+  return { rank, worldSize, localWorldSize: env.LOCAL_WORLD_SIZE === undefined ? worldSize : envInteger('LOCAL_WORLD_SIZE', env, where) };
 }

@@ -10,7 +10,7 @@ import type { StudyConfig } from './config.js';
 import { readJson } from './read_json.js';
 
 // Fields that change how a run is executed, not what it computes: they may differ on resume.
-const EXECUTION_ONLY: (keyof StudyConfig)[] = ['workers', 'device', 'threads', 'out', 'download', 'dataRoot', 'dataUrl', 'dataMd5', 'memoryFormat', 'masterAddr', 'masterPort'];
+const EXECUTION_ONLY: (keyof StudyConfig)[] = ['workers', 'device', 'threads', 'out', 'download', 'dataRoot', 'dataUrl', 'dataMd5', 'memoryFormat', 'masterPort'];
 
 function gitRevision(): string | null {
   try {

@@ -10,6 +10,7 @@ import { DataLoader } from '../data/dataloader.js';
 import { Generator, deriveSeed } from '../data/generator.js';
 import { TensorBoardWriter } from '../log/tensorboard.js';
 import { MulticlassAccuracy } from '../metrics/accuracy.js';
+import type { AnyModule } from '../nn/module.js';
 import { DistributedDataParallel } from '../nn/parallel/distributed.js';
 import { SyncBatchNorm } from '../nn/sync_batchnorm.js';
 import { crossEntropy } from '../nn/functional.js';
@@ -35,9 +36,9 @@ import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
-import { RankSummedMetric, type StudyRank, allRanksHere, joinRanks, leaveRanks, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
-import { loadSplits, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
-import { pinMemoryFor, resolveDevice } from './device.js';
+import { type StudyRank, agreeStop, joinRanks, leaveRanks, onRankZeroAlone, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
+import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
+import { studyDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
 import { type FeatureModel, evaluateRun, trainingProjection } from './evaluate_run.js';
 import { type FinishedRun, readFinishedRun } from './finished_run.js';
@@ -50,7 +51,10 @@ import { readSoftLabels, recordSoftLabels } from './soft_labels.js';
 /** How the study reports progress and can be stopped. */
 export interface StudyOptions {
   quiet?: boolean;
-  /** Aborting stops training after the current step; the last epoch's checkpoint is kept. */
+  /**
+   * Aborting stops training after the current step, writing a mid-epoch checkpoint that a rerun
+   * resumes; as a rank, every rank then stops after the same step (any rank's abort stops them all).
+   */
   signal?: AbortSignal;
   /** Where status lines go (console.log by default). */
   print?: (line: string) => void;
@@ -90,13 +94,12 @@ function historyOf(name: string, epsilon: number, seed: number, labelNoise: numb
   };
 }
 
-// The batches stay on the host, where they are made (pinned on CUDA: pinMemoryFor).
+// The batches stay on the host, where they are made (pinned on CUDA: loaderOptions).
 function loaders(config: StudyConfig, device: Device, train: ImageClassificationDataset, test: ImageClassificationDataset, stats: ChannelStats, seed: number) {
-  const common = { numWorkers: config.workers, persistentWorkers: config.workers > 0, pinMemory: pinMemoryFor(device) };
+  const common = loaderOptions(config, device);
   return {
     train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, dropLast: config.dropLast, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
-    // Evaluation batches are larger: no gradients to keep, and fewer calls per image.
-    test: new DataLoader({ ...common, dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, transform: testTransform(stats) }),
+    test: new DataLoader({ ...common, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }),
   };
 }
 
@@ -121,65 +124,80 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
   const me = options.rank;
   const main = (me?.rank ?? 0) === 0;
   const model = initial.clone().to(device);
-  // Construction broadcasts rank 0's weights: every rank starts from them.
-  const net = me ? new DistributedDataParallel(config.syncBatchnorm ? SyncBatchNorm.convertSyncBatchnorm(model) : model) : model;
-  const data = me ? rankLoaders(config, me, device, train, test, stats, seed) : loaders(config, device, train, test, stats, seed);
+  // Frozen before DDP wraps the model: its Reducer expects a gradient of every parameter that requires one.
   const trainable = config.freezeBackbone ? freezeBackbone(model) : model.parameters();
-  const optimizer = new AdamW(trainable, { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
-  const scheduler = config.schedule === 'epoch'
-    ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
-    : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
-  const logger = main ? new TensorBoardWriter(join(dir, 'tensorboard', name)) : undefined;
-  const ols = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
-  const { autocast } = precision;
-  const scaler = precision.gradScaler ? new GradScaler() : undefined;
+  let net: AnyModule = model;
+  let data: ReturnType<typeof loaders> | undefined;
+  let optimizer: AdamW | undefined;
+  let logger: TensorBoardWriter | undefined;
+  let olsModule: OnlineLabelSmoothing | null = null;
+  let scaler: GradScaler | undefined;
+  // Everything made inside: a constructor that throws leaves no loader's worker threads behind.
   try {
+    // Construction broadcasts rank 0's weights: every rank starts from them.
+    if (me) net = new DistributedDataParallel(config.syncBatchnorm ? SyncBatchNorm.convertSyncBatchnorm(model) : model);
+    data = me ? rankLoaders(config, me, device, train, test, stats, seed) : loaders(config, device, train, test, stats, seed);
+    optimizer = new AdamW(trainable, { lr: config.lr, betas: config.betas, weightDecay: config.weightDecay });
+    const scheduler = config.schedule === 'epoch'
+      ? new OneCycleLR(optimizer, { maxLr: config.maxLr, totalSteps: config.epochs })
+      : new OneCycleLR(optimizer, { maxLr: config.maxLr, epochs: config.epochs, stepsPerEpoch: data.train.length });
+    logger = main ? new TensorBoardWriter(join(dir, 'tensorboard', name)) : undefined;
+    const ols = olsModule = config.loss === 'ols' ? new OnlineLabelSmoothing(numClasses).to(device) : null;
+    const { autocast } = precision;
+    scaler = precision.gradScaler ? new GradScaler() : undefined;
     options.print?.(`\n== ${name}: epsilon ${epsilon}, seed ${seed}, ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} of ${train.length} images`);
     const accuracy = new MulticlassAccuracy({ numClasses, average: 'micro' });
     const { history, completed } = await fit({
       model: net, trainLoader: data.train, valLoader: data.test, optimizer, scheduler,
       schedulerStep: config.schedule, epochs: config.epochs,
       ...(ols ? { lossFn: (o: Tensor, t: Tensor) => ols.call(o, t), statefulLoss: ols, callbacks: { onEpochEnd: (r) => recordSoftLabels(runDir, r.epoch, ols) } } : { lossFn: lossFor(config, epsilon, numClasses) }),
-      metric: me ? new RankSummedMetric(accuracy) : accuracy, device, autocast, scaler,
+      metric: accuracy, device, autocast, scaler,
       logger, checkpointDir: runDir, resume: true, signal: options.signal, quiet: options.quiet || !main,
-      ...(me ? { saveCheckpoints: main, reduceSums: sumAcrossRanks } : {}),
+      ...(me ? { saveCheckpoints: main, reduceSums: sumAcrossRanks, agreeStop } : {}),
     });
-    if (!completed || options.signal?.aborted) return null;
-    if (!main) return 'trained';
-    // Rank 0 analyses the run on the whole test set, on every core while the other ranks wait.
-    const fullTest = me ? new DataLoader({ dataset: test, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, device, transform: testTransform(stats) }) : data.test;
-    if (me) setNumThreads(availableParallelism());
-    let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
-    try {
-      const classes = resolveProjectionClasses(config.classes, train.classes);
-      evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
-      // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
-      const trainImages = new DataLoader({ dataset: train, batchSize: Math.max(config.batchSize, 512), shuffle: false, seed: 0, numWorkers: 0, pinMemory: pinMemoryFor(device), transform: testTransform(stats) });
+    // A rank's own signal is not asked here: only what the ranks agreed on stops them all alike.
+    if (!completed || (!me && options.signal?.aborted)) return null;
+    const stepsPerEpoch = data.train.length;
+    const analyse = async (): Promise<FinishedRun | null> => {
+      const fullTest = me ? new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }) : data!.test;
+      if (me) setNumThreads(availableParallelism());
+      let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
       try {
-        evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
+        const classes = resolveProjectionClasses(config.classes, train.classes);
+        evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
+        // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
+        const trainImages = new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: train, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) });
+        try {
+          evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
+        } finally {
+          await trainImages.close();
+        }
+      } catch (error) {
+        if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
+        throw error;
       } finally {
-        await trainImages.close();
+        if (me) {
+          setNumThreads(threadsPerRank(config, me.localWorldSize));
+          await fullTest.close();
+        }
       }
-    } catch (error) {
-      if (options.signal?.aborted) return null; // the trained run is checkpointed; a resume analyses it
-      throw error;
-    } finally {
-      if (me) {
-        setNumThreads(threadsPerRank(config, me.localWorldSize));
-        await fullTest.close();
-      }
-    }
-    const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, data.train.length), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
-    // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
-    writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
-    return finished;
+      const finished = { history: { ...historyOf(name, epsilon, seed, config.labelNoise, history, stepsPerEpoch), ...(ols ? { softLabels: readSoftLabels(runDir) } : {}) }, evaluation };
+      // stringifyState: a fitted temperature can be Infinity (labels the model cannot beat chance on).
+      writeFileAtomic(join(runDir, 'evaluation.json'), stringifyState(finished));
+      return finished;
+    };
+    if (!me) return await analyse();
+    // Rank 0 analyses the run on the whole test set, on every core, while the other ranks wait; the
+    // next run starts once its evaluation.json is written, so every rank skips the same runs.
+    const analysed = await onRankZeroAlone(me, analyse);
+    return analysed === undefined ? 'trained' : analysed;
   } finally {
     logger?.close();
-    await Promise.all([data.train.close(), data.test.close()]);
-    optimizer.dispose();
+    if (data) await Promise.all([data.train.close(), data.test.close()]);
+    optimizer?.dispose();
     scaler?.dispose();
     net.dispose();
-    ols?.dispose();
+    olsModule?.dispose();
   }
 }
 
@@ -227,11 +245,15 @@ function removeIfEmpty(dir: string): void {
  */
 export async function runStudy(config: StudyConfig, options: StudyOptions = {}): Promise<StudyOutcome> {
   validateConfig(config);
-  const device = resolveDevice(config.device);
-  const precision = resolvePrecision(config.precision, device);
   const me = options.rank;
+  if (me === undefined && config.nprocPerNode !== undefined) {
+    // Trained here alone, it would record an N it never used in config.json.
+    throw new Error(`runStudy: config.nprocPerNode is ${config.nprocPerNode}, but no options.rank says which rank this process is; start the ranks with smoothlab study --nproc-per-node or smoothlab launch, or leave nprocPerNode out`);
+  }
+  if (me !== undefined && me.worldSize !== config.nprocPerNode) throw new Error(`runStudy: options.rank is one of ${me.worldSize} ranks, but config.nprocPerNode is ${config.nprocPerNode}`);
+  const device = studyDevice(config);
+  const precision = resolvePrecision(config.precision, device);
   if (me === undefined) return lockedFolder(config, device, precision, options);
-  if (device !== 'cpu') throw new Error(`a data-parallel study trains on CPU ranks (Gloo); device ${config.device} resolved to ${device}: use --device cpu`);
   await joinRanks(me);
   try {
     // Only rank 0 writes the folder, so only rank 0 locks it.
@@ -263,11 +285,9 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
   // libtorch's own default here is 1 thread (Debian's OpenMP build); PyTorch users expect all cores.
   setNumThreads(threadsPerRank(config, me?.localWorldSize ?? 1));
   // Rank 0 loads first: a download happens once, and the other ranks read what it wrote.
-  if (me && !main) await allRanksHere();
-  const splits = await loadSplits(config);
-  if (me && main) await allRanksHere();
+  const splits = (me ? await onRankZeroAlone(me, () => loadSplits(config)) : undefined) ?? await loadSplits(config);
   resolveProjectionClasses(config.classes, splits.train.classes); // a class the dataset lacks fails before anything is written
-  if (options.signal?.aborted) return { dir, completed: false };
+  if (me ? await agreeStop(options.signal?.aborted === true) : options.signal?.aborted) return { dir, completed: false };
   const stats = standardization(splits.train);
   // The notebook's σ comes from the validation images; shown beside ours in the report.
   const notebookStd = channelStats(splits.test).std;
@@ -300,8 +320,6 @@ async function lockedStudy(config: StudyConfig, device: Device, precision: Study
           return { dir, completed: false };
         }
         if (run !== 'trained') finished.push(run);
-        // The next run starts when rank 0 has written this one's evaluation (every rank then skips the same runs).
-        if (me) await allRanksHere();
       }
     } finally {
       initial.dispose();

@@ -1,6 +1,7 @@
 // The study config's one schema: every field's type, range, flag and help line. The StudyConfig
 // type, validateConfig, the command-line flags and `smoothlab study --help` are all derived from it,
 // so a field cannot exist in one of them and be missing from another.
+import { MASTER_PORT_SPEC } from '../torch/distributed/rendezvous.js';
 
 /** How a field's value is written on the command line and checked. */
 export type FieldKind = 'string' | 'choice' | 'number' | 'integer' | 'boolean' | 'numbers' | 'pair';
@@ -114,8 +115,8 @@ export const STUDY_SCHEMA = {
   syncBatchnorm: optional(field<boolean>('boolean', {
     flag: 'sync-batchnorm', description: 'with --nproc-per-node: BatchNorm statistics over the whole batch of all ranks (nn.SyncBatchNorm), as one process computes them',
   })),
-    masterAddr: optional(field<string>('string', { flag: 'master-addr', metavar: 'ADDR', description: 'address of the ranks\' rendezvous store (default 127.0.0.1; needs --nproc-per-node)' })),
-  masterPort: optional(field<number>('integer', { flag: 'master-port', min: 1, max: 65535, metavar: 'PORT', description: 'port of the rendezvous store (default: a free one; needs --nproc-per-node)' })),
+  // No --master-addr: the ranks of a study are on one node, so the store is always on 127.0.0.1.
+  masterPort: optional(field<number>('integer', { flag: 'master-port', ...MASTER_PORT_SPEC, description: 'port of the ranks\' rendezvous store on 127.0.0.1 (default: a free one; needs --nproc-per-node)' })),
   out: field<string>('string', { flag: 'out', metavar: 'DIR', description: 'run folder (default: runs/NAME)' }),
 };
 

@@ -10,6 +10,7 @@ import { type BatchSource, type LossFn, type Metric, checkBatch, releaseBatch, s
 import { Progress } from '../log/progress.js';
 import { forwardAndLoss } from './mixed_precision.js';
 import { LossReadback, defaultReadLossEvery } from './readback.js';
+import { type ReduceSums, overRanks } from './rank_sums.js';
 
 /** Options of evaluate(). */
 export interface EvaluateOptions {
@@ -26,8 +27,8 @@ export interface EvaluateOptions {
   quiet?: boolean;
   /** Aborting stops the pass between batches: evaluate() then throws the signal's reason. */
   signal?: AbortSignal;
-  /** Sums over the ranks of a data-parallel run, each evaluating its shard (see FitOptions). */
-  reduceSums?: (values: number[]) => number[];
+  /** Sums over the ranks of a data-parallel run, each evaluating its shard: the loss, the sample count and the metric's counts (rank_sums.ts). */
+  reduceSums?: ReduceSums;
 }
 
 /** Mean loss per sample and the metric's value over `loader`, in eval mode and under inferenceMode. */
@@ -69,9 +70,11 @@ export async function evaluate({ model, loader, lossFn, metric, device = 'cpu', 
     readback.dispose();
     model.train(wasTraining);
   }
-  if (reduceSums) [lossSum, samples] = reduceSums([lossSum, samples]);
+  // Reduced also when this rank's shard was empty: every rank takes part in the same collective.
+  const over = reduceSums ? await overRanks(metric, [lossSum, samples], reduceSums) : null;
+  if (over) [lossSum, samples] = over.sums;
   if (samples === 0) throw new Error(`evaluate: the ${label} loader produced no batches`);
-  const score = metric.compute();
+  const score = over?.score ?? metric.compute();
   progress.done({ loss: lossSum / samples, score });
   return { loss: lossSum / samples, score };
 }

@@ -30,6 +30,7 @@ import { type StatefulLoss, lossState, restoreLossState } from './stateful_loss.
 import { MAX_NON_FINITE_IN_A_ROW, type StepPrecision, backwardAndStep, forwardAndLoss } from './mixed_precision.js';
 import { LossReadback, defaultReadLossEvery } from './readback.js';
 import { stateModule } from './state_module.js';
+import { type ReduceSums, overRanks, progressOverRanks } from './rank_sums.js';
 import { type EpochProgress, clearInterrupted, metricState, restoreInterrupted, restoreMetric, resumeSource, saveInterrupted, sourceState } from './interrupted.js';
 
 /**
@@ -99,8 +100,17 @@ export interface FitOptions extends StepPrecision {
   resume?: boolean;
   /** False: resume from checkpointDir but write nothing there (the ranks but rank 0 of a data-parallel run); true by default. */
   saveCheckpoints?: boolean;
-  /** Sums numbers over the ranks of a data-parallel run (the epoch's loss sums and sample counts), so the history holds the whole data's. */
-  reduceSums?: (values: number[]) => number[];
+  /**
+   * Sums numbers over the ranks of a data-parallel run: the epoch's loss sums, sample counts and the
+   * metric's counts (rank_sums.ts), so that the history holds the whole data's.
+   */
+  reduceSums?: ReduceSums;
+  /**
+   * Data-parallel ranks: resolves to whether every rank stops, given whether this one's signal has
+   * aborted (a collective, called after every step and epoch). With it, validation runs to its end,
+   * since the ranks' shards end at different batches.
+   */
+  agreeStop?: (stop: boolean) => Promise<boolean>;
   callbacks?: FitCallbacks;
   /** Aborting stops the run after the current step (or validation batch), writing a mid-epoch checkpoint that resume continues from. */
   signal?: AbortSignal;
@@ -217,7 +227,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const readback = new LossReadback<Step>(readLossEvery, (e, loss) => settle(loss, e.preds, e.target, e.info));
   const schedulerStep = options.schedulerStep ?? 'epoch';
   const save = dir !== undefined && options.saveCheckpoints !== false;
-  const reduceSums = options.reduceSums ?? ((values: number[]) => values);
+  const reduceSums: ReduceSums = options.reduceSums ?? (async (values) => values);
   const scaler = options.scaler;
   let nonFiniteInARow = 0;
   if (save) mkdirSync(dir, { recursive: true });
@@ -225,6 +235,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     ? restore(options, dir, save) : { startEpoch: 0, history: emptyHistory() };
   let interrupted = options.resume && dir ? restoreInterrupted(options, dir, startEpoch) : null;
   if (interrupted) history = interrupted.history;
+  // A data-parallel rank that does not write resumes from rank 0's file, whose epoch sums are every
+  // rank's (progressOverRanks) and whose loader seed is rank 0's: it starts from nothing, on its own seed.
+  if (interrupted && !save && options.reduceSums) interrupted.progress = { ...interrupted.progress, lossSum: 0, samples: 0, nonFiniteSamples: 0, metric: null, loader: null };
+  const stopNow = async (): Promise<boolean> => (options.agreeStop ? options.agreeStop(signal?.aborted === true) : signal?.aborted === true);
 
   for (let epoch = startEpoch; epoch < epochs; epoch++) {
     trainLoader.setEpoch?.(epoch);
@@ -321,9 +335,10 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         batches++;
         if (loss !== null) settle(loss, null, null, step);
         else if (readback.due) readback.flush();
-        if (signal?.aborted) {
+        if (await stopNow()) {
           readback.flush();
-          if (save) saveInterrupted(options, dir, stateNow(null), history);
+          const progressNow = options.reduceSums ? await progressOverRanks(stateNow(null), metric, options.reduceSums) : stateNow(null);
+          if (save) saveInterrupted(options, dir, progressNow, history);
           progress.done({ loss: meanLoss() });
           return { history, completed: false };
         }
@@ -333,18 +348,22 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     } finally {
       readback.dispose();
     }
-    if (samples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const seconds = (performance.now() - started) / 1000;
     // Over every rank of a data-parallel run; steps skipped on a non-finite loss count in neither sum.
-    const [allLossSum, allFiniteSamples, allSamples] = reduceSums([lossSum, samples - nonFiniteSamples, samples]);
+    const sums = [lossSum, samples - nonFiniteSamples, samples];
+    const knownScore = resumed?.trainScore ?? null;
+    const over = options.reduceSums && knownScore === null ? await overRanks(metric, sums, options.reduceSums) : { sums: await reduceSums(sums), score: null };
+    const [allLossSum, allFiniteSamples, allSamples] = over.sums;
+    // Checked over the ranks: one that resumes at the epoch's last step has no batch left of its own.
+    if (allSamples === 0) throw new Error(`fit: the training loader produced no batches in epoch ${epoch}`);
     const trainLoss = allLossSum / allFiniteSamples;
-    const trainScore = resumed?.trainScore ?? metric.compute();
+    const trainScore = knownScore ?? over.score ?? metric.compute();
     if ((resumed?.trainScore ?? null) === null) options.statefulLoss?.nextEpoch?.();
     options.statefulLoss?.train(false);
     progress.done({ loss: trainLoss, score: trainScore });
     let val: { loss: number; score: number } | null = null;
     try {
-      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal, reduceSums }) : null;
+      val = valLoader ? await evaluate({ model, loader: valLoader, lossFn, metric, device, autocast: options.autocast, readLossEvery, label: 'validation', quiet: options.quiet, signal: options.agreeStop ? undefined : signal, reduceSums: options.reduceSums }) : null;
     } catch (error) {
       if (!signal?.aborted) throw error;
       // Stopped during validation: the epoch's training is done and kept; a resume validates again.
@@ -386,7 +405,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       clearInterrupted(dir);
     }
     callbacks?.onEpochEnd?.(record, history);
-    if (signal?.aborted) return { history, completed: false };
+    if (await stopNow()) return { history, completed: false };
   }
   return { history, completed: true };
 }

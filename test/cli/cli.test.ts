@@ -50,6 +50,11 @@ test('mistakes exit with code 2 and name the flag or value', () => {
     [['study', '--sync-batchnorm'], /--sync-batchnorm applies to data-parallel studies/],
     [['study', '--nproc-per-node', '2', '--loss', 'ols', '--epsilons', '0'], /--loss 'ols' learns its soft labels in one process; it cannot run with --nproc-per-node/],
     [['study', '--nproc-per-node', '0'], /--nproc-per-node must be >= 1/],
+    // Refused before any rank starts (exit 2), naming both flags.
+    [['study', '--nproc-per-node', '2', '--device', 'cuda'], /--device must be cpu or auto with --nproc-per-node: data-parallel ranks train on the CPU \(Gloo\), got "cuda"/],
+    [['study', '--nproc-per-node', '2', '--device', 'cuda:1'], /--device must be cpu or auto with --nproc-per-node/],
+    [['study', '--nproc-per-node', '4', '--val-limit', '3'], /--val-limit must be 0 \(all\) or at least --nproc-per-node \(4\): every rank validates a share of the test images, got 3/],
+    [['study', '--nproc-per-node', '2', '--master-addr', '10.0.0.1'], /--master-addr/],
     [['launch', '--nnodes', '2', '--', 'study'], /a data-parallel study runs on one node/],
     [['summary', '--input', '3,32'], /--input must be C,H,W or N,C,H,W, got '3,32'/],
     [['report'], /missing RUN_DIR/],

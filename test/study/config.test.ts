@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { STUDY_HELP, configFromFlags, validateFlags } from '../../src/cli/study_command.js';
 import { ConfigError, seedList, validateConfig } from '../../src/study/config.js';
-import { resolveDevice } from '../../src/study/device.js';
+import { resolveDevice, studyDevice } from '../../src/study/device.js';
 import { PRESETS, seedPreset } from '../../src/study/presets.js';
 import { schemaFields } from '../../src/study/schema.js';
 import { cudaAvailable } from '../../src/torch/runtime.js';
@@ -50,4 +50,13 @@ test('the seed preset is the notebook: seed 512, drop-last (195 steps per CIFAR 
   assert.equal(resolveDevice('auto'), cudaAvailable() ? 'cuda:0' : 'cpu');
   assert.equal(resolveDevice('cpu'), 'cpu');
   assert.throws(() => resolveDevice('tpu'), /device must be 'auto', 'cpu', 'cuda' or 'cuda:N'/);
+});
+
+test("a data-parallel study's 'auto' device is the CPU, on any machine (its ranks reduce over Gloo)", () => {
+  assert.equal(studyDevice({ device: 'auto', nprocPerNode: 2 }), 'cpu');
+  assert.equal(studyDevice({ device: 'auto', nprocPerNode: 1 }), 'cpu');
+  assert.equal(studyDevice({ device: 'auto' }), resolveDevice('auto'));
+  const dp = { ...seedPreset, name: 'dp', out: 'runs/dp', nprocPerNode: 2 };
+  assert.equal(validateConfig(dp).device, 'auto');
+  assert.throws(() => validateConfig({ ...dp, device: 'cuda:0' }), (e: unknown) => e instanceof ConfigError && e.field === 'device' && e.mentions.includes('nprocPerNode'));
 });

@@ -9,11 +9,15 @@ export interface Rendezvous {
   worldSize: number;
 }
 
-function envInteger(name: string, env: NodeJS.ProcessEnv): number {
+/** The values a MASTER_PORT can take and its placeholder: the spec of every --master-port flag (launch, study). */
+export const MASTER_PORT_SPEC = { min: 1, max: 65535, metavar: 'PORT' } as const;
+
+/** The non-negative integer in the environment variable `name`; `where` begins the error messages. */
+export function envInteger(name: string, env: NodeJS.ProcessEnv, where = "initProcessGroup: init_method 'env://'"): number {
   const text = env[name];
-  if (text === undefined || text === '') throw new Error(`initProcessGroup: init_method 'env://' needs the environment variable ${name} (torchrun and smoothlab launch set it)`);
+  if (text === undefined || text === '') throw new Error(`${where} needs the environment variable ${name} (torchrun and smoothlab launch set it)`);
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`initProcessGroup: ${name}=${JSON.stringify(text)} is not a non-negative integer`);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${where}: ${name}=${JSON.stringify(text)} is not a non-negative integer`);
   return value;
 }
 

@@ -1,6 +1,8 @@
-// The model, data and optimizer shared by the DDP equivalence test and its ranks: a small MLP (no
+// The model, data and optimizer shared by the DDP equivalence tests and their ranks: a small MLP (no
 // BatchNorm, so the ranks' halves of a batch give exactly the whole batch's mean gradient) trained
-// for five AdamW steps on a fixed batch of 16.
+// for five steps on a fixed batch of 16, with AdamW as the study, or plain SGD, whose step is lr
+// times the gradient: AdamW's is nearly the same for a gradient of any scale, SGD's shows a sum of
+// the ranks' gradients where their mean belongs.
 import { nn, optim, torch } from '../../../src/index.js';
 
 /** Steps of the equivalence check. */
@@ -20,13 +22,16 @@ export function batch(step: number): [torch.Tensor, torch.Tensor] {
   return [torch.randn([BATCH, 8]), torch.randint(0, 4, [BATCH])];
 }
 
-/** AdamW as the study uses it. */
-export function makeOptimizer(model: nn.Module<any[], any>): optim.AdamW {
-  return new optim.AdamW(model.parameters(), { lr: 1e-2, betas: [0.9, 0.99], weightDecay: 1e-2 });
+/** The optimizers of the tests. */
+export type OptimizerName = 'adamw' | 'sgd';
+
+/** AdamW as the study uses it, or SGD without momentum or weight decay. */
+export function makeOptimizer(model: nn.Module<any[], any>, name: OptimizerName = 'adamw'): optim.AdamW | optim.SGD {
+  return name === 'sgd' ? new optim.SGD(model.parameters(), { lr: 0.1 }) : new optim.AdamW(model.parameters(), { lr: 1e-2, betas: [0.9, 0.99], weightDecay: 1e-2 });
 }
 
 /** One training step on the rows [start, end) of the step's batch. */
-export function trainStep(model: nn.Module<[torch.Tensor], torch.Tensor>, opt: optim.AdamW, step: number, start: number, end: number): void {
+export function trainStep(model: nn.Module<[torch.Tensor], torch.Tensor>, opt: optim.AdamW | optim.SGD, step: number, start: number, end: number): void {
   torch.tidy(() => {
     const [x, y] = batch(step);
     opt.zeroGrad();

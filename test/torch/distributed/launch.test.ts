@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { rankEnvironments } from '../../../src/cli/launch_command.js';
+import { rankEnvironments, superviseRanks } from '../../../src/cli/launch_command.js';
 import { torch } from '../../../src/index.js';
 import { freePort } from './spawn_ranks.js';
 
@@ -61,4 +61,24 @@ test('a master port in use is named', async () => {
   } finally {
     busy.close();
   }
+});
+
+test('a rank that cannot be spawned ends the launch (no hang) and stops the others', { timeout: 30_000 }, async () => {
+  const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  const missing = spawn('/no/such/smoothlab-rank', [], { stdio: 'ignore' });
+  await assert.rejects(superviseRanks([other, missing], 0), /rank 1 could not start: spawn \/no\/such\/smoothlab-rank ENOENT; the other ranks were stopped/);
+  assert.equal(other.signalCode, 'SIGTERM');
+});
+
+test('the rank a signal killed is named, not a peer that failed first on noticing it', { timeout: 30_000 }, async () => {
+  // The victim ignores the launcher's SIGTERM, so that it dies only of the kill from outside,
+  // after its peer has already exited 1 (as a Gloo peer does under load before the kill is reaped).
+  const victim = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => victim.stdout.once('data', resolve));
+  const peer = spawn(process.execPath, ['-e', 'process.exit(1)'], { stdio: 'ignore' });
+  const supervised = superviseRanks([victim, peer], 0);
+  await new Promise((resolve) => peer.once('exit', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  victim.kill('SIGKILL');
+  await assert.rejects(supervised, new RegExp(`rank 0 \\(local rank 0, pid ${victim.pid}\\) was killed by SIGKILL; the other ranks were stopped`));
 });
