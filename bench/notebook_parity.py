@@ -23,8 +23,9 @@ import time
 import numpy as np
 import torch
 import torchvision
-from PIL import Image
 from torchvision import transforms as T
+
+from pipeline import ArrayDataset, model_for  # the notebook's dataset wrapper and ResNet-18, shared with bench/pipeline.py
 
 
 def read_idx(path):
@@ -33,26 +34,6 @@ def read_idx(path):
     dims = data[3]
     shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
-
-
-class ArrayDataset(torch.utils.data.Dataset):
-    """uint8 HW images returned as PIL images, as torchvision's FashionMNIST does."""
-
-    def __init__(self, images, labels, transform):
-        self.images, self.labels, self.transform = images, labels, transform
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        return self.transform(Image.fromarray(self.images[i], mode="L")), int(self.labels[i])
-
-
-def model_for(channels, classes):
-    model = torchvision.models.resnet18(weights=None, num_classes=classes)
-    if channels != 3:
-        model.conv1 = torch.nn.Conv2d(channels, 64, kernel_size=7, stride=2, padding=3, bias=False)
-    return model
 
 
 def ece(probs, labels, bins=15):
@@ -86,8 +67,9 @@ def main():
     plan = json.loads(sys.argv[1])
     torch.set_num_threads(plan["threads"])
     root = plan["dataRoot"]
-    train_x, train_y = read_idx(f"{root}/train-images-idx3-ubyte.gz"), read_idx(f"{root}/train-labels-idx1-ubyte.gz")
-    test_x, test_y = read_idx(f"{root}/t10k-images-idx3-ubyte.gz"), read_idx(f"{root}/t10k-labels-idx1-ubyte.gz")
+    # HWC with one channel, as ArrayDataset takes them (it hands PIL 'L' images to the transforms).
+    train_x, train_y = read_idx(f"{root}/train-images-idx3-ubyte.gz")[..., None], read_idx(f"{root}/train-labels-idx1-ubyte.gz")
+    test_x, test_y = read_idx(f"{root}/t10k-images-idx3-ubyte.gz")[..., None], read_idx(f"{root}/t10k-labels-idx1-ubyte.gz")
     pixels = train_x.astype(np.float64) / 255
     mean, std = [float(pixels.mean())], [float(pixels.std())]
     train_tf = T.Compose([T.RandomHorizontalFlip(), T.AutoAugment(T.AutoAugmentPolicy.CIFAR10), T.ToTensor(), T.Normalize(mean, std)])
