@@ -170,13 +170,14 @@ export function studentsPanels(report: DistillationReport): Figure[][] {
         }),
       },
       {
-        name: `${teacher} teacher`, color, connect: true, dash: '2 3', radius: 0,
+        // Drawn as small points too, so a single temperature still shows its teachers' level.
+        name: `${teacher} teacher`, color, connect: true, dash: '2 3', radius: 2, opacity: 0.8,
         points: mine.filter((s) => Number.isFinite(s.teacherAccuracy.mean)).map((s) => ({ x: s.temperature, y: s.teacherAccuracy.mean * 100, label: `teacher ${teacher}` })),
       },
     ];
   });
   const ts = summary.map((s) => s.temperature);
-  const pad = Math.max(0.1, (Math.max(...ts) - Math.min(...ts)) * 0.1);
+  const pad = Math.max(0.5, (Math.max(...ts) - Math.min(...ts)) * 0.1);
   return [[scatterChart({ title: 'Students of each teacher', xLabel: 'distillation temperature T', yLabel: 'student test accuracy (%)', series, xDomain: [Math.min(...ts) - pad, Math.max(...ts) + pad], legend: true })]];
 }
 
