@@ -1,5 +1,6 @@
 // The study's data: the chosen dataset's splits, optionally cut to a limit and with label noise,
 // the per-channel statistics for standardization, and the transforms of the notebook.
+import { DataLoader } from '../data/dataloader.js';
 import { Generator, deriveSeed } from '../data/generator.js';
 import { CIFAR10, CIFAR100, CIFAR_RESOURCES } from '../vision/datasets/cifar.js';
 import { FashionMNIST, MNIST } from '../vision/datasets/mnist.js';
@@ -118,6 +119,14 @@ export function testTransform(stats: ChannelStats): Transform {
 /** Images per evaluation batch: larger than training's, as no gradients are kept, so fewer calls per image. */
 export function evalBatchSize(config: Pick<StudyConfig, 'batchSize'>): number {
   return Math.max(config.batchSize, 512);
+}
+
+/**
+ * `dataset` un-augmented and in order, in evaluation-sized batches: the test set during training,
+ * or the images the analysis reads once (`workers` 0 there: no threads kept for a single pass).
+ */
+export function evalLoader(config: Pick<StudyConfig, 'workers' | 'batchSize'>, device: Device, dataset: ImageClassificationDataset, stats: ChannelStats, workers = config.workers) {
+  return new DataLoader({ ...loaderOptions({ workers }, device), dataset, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) });
 }
 
 /** What the study's loaders of every path share: the workers, and pinned host batches on CUDA (pinMemoryFor). */

@@ -27,7 +27,7 @@ import { stringifyState } from '../utils/state_json.js';
 import type { ChannelStats } from '../vision/datasets/stats.js';
 import type { ImageClassificationDataset } from '../vision/datasets/types.js';
 import type { StudyConfig } from './config.js';
-import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
+import { evalLoader, loadSplits, loaderOptions, standardization, trainTransform, withLabelNoise } from './data.js';
 import { resolveDevice } from './device.js';
 import { DISTILL_FREE_ON_RESUME, type DistillConfig, validateDistillConfig } from './distill_schema.js';
 import { type FeatureModel, type RunEvaluation, evaluateRun } from './evaluate_run.js';
@@ -153,7 +153,7 @@ async function trainStudent(ctx: Context, teacherModel: FeatureModel, teacher: T
   const common = loaderOptions(recipe, device);
   // The teacher's shuffle seed: the student sees the batches in the teacher's order.
   const trainLoader = new DataLoader({ ...common, dataset: train, batchSize: recipe.batchSize, shuffle: true, dropLast: recipe.dropLast, seed: deriveSeed(teacher.seed, 1), transform: trainTransform(recipe, stats) });
-  const testLoader = new DataLoader({ ...common, dataset: test, batchSize: evalBatchSize(recipe), shuffle: false, seed: 0, transform: testTransform(stats) });
+  const testLoader = evalLoader(recipe, device, test, stats);
   const optimizer = new AdamW(recipe.freezeBackbone ? freezeBackbone(student) : student.parameters(), { lr: recipe.lr, betas: recipe.betas, weightDecay: recipe.weightDecay });
   const scheduler = recipe.schedule === 'epoch'
     ? new OneCycleLR(optimizer, { maxLr: recipe.maxLr, totalSteps: recipe.epochs })

@@ -37,7 +37,7 @@ import { denormalize } from '../vision/transforms/functional/convert.js';
 import type { Transform } from '../vision/transforms/transform.js';
 import { type StudyConfig, seedList, validateConfig } from './config.js';
 import { type StudyRank, agreeStop, joinRanks, leaveRanks, onRankZeroAlone, rankLoaders, sumAcrossRanks, threadsPerRank } from './data_parallel.js';
-import { evalBatchSize, loadSplits, loaderOptions, standardization, testTransform, trainTransform, withLabelNoise } from './data.js';
+import { evalLoader, loadSplits, loaderOptions, standardization, trainTransform, withLabelNoise } from './data.js';
 import { studyDevice } from './device.js';
 import { type StudyPrecision, resolvePrecision } from './precision.js';
 import { type FeatureModel, evaluateRun, trainingProjection } from './evaluate_run.js';
@@ -99,7 +99,7 @@ function loaders(config: StudyConfig, device: Device, train: ImageClassification
   const common = loaderOptions(config, device);
   return {
     train: new DataLoader({ ...common, dataset: train, batchSize: config.batchSize, shuffle: true, dropLast: config.dropLast, seed: deriveSeed(seed, 1), transform: trainTransform(config, stats) }),
-    test: new DataLoader({ ...common, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }),
+    test: evalLoader(config, device, test, stats),
   };
 }
 
@@ -159,14 +159,14 @@ async function trainRun(config: StudyConfig, device: Device, precision: StudyPre
     if (!completed || (!me && options.signal?.aborted)) return null;
     const stepsPerEpoch = data.train.length;
     const analyse = async (): Promise<FinishedRun | null> => {
-      const fullTest = me ? new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: test, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) }) : data!.test;
+      const fullTest = me ? evalLoader(config, device, test, stats, 0) : data!.test;
       if (me) setNumThreads(availableParallelism());
       let evaluation: Awaited<ReturnType<typeof evaluateRun>>;
       try {
         const classes = resolveProjectionClasses(config.classes, train.classes);
         evaluation = await evaluateRun(model, untilAborted(fullTest, options.signal), { run: name, epsilon, seed, labelNoise: config.labelNoise }, numClasses, { device, autocast, classes });
         // The training images as the model trained on them, un-augmented (Müller et al. 2019, figure 1, top row).
-        const trainImages = new DataLoader({ ...loaderOptions(config, device), numWorkers: 0, persistentWorkers: false, dataset: train, batchSize: evalBatchSize(config), shuffle: false, seed: 0, transform: testTransform(stats) });
+        const trainImages = evalLoader(config, device, train, stats, 0);
         try {
           evaluation.projectionTrain = await trainingProjection(model, untilAborted(trainImages, options.signal), classes, epsilon, name, { device, autocast });
         } finally {
