@@ -96,6 +96,9 @@ def resnet18_step_case(plan):
     n, c, h, w = plan["input"]
     model = torchvision.models.resnet18(weights=None, num_classes=10)
     x = torch.randn(n, c, h, w)
+    if plan["channelsLast"]:
+        model = model.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
     y = torch.randint(0, 10, (n,))
     model.train()
     state = {}
@@ -133,11 +136,13 @@ def main():
     plan = json.loads(sys.argv[1])
     torch.set_num_threads(plan["threads"])
     torch.manual_seed(plan["seed"])
-    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"]), "resnet18Step": resnet18_step_case(plan["resnet18Step"])}
+    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"])}
+    for name in ("resnet18Step", "resnet18StepChannelsLast"):
+        cases[name] = resnet18_step_case(plan[name])
+        cases[name].choose()
     cases.update({name: small_op_case(plan["add"], name) for name in SMALL_OPS})
     resnet = cases["resnet18Step"]
-    resnet.choose()
-    print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads(), "adamw": resnet.state["adamw"]}), flush=True)
+    print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads(), "adamw": resnet.state["adamw"], "adamwChannelsLast": cases["resnet18StepChannelsLast"].state["adamw"]}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         run = cases[request["case"]]

@@ -17,8 +17,11 @@ interface Plan {
   seed: number;
   add: TurnPlan & { shape: number[] };
   convBnRelu: TurnPlan & { input: [number, number, number, number] };
-  resnet18Step: TurnPlan & { input: [number, number, number, number] };
+  resnet18Step: ResNetStepPlan;
+  resnet18StepChannelsLast: ResNetStepPlan;
 }
+
+type ResNetStepPlan = TurnPlan & { input: [number, number, number, number]; channelsLast: boolean };
 
 // The tidy variant of the add case releases its results in scopes of this many ops.
 const TIDY_BATCH = 1000;
@@ -33,8 +36,15 @@ function makePlan(threads: number, quick: boolean): Plan {
     add: { shape: [16], ...(quick ? { warmup: 10_000, repeats: 9, iters: 20_000 } : { warmup: 50_000, repeats: 41, iters: 50_000 }) },
     convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 21, iters: 3 }) },
     // The pipeline bench's model and batch on CIFAR-shaped input, without data loading.
-    resnet18Step: { input: [256, 3, 32, 32], itemsPerIter: 256, ...(quick ? { warmup: 1, repeats: 3, iters: 1 } : { warmup: 2, repeats: 15, iters: 1 }) },
+    resnet18Step: { input: [256, 3, 32, 32], channelsLast: false, itemsPerIter: 256, ...resnetTurns(quick) },
+    // The same in the layout the study trains 3-channel images in: oneDNN's NHWC convolutions on
+    // both sides, and smoothlab's BatchNorm+ReLU kernel (native/fused/batch_norm.h).
+    resnet18StepChannelsLast: { input: [256, 3, 32, 32], channelsLast: true, itemsPerIter: 256, ...resnetTurns(quick) },
   };
+}
+
+function resnetTurns(quick: boolean): TurnPlan {
+  return quick ? { warmup: 1, repeats: 3, iters: 1 } : { warmup: 2, repeats: 15, iters: 1 };
 }
 
 // Per-op overhead: with 16 elements the arithmetic is noise and the binding's cost is what is timed.
@@ -83,11 +93,12 @@ function smallOpTimer(plan: Plan['add'], name: string): { timer: Timer; release:
 }
 
 // One training step of the pipeline bench's model; mirrors resnet18_step_case in engine.py.
-function resnet18StepTimer(plan: Plan['resnet18Step']): { timer: Timer; release: () => void } {
+function resnet18StepTimer(plan: ResNetStepPlan): { timer: Timer; release: () => void } {
   const [n, c] = plan.input;
-  const model = vision.models.resnet18({ numClasses: 10, inChannels: c });
+  const built = vision.models.resnet18({ numClasses: 10, inChannels: c });
+  const model = plan.channelsLast ? built.toChannelsLast() : built;
   const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.99], weightDecay: 1e-2 });
-  const x = torch.randn(plan.input);
+  const x = torch.tidy(() => (plan.channelsLast ? torch.randn(plan.input).channelsLast() : torch.randn(plan.input)));
   const y = torch.randint(0, 10, [n]);
   model.train();
   const timer = timeSync((steps) => {
@@ -166,12 +177,15 @@ async function main(): Promise<void> {
   const resnet = resnet18StepTimer(plan.resnet18Step);
   const resnets = await takeTurns(plan.resnet18Step, [resnet.timer, py.timer('resnet18Step')]);
   resnet.release();
+  const resnetCl = resnet18StepTimer(plan.resnet18StepChannelsLast);
+  const resnetsCl = await takeTurns(plan.resnet18StepChannelsLast, [resnetCl.timer, py.timer('resnet18StepChannelsLast')]);
+  resnetCl.release();
   py.close();
   const leaked = torch.memory().tensors - tensorsBefore;
 
   console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
     `PyTorch ${py.ready.version} with ${py.ready.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
-  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step, ${plan.resnet18Step.repeats} of the ResNet-18 step);\n` +
+  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step, ${plan.resnet18Step.repeats} of each ResNet-18 step);\n` +
     'ratio = median over rounds of smoothlab / PyTorch measured back to back, > 1 means smoothlab is faster\n');
   const row = (name: string, turns: Turns, i: number, ref: number, unit: string, min?: number) => {
     const ratio = turns.ratio(i, ref);
@@ -187,6 +201,7 @@ async function main(): Promise<void> {
     // The issue's targets: 1.10x PyTorch 1.13, and 1.0x a PyTorch 2.x with its fastest AdamW setting.
     row(`ResNet-18 train step (AdamW, eps 0.1; PyTorch's ${String(py.ready.adamw)}) [${plan.resnet18Step.input}]`, resnets, 0, 1, 'img/s',
       String(py.ready.version).startsWith('1.') ? 1.1 : 1),
+    row(`  the same, channels-last on both sides (PyTorch's ${String(py.ready.adamwChannelsLast)})`, resnetsCl, 0, 1, 'img/s', String(py.ready.version).startsWith('1.') ? 1.1 : 1),
   ]);
   if (leaked !== 0) console.log(`\nwarning: the benchmark left ${leaked} smoothlab tensors alive`);
 }

@@ -39,7 +39,7 @@ at::Tensor randperm(int64_t n, c10::optional<at::ScalarType> dtype, c10::optiona
 at::DimVector shape(const at::Tensor& self);
 at::ScalarType dtype(const at::Tensor& self);
 at::Device device(const at::Tensor& self);
-bool isContiguous(const at::Tensor& self);
+bool isContiguous(const at::Tensor& self, bool channelsLast);
 bool sameStorage(const at::Tensor& self, const at::Tensor& other);
 bool dispose(Napi::Env env, int32_t handle);
 void disposeAll(Napi::Env env, c10::ArrayRef<int32_t> handles, int64_t count);
@@ -333,6 +333,7 @@ at::Tensor distAllReduceAutograd(int64_t group, const at::Tensor& input);
 // [fused] native/fused.cc
 bool fusedAdamStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& expAvg, const at::Tensor& expAvgSq, const at::Tensor& maxExpAvgSq, double decay, double beta1, double oneMinusBeta1, double beta2, double oneMinusBeta2, double weightDecay, double biasCorrection2Sqrt, double eps, double negStepSize, bool decoupled, bool maximize);
 bool fusedSgdStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& momentumBuffer, double momentum, double oneMinusDampening, double weightDecay, double negLr, bool nesterov, bool maximize, bool initBuffer);
+at::Tensor batchNormTraining(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& runningMean, const at::Tensor& runningVar, double momentum, double eps, bool relu);
 
 }  // namespace smoothlab::impl
 #pragma GCC visibility pop
@@ -603,13 +604,14 @@ Napi::Value device(const Napi::CallbackInfo& info) {
   }
 }
 
-// isContiguous(self: Tensor) -> bool
+// isContiguous(self: Tensor, channelsLast: bool = false) -> bool
 Napi::Value isContiguous(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "isContiguous");
   try {
     const at::Tensor& self = a.tensor(0);
+    const bool channelsLast = a.boolean(1, false);
     const Napi::Env env = info.Env();
-    return Napi::Boolean::New(env, smoothlab::impl::isContiguous(self));
+    return Napi::Boolean::New(env, smoothlab::impl::isContiguous(self, channelsLast));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -4715,11 +4717,31 @@ Napi::Value fusedSgdStep_(const Napi::CallbackInfo& info) {
   }
 }
 
+// batchNormTraining(input: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?, momentum: float, eps: float, relu: bool = false) -> Tensor?
+Napi::Value batchNormTraining(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "batchNormTraining");
+  try {
+    const at::Tensor& input = a.tensor(0);
+    const at::Tensor weight = a.optTensor(1);
+    const at::Tensor bias = a.optTensor(2);
+    const at::Tensor runningMean = a.optTensor(3);
+    const at::Tensor runningVar = a.optTensor(4);
+    const double momentum = a.number(5);
+    const double eps = a.number(6);
+    const bool relu = a.boolean(7, false);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::batchNormTraining(input, weight, bias, runningMean, runningVar, momentum, eps, relu));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 }  // namespace
 
 void registerFused(Napi::Env env, Napi::Object exports) {
   exports.Set("fusedAdamStep_", Napi::Function::New(env, fusedAdamStep_, "fusedAdamStep_"));
   exports.Set("fusedSgdStep_", Napi::Function::New(env, fusedSgdStep_, "fusedSgdStep_"));
+  exports.Set("batchNormTraining", Napi::Function::New(env, batchNormTraining, "batchNormTraining"));
 }
 
 }  // namespace smoothlab::bindings

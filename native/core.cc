@@ -503,7 +503,9 @@ at::Tensor impl::randperm(int64_t n, c10::optional<at::ScalarType> dtype, c10::o
 at::DimVector impl::shape(const at::Tensor& self) { return at::DimVector(self.sizes().begin(), self.sizes().end()); }
 at::ScalarType impl::dtype(const at::Tensor& self) { return self.scalar_type(); }
 at::Device impl::device(const at::Tensor& self) { return self.device(); }
-bool impl::isContiguous(const at::Tensor& self) { return self.is_contiguous(); }
+bool impl::isContiguous(const at::Tensor& self, bool channelsLast) {
+  return self.is_contiguous(channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+}
 bool impl::sameStorage(const at::Tensor& self, const at::Tensor& other) { return self.storage().is_alias_of(other.storage()); }
 
 // ---- memory --------------------------------------------------------------------------------

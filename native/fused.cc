@@ -1,3 +1,7 @@
+// Fused kernels where ATen runs several passes over memory. BatchNorm in training mode on channels-last
+// tensors, with the ReLU that follows it: two passes forward and two backward instead of six and
+// eight (fused/batch_norm.h), equal to ATen's within float rounding (sums in double, not ATen's order).
+//
 // Fused optimizer steps: one pass over each parameter that reads p, grad and the state once and
 // writes p and the state once, instead of the ten or so passes of the op-by-op update (PyTorch's
 // fused=True idea). Each element gets exactly the float operations of the op-by-op update as
@@ -11,7 +15,12 @@
 
 #include <ATen/Parallel.h>
 
+#include "fused/batch_norm.h"
 #include "fused/kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 namespace smoothlab {
 namespace {
@@ -29,7 +38,209 @@ bool fusable(const at::Tensor& t, const at::Tensor& like) {
 
 using fused::AdamScalars, fused::SgdScalars, fused::adamRange, fused::sgdRange, fused::hasAvx2Fma;
 
+// ---- BatchNorm (+ ReLU) in training mode, channels-last ----
+
+bool denseVector(const at::Tensor& t, int64_t size) {
+  return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.dim() == 1 && t.size(0) == size && t.is_contiguous();
+}
+
+// A 4-D channels-last float32 CPU tensor is a dense [N*H*W, C] matrix, channels innermost.
+bool batchNormFusable(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& runningMean,
+                      const at::Tensor& runningVar) {
+  if (!hasAvx2Fma() || !input.defined() || !input.device().is_cpu() || input.scalar_type() != at::kFloat ||
+      input.layout() != at::kStrided || input.dim() != 4 || !input.is_contiguous(at::MemoryFormat::ChannelsLast) ||
+      input.suggest_memory_format() != at::MemoryFormat::ChannelsLast ||  // an NCHW [N, C, 1, 1] is both: ATen's path
+      input.is_neg() || input.is_conj()) {
+    return false;
+  }
+  const int64_t channels = input.size(1);
+  if (channels == 0 || channels > fused::kMaxChannelsOnStack) return false;
+  if (input.numel() / channels < 2) return false;  // ATen's error for one value per channel
+  if (!denseVector(weight, channels) || !denseVector(bias, channels)) return false;
+  if (runningMean.defined() != runningVar.defined()) return false;
+  return !runningMean.defined() || (denseVector(runningMean, channels) && denseVector(runningVar, channels));
+}
+
+// Per-channel pairs of sums over the rows of a [rows, channels] matrix: each thread adds its rows into
+// its own pair of vectors, which are then added in thread order, so a given thread count always
+// gives the same sums.
+template <typename AddRows>
+std::vector<double> rowSums(int64_t rows, int64_t channels, const AddRows& addRows) {
+  const int64_t threads = at::get_num_threads();
+  std::vector<double> partial(static_cast<size_t>(2 * channels * threads), 0.0);
+  at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
+    double* mine = partial.data() + 2 * channels * at::get_thread_num();
+    addRows(begin, end, mine, mine + channels);
+  });
+  std::vector<double> total(static_cast<size_t>(2 * channels), 0.0);
+  for (int64_t t = 0; t < threads; t++) {
+    for (int64_t i = 0; i < 2 * channels; i++) total[i] += partial[2 * channels * t + i];
+  }
+  return total;
+}
+
+// The per-channel affine map of the normalization, y = x * scale + shift, from the batch mean and
+// inverse standard deviation (ATen's alpha and beta).
+struct Affine {
+  std::vector<float> scale, shift;
+};
+
+Affine affineOf(const at::Tensor& stats, const at::Tensor& weight, const at::Tensor& bias) {
+  const int64_t channels = weight.size(0);
+  const double* mean = stats.data_ptr<double>();
+  const double* invstd = mean + channels;
+  const float* w = weight.data_ptr<float>();
+  const float* b = bias.data_ptr<float>();
+  Affine a{std::vector<float>(channels), std::vector<float>(channels)};
+  for (int64_t c = 0; c < channels; c++) {
+    a.scale[c] = static_cast<float>(invstd[c] * w[c]);
+    a.shift[c] = static_cast<float>(b[c] - mean[c] * invstd[c] * w[c]);
+  }
+  return a;
+}
+
+at::Tensor batchNormForward(const at::Tensor& input, const Affine& affine, bool relu) {
+  const int64_t channels = input.size(1), rows = input.numel() / channels;
+  at::Tensor out = at::empty_like(input, at::MemoryFormat::ChannelsLast);
+  const float* x = input.data_ptr<float>();
+  float* y = out.data_ptr<float>();
+  at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
+    if (relu) {
+      fused::batchNormApply<true>(x, y, channels, affine.scale.data(), affine.shift.data(), begin, end);
+    } else {
+      fused::batchNormApply<false>(x, y, channels, affine.scale.data(), affine.shift.data(), begin, end);
+    }
+  });
+  return out;
+}
+
+// Autograd's node: the inputs are the BatchNorm's input, weight and bias; the batch statistics
+// ([2, C] doubles: mean, then 1 / sqrt(var + eps)) come in computed and need no gradient, since the
+// backward formula already carries the statistics' dependence on the input.
+struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& input, const at::Tensor& weight,
+                            const at::Tensor& bias, const at::Tensor& stats, bool relu, double eps) {
+    ctx->save_for_backward({input, weight, bias, stats});
+    ctx->saved_data["relu"] = relu;
+    ctx->saved_data["eps"] = eps;
+    return batchNormForward(input, affineOf(stats, weight, bias), relu);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &input = saved[0], &weight = saved[1], &bias = saved[2], &stats = saved[3];
+    const bool relu = ctx->saved_data["relu"].toBool();
+    if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    if (at::GradMode::is_enabled()) return differentiableBackward(input, weight, bias, grads[0], relu, ctx->saved_data["eps"].toDouble());
+
+    const int64_t channels = input.size(1), rows = input.numel() / channels;
+    const at::Tensor dyTensor = grads[0].to(at::kFloat).contiguous(at::MemoryFormat::ChannelsLast);
+    const float* x = input.data_ptr<float>();
+    const float* dy = dyTensor.data_ptr<float>();
+    const double* mean = stats.data_ptr<double>();
+    const double* invstd = mean + channels;
+    const Affine affine = affineOf(stats, weight, bias);
+    const std::vector<double> sums = rowSums(rows, channels, [&](int64_t begin, int64_t end, double* sumDy, double* sumDyXmu) {
+      const float *scale = affine.scale.data(), *shift = affine.shift.data();
+      if (relu) {
+        fused::batchNormGradSums<true>(x, dy, channels, scale, shift, mean, begin, end, sumDy, sumDyXmu);
+      } else {
+        fused::batchNormGradSums<false>(x, dy, channels, scale, shift, mean, begin, end, sumDy, sumDyXmu);
+      }
+    });
+    const double* sumDy = sums.data();
+    const double* sumDyXmu = sums.data() + channels;
+
+    at::Tensor gradInput, gradWeight, gradBias;
+    if (ctx->needs_input_grad(0)) {
+      std::vector<float> meanF(channels), meanDy(channels), k(channels), a(channels);
+      const float* w = weight.data_ptr<float>();
+      for (int64_t c = 0; c < channels; c++) {
+        meanF[c] = static_cast<float>(mean[c]);
+        meanDy[c] = static_cast<float>(sumDy[c] / rows);
+        k[c] = static_cast<float>(sumDyXmu[c] * invstd[c] * invstd[c] / rows);
+        a[c] = static_cast<float>(invstd[c] * w[c]);
+      }
+      gradInput = at::empty_like(input, at::MemoryFormat::ChannelsLast);
+      float* dx = gradInput.data_ptr<float>();
+      at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
+        const float *scale = affine.scale.data(), *shift = affine.shift.data();
+        if (relu) {
+          fused::batchNormInputGrad<true>(x, dy, dx, channels, scale, shift, meanF.data(), meanDy.data(), k.data(), a.data(), begin, end);
+        } else {
+          fused::batchNormInputGrad<false>(x, dy, dx, channels, scale, shift, meanF.data(), meanDy.data(), k.data(), a.data(), begin, end);
+        }
+      });
+    }
+    if (ctx->needs_input_grad(1)) {
+      gradWeight = at::empty({channels}, weight.options());
+      float* gw = gradWeight.data_ptr<float>();
+      for (int64_t c = 0; c < channels; c++) gw[c] = static_cast<float>(sumDyXmu[c] * invstd[c]);
+    }
+    if (ctx->needs_input_grad(2)) {
+      gradBias = at::empty({channels}, bias.options());
+      float* gb = gradBias.data_ptr<float>();
+      for (int64_t c = 0; c < channels; c++) gb[c] = static_cast<float>(sumDy[c]);
+    }
+    return {gradInput, gradWeight, gradBias, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+
+  // Under create_graph the gradient must itself be differentiable: it is recomputed through ATen's
+  // batch_norm and relu, whose backward autograd can differentiate again.
+  static torch::autograd::variable_list differentiableBackward(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                                                               const at::Tensor& grad, bool relu, double eps) {
+    at::Tensor out = at::batch_norm(input, weight, bias, at::Tensor(), at::Tensor(), true, 0.0, eps, false);
+    if (relu) out = at::relu(out);
+    std::vector<at::Tensor> wrt;
+    std::vector<int> slot;
+    const at::Tensor* inputs[] = {&input, &weight, &bias};
+    for (int i = 0; i < 3; i++) {
+      if (inputs[i]->requires_grad()) {
+        wrt.push_back(*inputs[i]);
+        slot.push_back(i);
+      }
+    }
+    torch::autograd::variable_list result(6);
+    if (wrt.empty()) return result;
+    const auto g = torch::autograd::grad({out}, wrt, {grad}, true, true, true);
+    for (size_t j = 0; j < slot.size(); j++) result[slot[j]] = g[j];
+    return result;
+  }
+};
+
 }  // namespace
+
+at::Tensor impl::batchNormTraining(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                                   const at::Tensor& runningMean, const at::Tensor& runningVar, double momentum, double eps, bool relu) {
+  if (!batchNormFusable(input, weight, bias, runningMean, runningVar)) return at::Tensor();
+  const int64_t channels = input.size(1), rows = input.numel() / channels;
+  const float* x = input.data_ptr<float>();
+  const std::vector<double> sums = rowSums(rows, channels, [&](int64_t begin, int64_t end, double* sum, double* sumSq) {
+    fused::batchNormSums(x, channels, begin, end, sum, sumSq);
+  });
+  at::Tensor stats = at::empty({2, channels}, at::TensorOptions().dtype(at::kDouble));
+  double* mean = stats.data_ptr<double>();
+  double* invstd = mean + channels;
+  for (int64_t c = 0; c < channels; c++) {
+    mean[c] = sums[c] / rows;
+    const double var = std::max(sums[channels + c] / rows - mean[c] * mean[c], 0.0);
+    invstd[c] = 1.0 / std::sqrt(var + eps);
+    if (runningMean.defined()) {
+      // ATen's update, in double: the running variance takes the unbiased batch variance.
+      float* rm = runningMean.data_ptr<float>();
+      float* rv = runningVar.data_ptr<float>();
+      rm[c] = static_cast<float>(momentum * mean[c] + (1 - momentum) * rm[c]);
+      rv[c] = static_cast<float>(momentum * var * rows / (rows - 1) + (1 - momentum) * rv[c]);
+    }
+  }
+  if (runningMean.defined()) {
+    runningMean.unsafeGetTensorImpl()->bump_version();
+    runningVar.unsafeGetTensorImpl()->bump_version();
+  }
+  const bool track = at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || bias.requires_grad());
+  if (track) return BatchNormReLU::apply(input, weight, bias, stats, relu, eps);
+  return batchNormForward(input, affineOf(stats, weight, bias), relu);
+}
 
 bool impl::fusedAdamStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& expAvg, const at::Tensor& expAvgSq,
                           const at::Tensor& maxExpAvgSq, double decay, double beta1, double oneMinusBeta1, double beta2,

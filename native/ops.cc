@@ -43,7 +43,9 @@ UNARY(isnan, self.isnan())
 UNARY(isinf, self.isinf())
 UNARY(isfinite, self.isfinite())
 UNARY(contiguous, self.contiguous())
-UNARY(channelsLast, self.contiguous(at::MemoryFormat::ChannelsLast))
+// As PyTorch's t.to(memory_format=torch.channels_last): NHWC strides also where NCHW ones are
+// channels-last contiguous too ([N, C, 1, 1]), so that the tensor reads as channels-last.
+UNARY(channelsLast, self.to(self.options(), false, false, at::MemoryFormat::ChannelsLast))
 UNARY(clone, self.clone())
 UNARY(detach, self.detach())
 

@@ -2,10 +2,12 @@
 // running statistics).
 // The buffers keep PyTorch's snake_case names because attribute names are the state-dict keys.
 import { ones, tensor, zeros } from '../torch/creation.js';
-import type { Tensor } from '../torch/tensor.js';
+import { native } from '../torch/native.js';
+import { Tensor } from '../torch/tensor.js';
+import { ReLU } from './activation.js';
 import { batchNorm } from './functional.js';
 import { ones_, zeros_ } from './init.js';
-import { Module } from './module.js';
+import { type AnyModule, Module } from './module.js';
 
 /** Options of BatchNorm1d / BatchNorm2d, as torch.nn.BatchNorm2d's keywords. */
 export interface BatchNormOptions {
@@ -67,6 +69,10 @@ export abstract class BatchNormBase extends Module {
 
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
+    return this.fusedTraining(input, false) ?? this.unfused(input);
+  }
+
+  protected unfused(input: Tensor): Tensor {
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
       // Counted before batchNorm's size check, as in PyTorch: a refused batch still counts.
@@ -78,6 +84,24 @@ export abstract class BatchNormBase extends Module {
     const track = !this.training || this.trackRunningStats;
     return batchNorm(input, track ? this.running_mean : null, track ? this.running_var : null,
       { weight: this.weight, bias: this.bias, training: useBatchStats, momentum: factor, eps: this.eps });
+  }
+
+  /**
+   * Training with batch statistics on a channels-last float32 CPU tensor: the native kernel of
+   * native/fused/batch_norm.h (two passes each way, and the ReLU in the same passes when `relu`),
+   * equal to batchNorm (then relu) within float rounding. Null, with nothing counted or updated,
+   * where it does not apply.
+   */
+  protected fusedTraining(input: Tensor, relu: boolean): Tensor | null {
+    if (!this.training || this.weight === null || this.bias === null) return null;
+    const counts = this.trackRunningStats && this.num_batches_tracked !== null;
+    const factor = counts && this.momentum === null ? 1 / (this.num_batches_tracked!.item() + 1) : this.momentum ?? 0;
+    const track = this.trackRunningStats;
+    const handle = native.batchNormTraining(input.handle, this.weight.handle, this.bias.handle,
+      track ? this.running_mean?.handle ?? null : null, track ? this.running_var?.handle ?? null : null, factor, this.eps, relu);
+    if (handle === null) return null;
+    if (counts) this.num_batches_tracked!.add_(1);
+    return new Tensor(handle);
   }
 
   override extraRepr(): string {
@@ -101,4 +125,22 @@ export class BatchNorm2d extends BatchNormBase {
   protected override checkInputDim(input: Tensor): void {
     if (input.ndim !== 4) throw new TypeError(`BatchNorm2d: expected 4D input (got ${input.ndim}D input)`);
   }
+
+  /** relu(forward(input)), in one native kernel where fusedTraining applies. */
+  forwardReLU(input: Tensor): Tensor {
+    this.checkInputDim(input);
+    return this.fusedTraining(input, true) ?? this.unfused(input).relu_();
+  }
+}
+
+/**
+ * relu.call(bn.call(input)), which the ResNets run after most convolutions, as one kernel where
+ * BatchNorm2d.forwardReLU can: a plain BatchNorm2d and ReLU with no hooks (a hook must see each
+ * layer's own output).
+ */
+export function batchNormReLU(bn: AnyModule, reluLayer: AnyModule, input: Tensor): Tensor {
+  if (bn instanceof BatchNorm2d && bn.constructor === BatchNorm2d && reluLayer instanceof ReLU && !bn.hasForwardHooks() && !reluLayer.hasForwardHooks()) {
+    return bn.forwardReLU(input);
+  }
+  return reluLayer.call(bn.call(input) as Tensor) as Tensor;
 }

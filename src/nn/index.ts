@@ -5,7 +5,7 @@ export { Module, type AnyModule, type ForwardHook, type ForwardPreHook, type Rem
 export { type StateDict, type LoadStateDictResult } from './state_dict.js';
 export { Conv1d, Conv2d, ConvTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions } from './conv.js';
 export { Linear } from './linear.js';
-export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, batchNormReLU } from './batchnorm.js';
 export { SyncBatchNorm, type SyncBatchNormOptions } from './sync_batchnorm.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { Embedding } from './embedding.js';

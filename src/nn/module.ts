@@ -77,6 +77,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return output;
   }
 
+  /** True when forward hooks or pre-hooks are registered, so that call() does more than forward(). */
+  hasForwardHooks(): boolean {
+    const s = internals.get(this);
+    return s !== undefined && (s.preHooks.size > 0 || s.hooks.size > 0);
+  }
+
   // ---- registration ----
 
   /**

@@ -38,8 +38,8 @@ export interface NativeBindings {
   dtype(self: Handle): DType;
   /** device(self: Tensor) -> Device */
   device(self: Handle): Device;
-  /** isContiguous(self: Tensor) -> bool */
-  isContiguous(self: Handle): boolean;
+  /** isContiguous(self: Tensor, channelsLast: bool = false) -> bool */
+  isContiguous(self: Handle, channelsLast?: boolean): boolean;
   /** sameStorage(self: Tensor, other: Tensor) -> bool */
   sameStorage(self: Handle, other: Handle): boolean;
   /** dispose(env: Env, handle: HandleCode) -> bool */
@@ -602,6 +602,8 @@ export interface NativeBindings {
   fusedAdamStep_(param: Handle, grad: Handle, expAvg: Handle, expAvgSq: Handle, maxExpAvgSq: Handle | null | undefined, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, weightDecay: number, biasCorrection2Sqrt: number, eps: number, negStepSize: number, decoupled?: boolean, maximize?: boolean): boolean;
   /** fusedSgdStep_(param: Tensor, grad: Tensor, momentumBuffer: Tensor?, momentum: float, oneMinusDampening: float, weightDecay: float, negLr: float, nesterov: bool = false, maximize: bool = false, initBuffer: bool = false) -> bool */
   fusedSgdStep_(param: Handle, grad: Handle, momentumBuffer: Handle | null | undefined, momentum: number, oneMinusDampening: number, weightDecay: number, negLr: number, nesterov?: boolean, maximize?: boolean, initBuffer?: boolean): boolean;
+  /** batchNormTraining(input: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?, momentum: float, eps: float, relu: bool = false) -> Tensor? */
+  batchNormTraining(input: Handle, weight: Handle | null | undefined, bias: Handle | null | undefined, runningMean: Handle | null | undefined, runningVar: Handle | null | undefined, momentum: number, eps: number, relu?: boolean): Handle | null;
 }
 
 /** The name of every binding, in manifest order. */
@@ -905,4 +907,5 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'distAllReduceAutograd',
   'fusedAdamStep_',
   'fusedSgdStep_',
+  'batchNormTraining',
 ];

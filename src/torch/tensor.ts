@@ -142,9 +142,15 @@ export class Tensor {
     return shape[d];
   }
 
-  /** True when the elements are laid out densely in row-major order. */
-  isContiguous(): boolean {
-    return native.isContiguous(this.handle);
+  /**
+   * True when the elements are laid out densely in row-major order, or, with memoryFormat
+   * 'channelsLast', densely in NHWC order (PyTorch's is_contiguous(memory_format=...)).
+   */
+  isContiguous({ memoryFormat = 'contiguousFormat' }: { memoryFormat?: 'contiguousFormat' | 'channelsLast' } = {}): boolean {
+    if (memoryFormat !== 'contiguousFormat' && memoryFormat !== 'channelsLast') {
+      throw new TypeError(`isContiguous: memoryFormat must be 'contiguousFormat' or 'channelsLast', got ${String(memoryFormat)}`);
+    }
+    return native.isContiguous(this.handle, memoryFormat === 'channelsLast');
   }
 
   // ---- copy out ----

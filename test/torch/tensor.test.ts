@@ -102,6 +102,17 @@ test('views share memory; to() converts dtype; slicing and split', () => tidy(()
   assert.equal(x.transpose(0, 1).isContiguous(), false);
 }));
 
+test('isContiguous with a memory format, as PyTorch\'s is_contiguous(memory_format=...)', () => tidy(() => {
+  const nchw = torch.randn([2, 3, 4, 5]);
+  const nhwc = nchw.channelsLast();
+  assert.deepEqual([nchw.isContiguous(), nchw.isContiguous({ memoryFormat: 'channelsLast' })], [true, false]);
+  assert.deepEqual([nhwc.isContiguous(), nhwc.isContiguous({ memoryFormat: 'channelsLast' })], [false, true]);
+  // One channel: both layouts are the same bytes, and PyTorch calls it contiguous in both.
+  const one = torch.randn([2, 1, 4, 5]);
+  assert.deepEqual([one.isContiguous(), one.isContiguous({ memoryFormat: 'channelsLast' })], [true, true]);
+  assert.throws(() => nchw.isContiguous({ memoryFormat: 'nhwc' as 'channelsLast' }), /isContiguous: memoryFormat must be 'contiguousFormat' or 'channelsLast', got nhwc/);
+}));
+
 test('autograd: requiresGrad, backward with a gradient, grad reset, detach, noGrad/enableGrad', () => tidy(() => {
   const w = torch.tensor([1, 2, 3], { requiresGrad: true });
   assert.equal(w.grad, null);
