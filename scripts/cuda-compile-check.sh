@@ -29,8 +29,9 @@ root="${SMOOTHLAB_DEBIAN13_CUDA_ROOT:-/var/cache/smoothlab/debian13-cuda}"
 # libtorch-cuda-dev conflicts with libtorch-dev (the same headers); nvidia-cuda-dev brings the CUDA
 # runtime's and cuBLAS / cuSPARSE / cuSOLVER's headers that libtorch's c10/cuda and ATen/cuda
 # headers include, libnccl-dev NCCL's for ProcessGroupNCCL, libgloo-cuda-dev gloo's (libtorch-cuda
-# links the CUDA build of gloo, which conflicts with libgloo-dev). The rest is what `npm test` needs.
-packages="libtorch-cuda-dev nvidia-cuda-dev libnccl-dev libgloo-cuda-dev nodejs npm g++ make python3 dataset-fashion-mnist chromium fonts-dejavu-core iproute2 ca-certificates"
+# links the CUDA build of gloo, which conflicts with libgloo-dev). The rest is what `npm test` needs,
+# Python's torch (its CUDA build, on the same libtorch) for the interop tests as in debian13.sh.
+packages="libtorch-cuda-dev nvidia-cuda-dev libnccl-dev libgloo-cuda-dev nodejs npm g++ make python3 python3-torch-cuda python3-torchvision dataset-fashion-mnist chromium fonts-dejavu-core iproute2 ca-certificates"
 copy=/work/smoothlab  # where the tree lives inside the root
 
 die() { echo "cuda-compile-check.sh: $*" >&2; exit 1; }
@@ -162,7 +163,7 @@ sync_tree() {
 
 in_root() {
   status=0
-  chroot "$root" env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+  heavy chroot "$root" env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
     sh -c "cd $copy && $1" || status=$?
   return $status
 }
@@ -201,6 +202,10 @@ build_and_check() {
     sh -c "cd $copy && node scripts/build-native.mjs"
   echo "[smoothlab] native build took $(( $(date +%s) - start )) s"
   in_root "node --input-type=commonjs -e '$load_check'"
+  # Loading binds lazily, so a function of CUDA's runtime that only a GPU reaches (cuda.cc calls
+  # cudaDeviceGetAttribute itself) could still be missing: ldd -r resolves every symbol now. Only
+  # Node's own N-API functions may stay undefined (the node binary has them).
+  in_root "missing=\$(ldd -r build/smoothlab.node 2>&1 | grep 'undefined symbol' | grep -v -e 'undefined symbol: napi_' -e 'undefined symbol: node_api_' || true); [ -z \"\$missing\" ] || { echo \"\$missing\" >&2; exit 1; }; echo '[smoothlab] ldd -r: every symbol of build/smoothlab.node resolves (but N-API, which node provides)'"
 }
 
 command="${1:-all}"
