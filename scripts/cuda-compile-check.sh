@@ -171,20 +171,33 @@ in_root() {
 # Prints what the addon says about CUDA and fails unless it was built with CUDA, sees no GPU, and
 # refuses a CUDA tensor with an error that says why.
 load_check='
-import("./dist/src/index.js").then(({ torch }) => {
-  const info = JSON.parse(require("fs").readFileSync("build/build-info.json", "utf8"));
-  console.log(`[smoothlab] addon: libtorch ${torch.version} (${info.source}), builtWithCuda ${torch.builtWithCuda}`);
-  console.log(`[smoothlab] torch.cuda.isAvailable() = ${torch.cuda.isAvailable()}, deviceCount() = ${torch.cuda.deviceCount()}`);
-  console.log(`[smoothlab] cudnn.isAvailable() = ${torch.backends.cudnn.isAvailable()}, nccl backend compiled in: ${torch.distributed.isBackendAvailable ? torch.distributed.isBackendAvailable("nccl") : "n/a"}`);
+import { readFileSync } from "node:fs";
+const say = (line) => console.log(`[smoothlab] ${line}`);
+const first = (e) => `${e.name}: ${String(e.message).split("\n")[0]}`;
+try {
+  const { torch } = await import("./dist/src/index.js");
+  const info = JSON.parse(readFileSync("build/build-info.json", "utf8"));
+  say(`addon: libtorch ${torch.version} (${info.source}), builtWithCuda ${torch.builtWithCuda}`);
+  say(`torch.cuda.isAvailable() = ${torch.cuda.isAvailable()}, deviceCount() = ${torch.cuda.deviceCount()}`);
+  say(`cudnn.isAvailable() = ${torch.backends.cudnn.isAvailable()}, nccl backend compiled in: ${torch.distributed.isBackendAvailable("nccl")}`);
   if (!info.cuda || !torch.builtWithCuda) throw new Error("the addon was not built against a CUDA libtorch");
   if (torch.cuda.isAvailable()) throw new Error("torch.cuda.isAvailable() is true on a machine without a GPU");
   let error = null;
   try { torch.zeros([2], { device: "cuda:0" }); } catch (e) { error = e; }
   if (error === null) throw new Error("torch.zeros on cuda:0 succeeded without a GPU");
-  console.log(`[smoothlab] torch.zeros([2], { device: "cuda:0" }) throws ${error.name}: ${String(error.message).split("\n")[0]}`);
-  try { torch.cuda.synchronize(); } catch (e) { console.log(`[smoothlab] torch.cuda.synchronize() throws: ${String(e.message).split("\n")[0]}`); }
-  console.log(`[smoothlab] memoryAllocated() = ${torch.cuda.memoryAllocated()}, isBf16Supported() = ${torch.cuda.isBf16Supported ? torch.cuda.isBf16Supported() : "n/a"}`);
-}).catch((e) => { console.error(`[smoothlab] load check failed: ${e.stack || e}`); process.exit(1); });
+  say(`torch.zeros([2], { device: "cuda:0" }) throws ${first(error)}`);
+  try { torch.cuda.synchronize(); } catch (e) { say(`torch.cuda.synchronize() throws ${first(e)}`); }
+  say(`memoryAllocated() = ${torch.cuda.memoryAllocated()}, isBf16Supported() = ${torch.cuda.isBf16Supported()}`);
+  error = null;
+  try {
+    await torch.distributed.initProcessGroup({ backend: "nccl", initMethod: "tcp://127.0.0.1:0", rank: 0, worldSize: 1, timeoutMs: 5000 });
+  } catch (e) { error = e; }
+  if (error === null) throw new Error("an nccl group was made without a GPU");
+  say(`initProcessGroup({ backend: "nccl" }) throws ${first(error)}`);
+} catch (e) {
+  console.error(`[smoothlab] load check failed: ${e.stack || e}`);
+  process.exit(1);
+}
 '
 
 build_and_check() {
@@ -201,7 +214,7 @@ build_and_check() {
   heavy taskset -c "0-$((cpus - 1))" chroot "$root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
     sh -c "cd $copy && node scripts/build-native.mjs"
   echo "[smoothlab] native build took $(( $(date +%s) - start )) s"
-  in_root "node --input-type=commonjs -e '$load_check'"
+  in_root "node --input-type=module -e '$load_check'"
   # Loading binds lazily, so a function of CUDA's runtime that only a GPU reaches (cuda.cc calls
   # cudaDeviceGetAttribute itself) could still be missing: ldd -r resolves every symbol now. Only
   # Node's own N-API functions may stay undefined (the node binary has them).
