@@ -1,4 +1,4 @@
-// Evaluation benchmark: ResNet-18's eval-mode forward under noGrad (what train.evaluate runs) at
+// Evaluation benchmark: ResNet-18's eval-mode forward under inferenceMode (what train.evaluate runs) at
 // several batch sizes, contiguous and channels-last, in turns (bench/turns.ts says why). Every side
 // classifies the same 1,024 images a turn, so the rates compare directly; the best batch size is
 // the one the study's evaluation should use.
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     names.push(`${layout}, batch ${b}`);
     return timeSync((n) => {
       for (let k = 0; k < n; k++) {
-        for (let done = 0; done < IMAGES; done += b) torch.noGrad(() => torch.tidy(() => { models[l].call(inputs[i]); }));
+        for (let done = 0; done < IMAGES; done += b) torch.inferenceMode(() => torch.tidy(() => { models[l].call(inputs[i]); }));
       }
     });
   }));

@@ -28,6 +28,7 @@ at::Scalar item(const at::Tensor& self);
 at::Tensor zeros(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
 at::Tensor ones(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
 at::Tensor empty(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
+at::Tensor emptyLike(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
 at::Tensor full(at::IntArrayRef size, const at::Scalar& fillValue, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
 at::Tensor arange(const at::Scalar& start, const at::Scalar& end, const at::Scalar& step, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
 at::Tensor linspace(const at::Scalar& start, const at::Scalar& end, int64_t steps, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device);
@@ -443,6 +444,20 @@ Napi::Value empty(const Napi::CallbackInfo& info) {
     const c10::optional<at::Device> device = a.optDevice(2);
     const Napi::Env env = info.Env();
     return smoothlab::wrap(env, smoothlab::impl::empty(size, dtype, device));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
+// emptyLike(self: Tensor, dtype: Dtype?, device: Device?) -> Tensor
+Napi::Value emptyLike(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "emptyLike");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const c10::optional<at::ScalarType> dtype = a.optDtype(1);
+    const c10::optional<at::Device> device = a.optDevice(2);
+    const Napi::Env env = info.Env();
+    return smoothlab::wrap(env, smoothlab::impl::emptyLike(self, dtype, device));
   } catch (...) {
     smoothlab::rethrowAsJs(a);
   }
@@ -975,6 +990,7 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   exports.Set("zeros", Napi::Function::New(env, zeros, "zeros"));
   exports.Set("ones", Napi::Function::New(env, ones, "ones"));
   exports.Set("empty", Napi::Function::New(env, empty, "empty"));
+  exports.Set("emptyLike", Napi::Function::New(env, emptyLike, "emptyLike"));
   exports.Set("full", Napi::Function::New(env, full, "full"));
   exports.Set("arange", Napi::Function::New(env, arange, "arange"));
   exports.Set("linspace", Napi::Function::New(env, linspace, "linspace"));

@@ -471,6 +471,11 @@ at::Tensor impl::ones(at::IntArrayRef size, c10::optional<at::ScalarType> dtype,
 at::Tensor impl::empty(at::IntArrayRef size, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
   return at::empty(size, options(dtype, device));
 }
+// PyTorch's preserve_format: a dense self's strides (a channels-last self gives a channels-last
+// result), so that state kept beside a parameter walks memory in the parameter's order.
+at::Tensor impl::emptyLike(const at::Tensor& self, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
+  return at::empty_like(self, self.options().dtype(dtype.value_or(self.scalar_type())).device(device.value_or(self.device())));
+}
 at::Tensor impl::full(at::IntArrayRef size, const at::Scalar& fillValue, c10::optional<at::ScalarType> dtype, c10::optional<at::Device> device) {
   return at::full(size, fillValue, options(dtype, device));
 }

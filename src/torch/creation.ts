@@ -197,31 +197,37 @@ export function randperm(n: number, { dtype, device }: Omit<CreateOptions, 'requ
   return new Tensor(native.randperm(n, dtype ?? 'int64', device ?? null));
 }
 
-function likeOptions(x: Tensor, options: CreateOptions): CreateOptions {
-  return { dtype: options.dtype ?? x.dtype, device: options.device ?? x.device, requiresGrad: options.requiresGrad };
+/**
+ * The *Like creators: the shape, dtype and device of `x`, and its memory layout (PyTorch's
+ * preserve_format: channels-last stays channels-last), filled by `fill` before requiresGrad is set.
+ */
+function like(x: Tensor, { dtype, device, requiresGrad }: CreateOptions, fill: (t: Tensor) => void): Tensor {
+  const t = new Tensor(native.emptyLike(x.handle, dtype ?? null, device ?? null));
+  fill(t);
+  return finish(t, requiresGrad);
 }
 
-/** Zeros with the shape, dtype and device of `x`. */
+/** Zeros with the shape, dtype, device and layout of `x`. */
 export function zerosLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return zeros(x.shape, likeOptions(x, options));
+  return like(x, options, (t) => native.zero_(t.handle));
 }
-/** Ones with the shape, dtype and device of `x`. */
+/** Ones with the shape, dtype, device and layout of `x`. */
 export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return ones(x.shape, likeOptions(x, options));
+  return like(x, options, (t) => native.fill_(t.handle, 1));
 }
-/** Uninitialized memory with the shape, dtype and device of `x`. */
+/** Uninitialized memory with the shape, dtype, device and layout of `x`. */
 export function emptyLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return empty(x.shape, likeOptions(x, options));
+  return like(x, options, () => {});
 }
-/** `value` with the shape, dtype and device of `x`. */
+/** `value` with the shape, dtype, device and layout of `x`. */
 export function fullLike(x: Tensor, value: number | boolean, options: CreateOptions = {}): Tensor {
-  return full(x.shape, value, likeOptions(x, options));
+  return like(x, options, (t) => native.fill_(t.handle, value));
 }
-/** Standard normal samples with the shape, dtype and device of `x`. */
+/** Standard normal samples with the shape, dtype, device and layout of `x` (drawn in memory order, as PyTorch). */
 export function randnLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return randn(x.shape, likeOptions(x, options));
+  return like(x, options, (t) => native.normal_(t.handle, 0, 1));
 }
-/** U[0, 1) samples with the shape, dtype and device of `x`. */
+/** U[0, 1) samples with the shape, dtype, device and layout of `x` (drawn in memory order, as PyTorch). */
 export function randLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return rand(x.shape, likeOptions(x, options));
+  return like(x, options, (t) => native.uniform_(t.handle, 0, 1));
 }

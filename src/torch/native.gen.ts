@@ -16,6 +16,8 @@ export interface NativeBindings {
   ones(size: number | readonly number[], dtype?: DType | null, device?: Device | null): Handle;
   /** empty(size: int[], dtype: Dtype?, device: Device?) -> Tensor */
   empty(size: number | readonly number[], dtype?: DType | null, device?: Device | null): Handle;
+  /** emptyLike(self: Tensor, dtype: Dtype?, device: Device?) -> Tensor */
+  emptyLike(self: Handle, dtype?: DType | null, device?: Device | null): Handle;
   /** full(size: int[], fillValue: Scalar, dtype: Dtype?, device: Device?) -> Tensor */
   full(size: number | readonly number[], fillValue: number | boolean | bigint, dtype?: DType | null, device?: Device | null): Handle;
   /** arange(start: Scalar, end: Scalar, step: Scalar, dtype: Dtype?, device: Device?) -> Tensor */
@@ -614,6 +616,7 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'zeros',
   'ones',
   'empty',
+  'emptyLike',
   'full',
   'arange',
   'linspace',

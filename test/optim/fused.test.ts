@@ -158,3 +158,30 @@ test('the fused kernel takes dense parameters in any layout whose operands share
     assert.equal(ok(torch.randn([8, 4, 9]).view([8, 4, 3, 3]).channelsLast(), null), true);
   });
 });
+
+test('a channels-last model\'s parameters get channels-last state and take the fused step, bit for bit the op-by-op one', () => {
+  torch.tidy(() => {
+    torch.manualSeed(3);
+    const values = [torch.randn([8, 4, 3, 3]).channelsLast(), torch.randn([8, 4, 1, 1]).channelsLast(), torch.randn([8])];
+    const grads = values.map((v) => torch.randnLike(v));
+    const run = (fused: boolean) => {
+      const params = leaves(values);
+      const opt = new optim.AdamW(params, { lr: 1e-2, weightDecay: 5e-2, fused });
+      for (let s = 0; s < STEPS; s++) {
+        params.forEach((p, i) => { p.grad = grads[i].clone(); });
+        opt.step();
+      }
+      return { params, opt };
+    };
+    const fused = run(true);
+    const plain = run(false);
+    for (const p of fused.params.slice(0, 2)) {
+      const state = fused.opt.state.get(p) as { expAvg: torch.Tensor; expAvgSq: torch.Tensor };
+      assert.ok(state.expAvg.isContiguous({ memoryFormat: 'channelsLast' }), 'zerosLike kept the parameter\'s layout');
+      const applies = torch.noGrad(() => native.fusedAdamStep_(p.handle, p.grad!.handle, state.expAvg.handle, state.expAvgSq.handle, null,
+        1, 0.9, 0.1, 0.99, 0.01, 0, 1, 1e-8, 0, true));
+      assert.equal(applies, true, 'the kernel takes the parameter with its state');
+    }
+    fused.params.forEach((p, i) => assert.ok(ulps(p, plain.params[i]) <= ULP, `parameter ${i}: ${ulps(p, plain.params[i])} ulps`));
+  });
+});

@@ -45,6 +45,26 @@ test('creation functions follow PyTorch defaults', () => tidy(() => {
   assert.ok(r.ge(3).all().item() && r.lt(5).all().item());
 }));
 
+test('the *Like creators keep the layout (PyTorch\'s preserve_format), values and draws as PyTorch\'s', () => tidy(() => {
+  const nhwc = torch.randn([2, 3, 4, 5]).channelsLast();
+  for (const like of [torch.zerosLike(nhwc), torch.onesLike(nhwc), torch.randnLike(nhwc), torch.randLike(nhwc), torch.emptyLike(nhwc), torch.fullLike(nhwc, 2)]) {
+    assert.ok(like.isContiguous({ memoryFormat: 'channelsLast' }), 'channels-last in, channels-last out');
+  }
+  assert.deepEqual(torch.zerosLike(nhwc, { dtype: 'int32' }).sum().item(), 0);
+  assert.deepEqual(torch.fullLike(nhwc, 2).sum().item(), 240);
+  assert.equal(torch.onesLike(nhwc, { requiresGrad: true }).requiresGrad, true);
+  // On a contiguous tensor the draws are randn's / rand's after the same seed.
+  const x = torch.empty([3, 4]);
+  torch.manualSeed(5);
+  const drawn = torch.randnLike(x);
+  torch.manualSeed(5);
+  assert.deepEqual(drawn.toArray(), torch.randn([3, 4]).toArray());
+  torch.manualSeed(6);
+  const uniform = torch.randLike(x);
+  torch.manualSeed(6);
+  assert.deepEqual(uniform.toArray(), torch.rand([3, 4]).toArray());
+}));
+
 test('scalars promote like Python numbers', () => tidy(() => {
   const i = torch.tensor([1, 2], { dtype: 'int64' });
   assert.equal(i.add(1).dtype, 'int64');
