@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   torch.dispose(inputs);
   for (const m of models) m.dispose();
   const best = names.map((_, i) => i).reduce((a, b) => (turns.rate(b) > turns.rate(a) ? b : a));
-  console.log(`eval bench${quick ? ' (quick)' : ''}: ResNet-18 forward, eval mode, noGrad, libtorch ${torch.version}, ${torch.getNumThreads()} threads; ` +
+  console.log(`eval bench${quick ? ' (quick)' : ''}: ResNet-18 forward, eval mode, inferenceMode, libtorch ${torch.version}, ${torch.getNumThreads()} threads; ` +
     `load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`);
   console.log(`median over rounds; ratio = median over rounds of the case's rate / the best case's rate\n`);
   printTable([

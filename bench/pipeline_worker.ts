@@ -83,11 +83,11 @@ async function main(): Promise<void> {
     epochSeconds.push((performance.now() - start) / 1000);
   }
 
-  // Evaluation: the whole set in eval mode without gradients.
+  // Evaluation: the whole set in eval mode under inferenceMode, as train.evaluate runs it.
   model.eval();
   const start = performance.now();
   for await (const [images, labels] of testLoader) {
-    torch.noGrad(() => torch.tidy(() => model.call(layout(images)).argmax(1)));
+    torch.inferenceMode(() => torch.tidy(() => model.call(layout(images)).argmax(1)));
     torch.dispose([images, labels]);
   }
   const evalRate = n / ((performance.now() - start) / 1000);
