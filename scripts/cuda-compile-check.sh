@@ -40,27 +40,7 @@ heavy() { nice -n 19 ionice -c3 "$@"; }
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot and bind mounts)"
 
-# The Debian archive of this machine's apt sources (as in scripts/debian13.sh).
-mirror() {
-  for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] || continue
-    sed -n -e 's/^URIs:[[:space:]]*//p' -e 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' "$f"
-  done | tr ' ' '\n' | grep -v -e security -e '^$' | head -n 1
-}
-
-mounts() {
-  action="$1"
-  for m in proc sys dev dev/pts; do
-    if [ "$action" = on ]; then
-      mountpoint -q "$2/$m" || mount --bind "/$m" "$2/$m"
-    fi
-  done
-  if [ "$action" = off ]; then
-    for m in run/netns dev/pts dev sys proc; do
-      mountpoint -q "$2/$m" && umount -l "$2/$m" || true
-    done
-  fi
-}
+. scripts/lib/debian_root.sh  # mirror, mounts
 
 install_packages() {
   # nvidia-cudnn is an installer: on "I Agree" (its default) it downloads cuDNN from NVIDIA, which

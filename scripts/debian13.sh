@@ -20,29 +20,7 @@ die() { echo "debian13.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot and bind mounts)"
 
-# The Debian archive of this machine's apt sources: deb822 `URIs:` or one-line `deb URI suite`,
-# skipping the security archive (trixie's security suite has another name and layout).
-mirror() {
-  for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] || continue
-    sed -n -e 's/^URIs:[[:space:]]*//p' -e 's/^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*\).*/\2/p' "$f"
-  done | tr ' ' '\n' | grep -v -e security -e '^$' | head -n 1
-}
-
-mounts() {
-  action="$1"
-  for m in proc sys dev dev/pts; do
-    if [ "$action" = on ]; then
-      mountpoint -q "$2/$m" || mount --bind "/$m" "$2/$m"
-    fi
-  done
-  if [ "$action" = off ]; then
-    # run/netns: `ip netns add` inside the root leaves its bind mount there.
-    for m in run/netns dev/pts dev sys proc; do
-      mountpoint -q "$2/$m" && umount -l "$2/$m" || true
-    done
-  fi
-}
+. scripts/lib/debian_root.sh  # mirror, mounts
 
 ensure() {
   if [ -f "$root/.smoothlab-complete" ]; then
