@@ -44,8 +44,9 @@ UNARY(isinf, self.isinf())
 UNARY(isfinite, self.isfinite())
 UNARY(contiguous, self.contiguous())
 // As PyTorch's t.to(memory_format=torch.channels_last): NHWC strides also where NCHW ones are
-// channels-last contiguous too ([N, C, 1, 1]), so that the tensor reads as channels-last.
-UNARY(channelsLast, self.to(self.options(), false, false, at::MemoryFormat::ChannelsLast))
+// channels-last contiguous too ([N, C, 1, 1]), so that the tensor reads as channels-last; and dense,
+// where `to` would keep a sliced channels-last view as it is.
+UNARY(channelsLast, self.to(self.options(), false, false, at::MemoryFormat::ChannelsLast).contiguous(at::MemoryFormat::ChannelsLast))
 UNARY(clone, self.clone())
 UNARY(detach, self.detach())
 

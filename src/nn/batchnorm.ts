@@ -93,7 +93,8 @@ export abstract class BatchNormBase extends Module {
    * where it does not apply.
    */
   protected fusedTraining(input: Tensor, relu: boolean): Tensor | null {
-    if (!this.training || this.weight === null || this.bias === null) return null;
+    // What native checks first, checked here too: a declined call must not pay momentum null's item().
+    if (!this.training || this.weight === null || this.bias === null || input.ndim !== 4 || input.dtype !== 'float32' || input.device !== 'cpu') return null;
     const counts = this.trackRunningStats && this.num_batches_tracked !== null;
     const factor = counts && this.momentum === null ? 1 / (this.num_batches_tracked!.item() + 1) : this.momentum ?? 0;
     const track = this.trackRunningStats;
@@ -135,11 +136,11 @@ export class BatchNorm2d extends BatchNormBase {
 
 /**
  * relu.call(bn.call(input)), which the ResNets run after most convolutions, as one kernel where
- * BatchNorm2d.forwardReLU can: a plain BatchNorm2d and ReLU with no hooks (a hook must see each
- * layer's own output).
+ * BatchNorm2d.forwardReLU can: a plain BatchNorm2d and ReLU (not subclasses, whose forward may
+ * differ) with no hooks (a hook must see each layer's own output).
  */
 export function batchNormReLU(bn: AnyModule, reluLayer: AnyModule, input: Tensor): Tensor {
-  if (bn instanceof BatchNorm2d && bn.constructor === BatchNorm2d && reluLayer instanceof ReLU && !bn.hasForwardHooks() && !reluLayer.hasForwardHooks()) {
+  if (bn instanceof BatchNorm2d && bn.constructor === BatchNorm2d && Object.getPrototypeOf(reluLayer) === ReLU.prototype && !bn.hasForwardHooks() && !reluLayer.hasForwardHooks()) {
     return bn.forwardReLU(input);
   }
   return reluLayer.call(bn.call(input) as Tensor) as Tensor;

@@ -7,6 +7,7 @@
 // tensor or two per parameter until the end of the step would make every step map and page-fault
 // tens of megabytes afresh (a third slower AdamW step on ResNet-18, measured).
 import { enableGrad, noGrad } from '../torch/autograd.js';
+import { emptyLike } from '../torch/creation.js';
 import { isFloatingPoint } from '../torch/dtype.js';
 import { keep, tidy } from '../torch/memory.js';
 import { Tensor } from '../torch/tensor.js';
@@ -51,6 +52,17 @@ export interface OptimizerStateDict {
 /** A structural copy of a group option (betas are arrays; nothing else is nested). */
 const copyValue = (v: unknown): unknown => (Array.isArray(v) ? [...v] : v);
 
+
+// A loaded state tensor for parameter p: p's dtype (for floating state) and device, and, when the
+// shapes agree, p's layout, as PyTorch's optimizers keep it: a checkpoint stores contiguous
+// tensors, and state laid out unlike a channels-last parameter would keep the fused step off.
+function stateCopy(v: Tensor, p: Tensor): Tensor {
+  const dtype = isFloatingPoint(p.dtype) ? p.dtype : v.dtype;
+  if (v.shape.length !== p.shape.length || v.shape.some((d, i) => d !== p.shape[i])) return v.to({ dtype, device: p.device, copy: true });
+  const out = emptyLike(p, { dtype });
+  out.copy_(v);
+  return out;
+}
 /** The base class of SGD, Adam and AdamW (torch.optim.Optimizer). */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends ParamState = ParamState> {
   /** The options a group gets when it does not set them. */
@@ -204,7 +216,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
         for (const [k, v] of Object.entries(value)) {
           if (!(v instanceof Tensor)) copy[k] = v;
           else if (k === 'step') copy[k] = v.item(); // PyTorch keeps step as a scalar tensor; here it is a number
-          else copy[k] = keep(v.to({ dtype: isFloatingPoint(p.dtype) ? p.dtype : v.dtype, device: p.device, copy: true }));
+          else copy[k] = keep(stateCopy(v, p));
         }
         state.set(p, copy as S);
       }

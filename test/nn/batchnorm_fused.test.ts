@@ -115,7 +115,7 @@ test('the kernel runs for channels-last float32 CPU input in training, and decli
   assert.deepEqual(values(runningMean), before, 'a declined call changes nothing');
 });
 
-test('the fused kernel keeps BatchNorm2d\'s options: cumulative average (momentum null), no running statistics', () => {
+test('the fused kernel keeps BatchNorm2d\'s options: cumulative average (momentum null), no running statistics; affine false falls back', () => {
   torch.manualSeed(8);
   const data = torch.randn([6, 5, 4, 4]);
   for (const options of [{ momentum: null }, { momentum: 0.3 }, { trackRunningStats: false }, { affine: false }] as nn.BatchNormOptions[]) {
@@ -215,4 +215,15 @@ test('batchNormReLU runs both layers where a hook must see the BatchNorm\'s own 
   });
   batchNormReLU(stand, new ReLU(), x);
   assert.deepEqual(calls, ['bn']);
+});
+
+test('a ReLU subclass keeps its own forward: batchNormReLU fuses only the plain layers', () => {
+  class Leakyish extends ReLU {
+    override forward(input: torch.Tensor): torch.Tensor {
+      return input.mul(2);
+    }
+  }
+  const x = torch.randn([4, 3, 2, 2]).channelsLast();
+  const out = batchNormReLU(new BatchNorm2d(3), new Leakyish(), x);
+  assert.ok(values(out).some((v) => v < 0), 'the subclass\'s forward ran, not a ReLU');
 });

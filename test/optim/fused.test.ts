@@ -185,3 +185,20 @@ test('a channels-last model\'s parameters get channels-last state and take the f
     fused.params.forEach((p, i) => assert.ok(ulps(p, plain.params[i]) <= ULP, `parameter ${i}: ${ulps(p, plain.params[i])} ulps`));
   });
 });
+
+test('loadStateDict gives channels-last parameters channels-last state, so a resumed run keeps the fused step', () => {
+  torch.tidy(() => {
+    const p = torch.randn([8, 4, 3, 3]).channelsLast().requiresGrad_(true);
+    const opt = new optim.AdamW([p], { lr: 1e-2 });
+    p.grad = torch.randnLike(p);
+    opt.step();
+    const resumed = new optim.AdamW([p], { lr: 1e-2 });
+    resumed.loadStateDict(opt.stateDict());
+    const state = resumed.state.get(p) as { expAvg: torch.Tensor; expAvgSq: torch.Tensor };
+    assert.ok(state.expAvg.isContiguous({ memoryFormat: 'channelsLast' }) && state.expAvgSq.isContiguous({ memoryFormat: 'channelsLast' }));
+    const before = opt.state.get(p) as { expAvg: torch.Tensor };
+    assert.deepEqual(state.expAvg.toArray(), before.expAvg.toArray(), 'the same values');
+    opt.dispose();
+    resumed.dispose();
+  });
+});
