@@ -40,7 +40,7 @@ heavy() { nice -n 19 ionice -c3 "$@"; }
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot and bind mounts)"
 
-. scripts/lib/debian_root.sh  # mirror, mounts
+. scripts/lib/debian_root.sh  # mirror, mounts, sync_tree
 
 install_packages() {
   # nvidia-cudnn is an installer: on "I Agree" (its default) it downloads cuDNN from NVIDIA, which
@@ -134,14 +134,6 @@ ensure() {
   mv "$building" "$root"
 }
 
-# The tree as a clean clone has it, keeping the copy's node_modules and build/ between runs.
-sync_tree() {
-  dest="$root$copy"
-  mkdir -p "$dest"
-  find "$dest" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name build -exec rm -rf {} +
-  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$dest"
-}
-
 in_root() {
   status=0
   heavy chroot "$root" env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
@@ -183,7 +175,7 @@ try {
 
 build_and_check() {
   ensure
-  sync_tree
+  sync_tree "$root$copy"
   mounts on "$root"
   trap 'mounts off "$root"' EXIT
   # The build proper: npm packages (SMOOTHLAB_SKIP_BUILD: npm ci's install script would build

@@ -20,7 +20,7 @@ die() { echo "debian13.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot and bind mounts)"
 
-. scripts/lib/debian_root.sh  # mirror, mounts
+. scripts/lib/debian_root.sh  # mirror, mounts, sync_tree
 
 ensure() {
   if [ -f "$root/.smoothlab-complete" ]; then
@@ -69,19 +69,9 @@ ensure() {
   mv "$building" "$root"
 }
 
-# Copies the tree (tracked and untracked-but-not-ignored files, as a clean clone would have them)
-# into the root, keeping the copy's node_modules and native object cache between runs; dist is
-# rebuilt so that no output of a deleted source survives.
-sync_tree() {
-  dest="$root$copy"
-  mkdir -p "$dest"
-  find "$dest" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name build -exec rm -rf {} +
-  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$dest"
-}
-
 in_root() {
   ensure
-  sync_tree
+  sync_tree "$root$copy"
   mounts on "$root"
   trap 'mounts off "$root"' EXIT
   status=0

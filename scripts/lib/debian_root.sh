@@ -25,3 +25,12 @@ mounts() {
     done
   fi
 }
+
+# sync_tree DEST: copies the tree (tracked and untracked-but-not-ignored files, as a clean clone
+# would have them) into DEST, keeping DEST's node_modules and native object cache between runs;
+# dist is rebuilt so that no output of a deleted source survives.
+sync_tree() {
+  mkdir -p "$1"
+  find "$1" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name build -exec rm -rf {} +
+  git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "$1"
+}
