@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 namespace smoothlab {
@@ -99,17 +100,24 @@ Affine affineOf(const at::Tensor& stats, const at::Tensor& weight, const at::Ten
   return a;
 }
 
+// Calls kernel(std::true_type) or kernel(std::false_type): each kernel is compiled with and without
+// the ReLU, so the mask costs nothing when there is none.
+template <typename Kernel>
+void withRelu(bool relu, const Kernel& kernel) {
+  if (relu) {
+    kernel(std::true_type{});
+  } else {
+    kernel(std::false_type{});
+  }
+}
+
 at::Tensor batchNormForward(const at::Tensor& input, const Affine& affine, bool relu) {
   const int64_t channels = input.size(1), rows = input.numel() / channels;
   at::Tensor out = at::empty_like(input, at::MemoryFormat::ChannelsLast);
   const float* x = input.data_ptr<float>();
   float* y = out.data_ptr<float>();
   at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
-    if (relu) {
-      fused::batchNormApply<true>(x, y, channels, affine.scale.data(), affine.shift.data(), begin, end);
-    } else {
-      fused::batchNormApply<false>(x, y, channels, affine.scale.data(), affine.shift.data(), begin, end);
-    }
+    withRelu(relu, [&](auto r) { fused::batchNormApply<decltype(r)::value>(x, y, channels, affine.scale.data(), affine.shift.data(), begin, end); });
   });
   return out;
 }
@@ -140,36 +148,27 @@ struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
     const double* mean = stats.data_ptr<double>();
     const double* invstd = mean + channels;
     const Affine affine = affineOf(stats, weight, bias);
+    const float *scale = affine.scale.data(), *shift = affine.shift.data();
     const std::vector<double> sums = rowSums(rows, channels, [&](int64_t begin, int64_t end, double* sumDy, double* sumDyXmu) {
-      const float *scale = affine.scale.data(), *shift = affine.shift.data();
-      if (relu) {
-        fused::batchNormGradSums<true>(x, dy, channels, scale, shift, mean, begin, end, sumDy, sumDyXmu);
-      } else {
-        fused::batchNormGradSums<false>(x, dy, channels, scale, shift, mean, begin, end, sumDy, sumDyXmu);
-      }
+      withRelu(relu, [&](auto r) { fused::batchNormGradSums<decltype(r)::value>(x, dy, channels, scale, shift, mean, begin, end, sumDy, sumDyXmu); });
     });
     const double* sumDy = sums.data();
     const double* sumDyXmu = sums.data() + channels;
 
     at::Tensor gradInput, gradWeight, gradBias;
     if (ctx->needs_input_grad(0)) {
-      std::vector<float> meanF(channels), meanDy(channels), k(channels), a(channels);
-      const float* w = weight.data_ptr<float>();
+      std::vector<float> meanF(channels), meanDy(channels), k(channels);
       for (int64_t c = 0; c < channels; c++) {
         meanF[c] = static_cast<float>(mean[c]);
         meanDy[c] = static_cast<float>(sumDy[c] / rows);
         k[c] = static_cast<float>(sumDyXmu[c] * invstd[c] * invstd[c] / rows);
-        a[c] = static_cast<float>(invstd[c] * w[c]);
       }
       gradInput = at::empty_like(input, at::MemoryFormat::ChannelsLast);
       float* dx = gradInput.data_ptr<float>();
       at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
-        const float *scale = affine.scale.data(), *shift = affine.shift.data();
-        if (relu) {
-          fused::batchNormInputGrad<true>(x, dy, dx, channels, scale, shift, meanF.data(), meanDy.data(), k.data(), a.data(), begin, end);
-        } else {
-          fused::batchNormInputGrad<false>(x, dy, dx, channels, scale, shift, meanF.data(), meanDy.data(), k.data(), a.data(), begin, end);
-        }
+        withRelu(relu, [&](auto r) {
+          fused::batchNormInputGrad<decltype(r)::value>(x, dy, dx, channels, scale, shift, meanF.data(), meanDy.data(), k.data(), begin, end);
+        });
       });
     }
     if (ctx->needs_input_grad(1)) {
@@ -221,14 +220,14 @@ at::Tensor impl::batchNormTraining(const at::Tensor& input, const at::Tensor& we
   at::Tensor stats = at::empty({2, channels}, at::TensorOptions().dtype(at::kDouble));
   double* mean = stats.data_ptr<double>();
   double* invstd = mean + channels;
+  float* rm = runningMean.defined() ? runningMean.data_ptr<float>() : nullptr;
+  float* rv = runningVar.defined() ? runningVar.data_ptr<float>() : nullptr;
   for (int64_t c = 0; c < channels; c++) {
     mean[c] = sums[c] / rows;
     const double var = std::max(sums[channels + c] / rows - mean[c] * mean[c], 0.0);
     invstd[c] = 1.0 / std::sqrt(var + eps);
-    if (runningMean.defined()) {
+    if (rm != nullptr) {
       // ATen's update, in double: the running variance takes the unbiased batch variance.
-      float* rm = runningMean.data_ptr<float>();
-      float* rv = runningVar.data_ptr<float>();
       rm[c] = static_cast<float>(momentum * mean[c] + (1 - momentum) * rm[c]);
       rv[c] = static_cast<float>(momentum * var * rows / (rows - 1) + (1 - momentum) * rv[c]);
     }

@@ -76,15 +76,14 @@ __attribute__((target("avx2,fma"))) inline void batchNormGradSums(const float* x
 }
 
 /**
- * dx = (d - meanDy - (x - mean) * k) * a per channel, d being the gradient reaching the BatchNorm:
- * the batch-statistics backward with meanDy = sum(d) / rows, k = sum(d (x - mean)) invstd^2 / rows
- * and a = invstd * weight, for rows [begin, end).
+ * dx = (d - meanDy - (x - mean) * k) * scale per channel, d being the gradient reaching the
+ * BatchNorm: the batch-statistics backward with meanDy = sum(d) / rows, k = sum(d (x - mean))
+ * invstd^2 / rows and scale = invstd * weight (the forward's), for rows [begin, end).
  */
 template <bool Relu>
 __attribute__((target("avx2,fma"))) inline void batchNormInputGrad(const float* x, const float* dy, float* dx, int64_t channels,
                                                                  const float* scale, const float* shift, const float* mean,
-                                                                 const float* meanDy, const float* k, const float* a,
-                                                                 int64_t begin, int64_t end) {
+                                                                 const float* meanDy, const float* k, int64_t begin, int64_t end) {
   for (int64_t r = begin; r < end; r++) {
     const float* in = x + r * channels;
     const float* g = dy + r * channels;
@@ -92,7 +91,7 @@ __attribute__((target("avx2,fma"))) inline void batchNormInputGrad(const float* 
 #pragma omp simd
     for (int64_t c = 0; c < channels; c++) {
       const float d = Relu ? reluGrad(in[c] * scale[c] + shift[c], g[c]) : g[c];
-      out[c] = (d - meanDy[c] - (in[c] - mean[c]) * k[c]) * a[c];
+      out[c] = (d - meanDy[c] - (in[c] - mean[c]) * k[c]) * scale[c];
     }
   }
 }
