@@ -10,6 +10,7 @@ import { startSide } from './python_side.js';
 import { printTable } from './table.js';
 import { takeTurns, timeSync } from './turns.js';
 import { nn, optim, torch, vision } from '../src/index.js';
+import { native } from '../src/torch/native.js';
 
 const TARGET = 0.98;
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 
   const ratio = turns.ratio(0, 1);
   console.log(`reference bench${values.quick ? ' (quick)' : ''}: smoothlab and the C++ reference step on libtorch ${torch.version} (C++: ${String(cpp.ready.version)}), ` +
-    `2 threads each; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)} on ${(await import('node:os')).cpus().length} cores`);
+    `2 threads each, freed memory kept in the heap: ${native.cpuHeapKept ? 'yes' : 'no'} / ${cpp.ready.cpuHeapKept === true ? 'yes' : 'no'}; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)} on ${(await import('node:os')).cpus().length} cores`);
   console.log(`${plan.repeats} rounds, the sides taking turns; ratio = median over rounds of smoothlab / C++ rate, 1 means no binding overhead\n`);
   printTable([
     ['ResNet-18 train step (AdamW fused, label smoothing 0.1)', 'smoothlab', 'C++', 'ratio', 'target'],

@@ -2,6 +2,7 @@
 // creation and copy-out, metadata, autograd state, random state, threads and versions.
 #define SMOOTHLAB_UNIT_CORE  // this unit compiles the [core] wrappers of bindings.gen.h
 #include "bindings.gen.h"
+#include "runtime/cpu_heap.h"
 
 #include <ATen/ScalarOps.h>
 #include <c10/core/InferenceMode.h>
@@ -102,8 +103,11 @@ at::Tensor* lookup(Napi::Value handle) {
   return index < 0 ? nullptr : &t.slots[index].tensor;
 }
 
-// V8 hears about external memory in steps of 1 MiB: telling it about every small tensor costs more
-// than the op, and GC heuristics only care about large amounts anyway.
+// V8 hears about the bytes of watched tensors only, the ones whose release waits for a collection
+// (see watch()). Reporting every tensor made V8 start a major collection in each training step, as
+// a step's activations pass its external-memory limit although tidy() frees them deterministically:
+// a pause on the JS thread and a marking thread competing with libtorch's for the cores. The
+// reports go in steps of 1 MiB: telling V8 about every small tensor costs more than the op.
 void reportExternal(Napi::Env env, HandleTable& t, int64_t delta) {
   t.pendingExternal += delta;
   if (t.pendingExternal >= (1 << 20) || t.pendingExternal <= -(1 << 20)) {
@@ -117,8 +121,8 @@ bool releaseSlot(Napi::Env env, HandleTable& t, int64_t index) {
   Slot& slot = t.slots[index];
   t.liveTensors -= 1;
   t.liveBytes -= slot.bytes;
-  reportExternal(env, t, -slot.bytes);
   if (slot.owner != nullptr) {
+    reportExternal(env, t, -slot.bytes);
     napi_delete_reference(env, slot.owner);
     slot.owner = nullptr;
     t.liveWatched -= 1;
@@ -158,7 +162,6 @@ Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
   slot.tensor = std::move(tensor);
   t.liveTensors += 1;
   t.liveBytes += slot.bytes;
-  reportExternal(env, t, slot.bytes);
   napi_value handle;
   NAPI_THROW_IF_FAILED(env, napi_create_int32(env, encode(index, slot.generation), &handle), Napi::Value());
   return Napi::Value(env, handle);
@@ -532,13 +535,15 @@ void impl::disposeAll(Napi::Env env, c10::ArrayRef<int32_t> handles, int64_t cou
 // The GC safety net. A FinalizationRegistry or a WeakRef only reports a collected Tensor once the
 // event loop turns, so a loop that never yields (a plain `for` over tensor ops) would hold every
 // forgotten tensor. A weak reference made here is cleared by the collection itself, and sweep()
-// sees that synchronously; V8 collects because wrap() reports the tensors' bytes as external memory.
+// sees that synchronously; V8 collects because the watched tensors' bytes are reported to it as
+// external memory (and src/torch/memory.ts asks for a collection when they grow fast).
 void impl::watch(Napi::Env env, const Napi::Object& owner, int32_t handle) {
   HandleTable& t = table();
   int64_t index = slotIndex(t, handle);
   if (index < 0 || t.slots[index].owner != nullptr) return;
   Slot& slot = t.slots[index];
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, owner, 0, &slot.owner));
+  reportExternal(env, t, slot.bytes);
   t.liveWatched += 1;
   t.watched.push_back({static_cast<uint32_t>(index), slot.generation});
   // Entries of released tensors stay until pruned; prune when they outnumber the live ones, so
@@ -659,9 +664,12 @@ void impl::setErrorClass(Napi::Env env, const Napi::Function& errorClass) {
 }  // namespace smoothlab
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // Once per process, before the first tensor; a worker thread loading the addon again finds it applied.
+  static const bool cpuHeapKept = smoothlab::keepFreedMemoryInHeap();
   env.SetInstanceData<smoothlab::AddonData>(new smoothlab::AddonData());
   smoothlab::bindings::registerAll(env, exports);
   exports.Set("version", Napi::String::New(env, SMOOTHLAB_LIBTORCH_VERSION));
+  exports.Set("cpuHeapKept", Napi::Boolean::New(env, cpuHeapKept));
 #ifdef SMOOTHLAB_WITH_CUDA
   exports.Set("builtWithCuda", Napi::Boolean::New(env, true));
 #else

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../../native/fused/kernels.h"
+#include "../../native/runtime/cpu_heap.h"
 
 namespace {
 
@@ -109,6 +110,8 @@ struct AdamW {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The addon's heap policy, so that the two sides differ only in the binding.
+  const bool heapKept = smoothlab::keepFreedMemoryInHeap();
   const int64_t batch = argc > 1 ? std::stoll(argv[1]) : 256;
   const int threads = argc > 2 ? std::stoi(argv[2]) : 2;
   at::set_num_threads(threads);
@@ -126,7 +129,7 @@ int main(int argc, char** argv) {
     at::cross_entropy_loss(model(x), y, {}, at::Reduction::Mean, -100, 0.1).backward();
     optimizer.update();
   };
-  std::printf("{\"version\": \"%s\", \"threads\": %d}\n", TORCH_VERSION, at::get_num_threads());
+  std::printf("{\"version\": \"%s\", \"threads\": %d, \"cpuHeapKept\": %s}\n", TORCH_VERSION, at::get_num_threads(), heapKept ? "true" : "false");
   std::fflush(stdout);
   for (std::string line; std::getline(std::cin, line);) {
     const size_t at = line.find("\"iters\"");

@@ -18,7 +18,7 @@ export type Handle = number & { readonly __tensorHandle: unique symbol };
  * native.gen.ts, so a call whose arguments disagree with the manifest fails to compile), plus facts
  * about the build.
  */
-export type NativeAddon = NativeBindings & { version: string; builtWithCuda: boolean };
+export type NativeAddon = NativeBindings & { version: string; builtWithCuda: boolean; cpuHeapKept: boolean };
 
 // dist/src/torch/native.js -> the package root is three folders up.
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
