@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Generator } from '../src/data/generator.js';
+import { evalBatchSize } from '../src/study/data.js';
 import type { PipelinePlan } from './pipeline_worker.js';
 import { watchPeakRss } from './rss.js';
 import { printTable } from './table.js';
@@ -122,9 +123,10 @@ async function main(): Promise<void> {
     for (const d of cases) {
       writeFileSync(join(dir, 'images.bin'), d.images);
       writeFileSync(join(dir, 'labels.bin'), d.labels);
+      // Both sides evaluate in batches of the size the study evaluates in (the training batch here).
       const plan: PipelinePlan = {
         imagesFile: join(dir, 'images.bin'), labelsFile: join(dir, 'labels.bin'), count, height: d.height, width: d.width, channels: d.channels,
-        ...channelStats(d), autoAugment: d.autoAugment, batchSize: 256, evalBatchSize: 512,
+        ...channelStats(d), autoAugment: d.autoAugment, batchSize: 256, evalBatchSize: evalBatchSize({ batchSize: 256 }),
         // PyTorch's notebook loader uses 2 worker processes; smoothlab's augmentation is cheap enough for 1 thread.
         workers: 2, threads: flags.threads, epochs: flags.quick ? 2 : 3, warmupSteps: 2, steps: flags.quick ? 3 : 6, channelsLast: flags.channelsLast && d.channelsLast,
         mode: 'pipeline',
