@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
+import { GCProfiler } from 'node:v8';
 import { torch } from '../../src/index.js';
 
 const MiB = 1024 * 1024;
@@ -57,4 +58,17 @@ test('forgotten tensors are freed while the program waits, after a collection', 
   await setImmediate(); // the new tensors join the safety net when the event loop turns
   for (let attempt = 0; attempt < 50 && torch.memory().tensors > start; attempt++) await settle();
   assert.equal(torch.memory().tensors, start);
+});
+
+test('a tidy() loop allocating gigabytes starts no major collection: only watched tensors count as V8 external memory', () => {
+  const profiler = new GCProfiler();
+  profiler.start();
+  for (let s = 0; s < 40; s++) {
+    torch.tidy(() => {
+      for (let i = 0; i < 32; i++) torch.ones([1024, 1024]); // 128 MiB a step, 5 GiB in all
+    });
+  }
+  const majors = profiler.stop().statistics.filter((gc) => gc.gcType === 'MarkSweepCompact').length;
+  // Reported as external memory, each step's 128 MiB started one: 40 or more here.
+  assert.ok(majors <= 1, `${majors} major collections in 40 steps`);
 });
