@@ -1,5 +1,5 @@
 // Fused kernels where ATen runs several passes over memory. BatchNorm in training mode on channels-last
-// tensors, with the ReLU that follows it: two passes forward and two backward instead of six and
+// and contiguous tensors, with the ReLU that follows it: two passes forward and two backward instead of six and
 // eight (fused/batch_norm.h), equal to ATen's within float rounding (sums in double, not ATen's order).
 //
 // Fused optimizer steps: one pass over each parameter that reads p, grad and the state once and
@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -39,65 +40,107 @@ bool fusable(const at::Tensor& t, const at::Tensor& like) {
 
 using fused::AdamScalars, fused::SgdScalars, fused::adamRange, fused::sgdRange, fused::hasAvx2Fma;
 
-// ---- BatchNorm (+ ReLU) in training mode, channels-last ----
+// ---- BatchNorm (+ ReLU) in training mode ----
 
 bool denseVector(const at::Tensor& t, int64_t size) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.dim() == 1 && t.size(0) == size && t.is_contiguous();
 }
 
-// A 4-D channels-last float32 CPU tensor is a dense [N*H*W, C] matrix, channels innermost.
-bool batchNormFusable(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& runningMean,
-                      const at::Tensor& runningVar) {
-  if (!hasAvx2Fma() || !input.defined() || !input.device().is_cpu() || input.scalar_type() != at::kFloat ||
-      input.layout() != at::kStrided || input.dim() != 4 || !input.is_contiguous(at::MemoryFormat::ChannelsLast) ||
-      input.suggest_memory_format() != at::MemoryFormat::ChannelsLast ||  // an NCHW [N, C, 1, 1] is both: ATen's path
-      input.is_neg() || input.is_conj()) {
-    return false;
+// Beyond this many columns an NCHW tensor's per-thread sums (two doubles per column) outgrow the
+// cache, and ATen's per-channel path is the better one (ResNet-18 on 32x32 images peaks at 16,384).
+constexpr int64_t kMaxColumns = 1 << 16;
+
+// A 4-D float32 CPU tensor as the kernels' [rows, columns] matrix (fused/batch_norm.h): channels-last
+// is [N*H*W, C], one column per channel; contiguous NCHW is [N, C*H*W], `plane` (H*W) columns per
+// channel. An NCHW [N, C, 1, 1] is both, with plane 1.
+struct Layout {
+  int64_t channels, rows, columns, plane;
+  at::MemoryFormat format;
+};
+
+std::optional<Layout> layoutOf(const at::Tensor& input) {
+  if (!input.defined() || !input.device().is_cpu() || input.scalar_type() != at::kFloat || input.layout() != at::kStrided ||
+      input.dim() != 4 || input.is_neg() || input.is_conj()) {
+    return std::nullopt;
   }
-  const int64_t channels = input.size(1);
-  if (channels == 0 || channels > fused::kMaxChannelsOnStack) return false;
-  if (input.numel() / channels < 2) return false;  // ATen's error for one value per channel
-  if (!denseVector(weight, channels) || !denseVector(bias, channels)) return false;
-  if (runningMean.defined() != runningVar.defined()) return false;
-  return !runningMean.defined() || (denseVector(runningMean, channels) && denseVector(runningVar, channels));
+  const int64_t n = input.size(0), channels = input.size(1), plane = input.size(2) * input.size(3);
+  if (channels == 0) return std::nullopt;
+  const at::MemoryFormat format = input.suggest_memory_format();
+  if (format == at::MemoryFormat::ChannelsLast && input.is_contiguous(at::MemoryFormat::ChannelsLast)) {
+    return Layout{channels, n * plane, channels, 1, format};
+  }
+  if (format == at::MemoryFormat::Contiguous && input.is_contiguous() && channels * plane <= kMaxColumns) {
+    return Layout{channels, n, channels * plane, plane, format};
+  }
+  return std::nullopt;
 }
 
-// Per-channel pairs of sums over the rows of a [rows, channels] matrix: each thread adds its rows into
-// its own pair of vectors, which are then added in thread order, so a given thread count always
-// gives the same sums.
+std::optional<Layout> batchNormLayout(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
+                                      const at::Tensor& runningMean, const at::Tensor& runningVar) {
+  if (!hasAvx2Fma()) return std::nullopt;
+  const std::optional<Layout> layout = layoutOf(input);
+  if (!layout) return std::nullopt;
+  const int64_t channels = layout->channels;
+  if (input.numel() / channels < 2) return std::nullopt;  // ATen's error for one value per channel
+  if (!denseVector(weight, channels) || !denseVector(bias, channels)) return std::nullopt;
+  if (runningMean.defined() != runningVar.defined()) return std::nullopt;
+  if (runningMean.defined() && !(denseVector(runningMean, channels) && denseVector(runningVar, channels))) return std::nullopt;
+  return layout;
+}
+
+// One entry per column from one per channel.
+template <typename T>
+std::vector<T> perColumn(const Layout& layout, const T* perChannel) {
+  std::vector<T> out(static_cast<size_t>(layout.columns));
+  for (int64_t c = 0; c < layout.channels; c++) std::fill_n(out.begin() + c * layout.plane, layout.plane, perChannel[c]);
+  return out;
+}
+
+// Splits the rows of the matrix across threads.
+template <typename Rows>
+void forRows(const Layout& layout, const Rows& rows) {
+  at::parallel_for(0, layout.rows, std::max<int64_t>(1, kGrain / layout.columns), rows);
+}
+
+// Per-channel pairs of sums over the matrix: each thread adds its rows into its own pair of
+// per-column vectors, which are then added in thread order and folded per channel, so a given
+// thread count always gives the same sums.
 template <typename AddRows>
-std::vector<double> rowSums(int64_t rows, int64_t channels, const AddRows& addRows) {
-  const int64_t threads = at::get_num_threads();
-  std::vector<double> partial(static_cast<size_t>(2 * channels * threads), 0.0);
-  at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
-    double* mine = partial.data() + 2 * channels * at::get_thread_num();
-    addRows(begin, end, mine, mine + channels);
+std::vector<double> channelSums(const Layout& layout, const AddRows& addRows) {
+  const int64_t threads = at::get_num_threads(), columns = layout.columns;
+  std::vector<double> partial(static_cast<size_t>(2 * columns * threads), 0.0);
+  forRows(layout, [&](int64_t begin, int64_t end) {
+    double* mine = partial.data() + 2 * columns * at::get_thread_num();
+    addRows(begin, end, mine, mine + columns);
   });
-  std::vector<double> total(static_cast<size_t>(2 * channels), 0.0);
+  std::vector<double> total(static_cast<size_t>(2 * layout.channels), 0.0);
   for (int64_t t = 0; t < threads; t++) {
-    for (int64_t i = 0; i < 2 * channels; i++) total[i] += partial[2 * channels * t + i];
+    for (int64_t half = 0; half < 2; half++) {
+      const double* sums = partial.data() + (2 * t + half) * columns;
+      for (int64_t j = 0; j < columns; j++) total[half * layout.channels + j / layout.plane] += sums[j];
+    }
   }
   return total;
 }
 
-// The per-channel affine map of the normalization, y = x * scale + shift, from the batch mean and
+// The per-column affine map of the normalization, y = x * scale + shift, from the batch mean and
 // inverse standard deviation (ATen's alpha and beta).
 struct Affine {
   std::vector<float> scale, shift;
 };
 
-Affine affineOf(const at::Tensor& stats, const at::Tensor& weight, const at::Tensor& bias) {
-  const int64_t channels = weight.size(0);
+Affine affineOf(const Layout& layout, const at::Tensor& stats, const at::Tensor& weight, const at::Tensor& bias) {
+  const int64_t channels = layout.channels;
   const double* mean = stats.data_ptr<double>();
   const double* invstd = mean + channels;
   const float* w = weight.data_ptr<float>();
   const float* b = bias.data_ptr<float>();
-  Affine a{std::vector<float>(channels), std::vector<float>(channels)};
+  std::vector<float> scale(channels), shift(channels);
   for (int64_t c = 0; c < channels; c++) {
-    a.scale[c] = static_cast<float>(invstd[c] * w[c]);
-    a.shift[c] = static_cast<float>(b[c] - mean[c] * invstd[c] * w[c]);
+    scale[c] = static_cast<float>(invstd[c] * w[c]);
+    shift[c] = static_cast<float>(b[c] - mean[c] * invstd[c] * w[c]);
   }
-  return a;
+  return {perColumn(layout, scale.data()), perColumn(layout, shift.data())};
 }
 
 // Calls kernel(std::true_type) or kernel(std::false_type): each kernel is compiled with and without
@@ -111,13 +154,12 @@ void withRelu(bool relu, const Kernel& kernel) {
   }
 }
 
-at::Tensor batchNormForward(const at::Tensor& input, const Affine& affine, bool relu) {
-  const int64_t channels = input.size(1), rows = input.numel() / channels;
-  at::Tensor out = at::empty_like(input, at::MemoryFormat::ChannelsLast);
+at::Tensor batchNormForward(const Layout& layout, const at::Tensor& input, const Affine& affine, bool relu) {
+  at::Tensor out = at::empty_like(input, layout.format);
   const float* x = input.data_ptr<float>();
   float* y = out.data_ptr<float>();
-  at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
-    withRelu(relu, [&](auto r) { fused::batchNormApply<decltype(r)::value>(x, y, channels, affine.scale.data(), affine.shift.data(), begin, end); });
+  forRows(layout, [&](int64_t begin, int64_t end) {
+    withRelu(relu, [&](auto r) { fused::batchNormApply<decltype(r)::value>(x, y, layout.columns, affine.scale.data(), affine.shift.data(), begin, end); });
   });
   return out;
 }
@@ -131,7 +173,8 @@ struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
     ctx->save_for_backward({input, weight, bias, stats});
     ctx->saved_data["relu"] = relu;
     ctx->saved_data["eps"] = eps;
-    return batchNormForward(input, affineOf(stats, weight, bias), relu);
+    const Layout layout = *layoutOf(input);
+    return batchNormForward(layout, input, affineOf(layout, stats, weight, bias), relu);
   }
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
@@ -141,16 +184,21 @@ struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
     if (!grads[0].defined()) return {at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
     if (at::GradMode::is_enabled()) return differentiableBackward(input, weight, bias, grads[0], relu, ctx->saved_data["eps"].toDouble());
 
-    const int64_t channels = input.size(1), rows = input.numel() / channels;
-    const at::Tensor dyTensor = grads[0].to(at::kFloat).contiguous(at::MemoryFormat::ChannelsLast);
+    const Layout layout = *layoutOf(input);
+    const int64_t channels = layout.channels, columns = layout.columns;
+    const double count = static_cast<double>(input.numel() / channels);
+    const at::Tensor dyTensor = grads[0].to(at::kFloat).contiguous(layout.format);
     const float* x = input.data_ptr<float>();
     const float* dy = dyTensor.data_ptr<float>();
     const double* mean = stats.data_ptr<double>();
     const double* invstd = mean + channels;
-    const Affine affine = affineOf(stats, weight, bias);
+    const Affine affine = affineOf(layout, stats, weight, bias);
     const float *scale = affine.scale.data(), *shift = affine.shift.data();
-    const std::vector<double> sums = rowSums(rows, channels, [&](int64_t begin, int64_t end, double* sumDy, double* sumDyXmu) {
-      withRelu(relu, [&](auto r) { fused::batchNormGradSums<decltype(r)::value>(x, dy, channels, scale, shift, mean, begin, end, sumDy, sumDyXmu); });
+    const std::vector<double> meanColumns = perColumn(layout, mean);
+    const std::vector<double> sums = channelSums(layout, [&](int64_t begin, int64_t end, double* sumDy, double* sumDyXmu) {
+      withRelu(relu, [&](auto r) {
+        fused::batchNormGradSums<decltype(r)::value>(x, dy, columns, scale, shift, meanColumns.data(), begin, end, sumDy, sumDyXmu);
+      });
     });
     const double* sumDy = sums.data();
     const double* sumDyXmu = sums.data() + channels;
@@ -160,14 +208,17 @@ struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
       std::vector<float> meanF(channels), meanDy(channels), k(channels);
       for (int64_t c = 0; c < channels; c++) {
         meanF[c] = static_cast<float>(mean[c]);
-        meanDy[c] = static_cast<float>(sumDy[c] / rows);
-        k[c] = static_cast<float>(sumDyXmu[c] * invstd[c] * invstd[c] / rows);
+        meanDy[c] = static_cast<float>(sumDy[c] / count);
+        k[c] = static_cast<float>(sumDyXmu[c] * invstd[c] * invstd[c] / count);
       }
-      gradInput = at::empty_like(input, at::MemoryFormat::ChannelsLast);
+      const std::vector<float> meanCol = perColumn(layout, meanF.data()), meanDyCol = perColumn(layout, meanDy.data()),
+                               kCol = perColumn(layout, k.data());
+      gradInput = at::empty_like(input, layout.format);
       float* dx = gradInput.data_ptr<float>();
-      at::parallel_for(0, rows, std::max<int64_t>(1, kGrain / channels), [&](int64_t begin, int64_t end) {
+      forRows(layout, [&](int64_t begin, int64_t end) {
         withRelu(relu, [&](auto r) {
-          fused::batchNormInputGrad<decltype(r)::value>(x, dy, dx, channels, scale, shift, meanF.data(), meanDy.data(), k.data(), begin, end);
+          fused::batchNormInputGrad<decltype(r)::value>(x, dy, dx, columns, scale, shift, meanCol.data(), meanDyCol.data(), kCol.data(),
+                                                        begin, end);
         });
       });
     }
@@ -211,11 +262,12 @@ struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
 
 at::Tensor impl::batchNormTraining(const at::Tensor& input, const at::Tensor& weight, const at::Tensor& bias,
                                    const at::Tensor& runningMean, const at::Tensor& runningVar, double momentum, double eps, bool relu) {
-  if (!batchNormFusable(input, weight, bias, runningMean, runningVar)) return at::Tensor();
-  const int64_t channels = input.size(1), rows = input.numel() / channels;
+  const std::optional<Layout> layout = batchNormLayout(input, weight, bias, runningMean, runningVar);
+  if (!layout) return at::Tensor();
+  const int64_t channels = layout->channels, count = input.numel() / channels;  // values per channel
   const float* x = input.data_ptr<float>();
-  const std::vector<double> sums = rowSums(rows, channels, [&](int64_t begin, int64_t end, double* sum, double* sumSq) {
-    fused::batchNormSums(x, channels, begin, end, sum, sumSq);
+  const std::vector<double> sums = channelSums(*layout, [&](int64_t begin, int64_t end, double* sum, double* sumSq) {
+    fused::batchNormSums(x, layout->columns, begin, end, sum, sumSq);
   });
   at::Tensor stats = at::empty({2, channels}, at::TensorOptions().dtype(at::kDouble));
   double* mean = stats.data_ptr<double>();
@@ -223,13 +275,13 @@ at::Tensor impl::batchNormTraining(const at::Tensor& input, const at::Tensor& we
   float* rm = runningMean.defined() ? runningMean.data_ptr<float>() : nullptr;
   float* rv = runningVar.defined() ? runningVar.data_ptr<float>() : nullptr;
   for (int64_t c = 0; c < channels; c++) {
-    mean[c] = sums[c] / rows;
-    const double var = std::max(sums[channels + c] / rows - mean[c] * mean[c], 0.0);
+    mean[c] = sums[c] / count;
+    const double var = std::max(sums[channels + c] / count - mean[c] * mean[c], 0.0);
     invstd[c] = 1.0 / std::sqrt(var + eps);
     if (rm != nullptr) {
       // ATen's update, in double: the running variance takes the unbiased batch variance.
       rm[c] = static_cast<float>(momentum * mean[c] + (1 - momentum) * rm[c]);
-      rv[c] = static_cast<float>(momentum * var * rows / (rows - 1) + (1 - momentum) * rv[c]);
+      rv[c] = static_cast<float>(momentum * var * count / (count - 1) + (1 - momentum) * rv[c]);
     }
   }
   if (runningMean.defined()) {
@@ -238,7 +290,7 @@ at::Tensor impl::batchNormTraining(const at::Tensor& input, const at::Tensor& we
   }
   const bool track = at::GradMode::is_enabled() && (input.requires_grad() || weight.requires_grad() || bias.requires_grad());
   if (track) return BatchNormReLU::apply(input, weight, bias, stats, relu, eps);
-  return batchNormForward(input, affineOf(stats, weight, bias), relu);
+  return batchNormForward(*layout, input, affineOf(*layout, stats, weight, bias), relu);
 }
 
 bool impl::fusedAdamStep_(const at::Tensor& param, const at::Tensor& grad, const at::Tensor& expAvg, const at::Tensor& expAvgSq,

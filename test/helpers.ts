@@ -61,3 +61,24 @@ export function assertClose(actual: torch.Tensor, expected: Encoded, { rtol = 1e
     }
   }
 }
+
+/** A tensor's elements in logical order. */
+export function values(t: torch.Tensor): number[] {
+  return t.contiguous().flatten().toArray() as number[];
+}
+
+// |a - b| <= atol * max|b| + rtol * |b|, NaN equal to NaN: float round-off of a normalization.
+export function assertNear(actual: torch.Tensor, expected: torch.Tensor, what: string, { rtol = 1e-5, atol = 1e-5 } = {}): void {
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  const a = values(actual);
+  const e = values(expected);
+  let scale = 1e-30;
+  for (const v of e) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < e.length; i++) {
+    if (Number.isNaN(e[i])) {
+      assert.ok(Number.isNaN(a[i]), `${what}[${i}]: ${a[i]}, expected NaN`);
+      continue;
+    }
+    assert.ok(Math.abs(a[i] - e[i]) <= atol * scale + rtol * Math.abs(e[i]), `${what}[${i}]: ${a[i]} vs ${e[i]}`);
+  }
+}

@@ -1,27 +1,28 @@
-// Training-mode BatchNorm, optionally followed by ReLU, on a channels-last float32 tensor seen as a
-// [rows, C] matrix (rows = N*H*W, channels innermost). Forward: one pass for the batch statistics
-// (sum and sum of squares in double) and one that normalizes, scales, shifts and clamps; backward:
-// one pass for the two per-channel sums and one that writes the input gradient, with the ReLU mask
-// recomputed from the input instead of read from the output. ATen runs BatchNorm then ReLU as six
-// passes forward and eight backward. Per-row loops over contiguous channels vectorize across
-// channels; the callers split the rows across threads and add the per-thread sums in thread order.
-// Shared by native/fused.cc and the C++ reference step (bench/reference/).
+// Training-mode BatchNorm, optionally followed by ReLU, on a float32 tensor seen as a [rows, columns]
+// matrix whose every column belongs to one channel: channels-last is [N*H*W, C] (column j is
+// channel j), contiguous NCHW is [N, C*H*W] (column j is channel j / (H*W)). The per-channel
+// vectors come in expanded to one entry per column, so both layouts run the same loops, which
+// vectorize across the contiguous columns. Forward: one pass for the batch statistics (sum and sum
+// of squares in double) and one that normalizes, scales, shifts and clamps; backward: one pass for
+// the two sums and one that writes the input gradient, with the ReLU mask recomputed from the input
+// instead of read from the output. ATen runs BatchNorm then ReLU as six passes forward and eight
+// backward. The callers split the rows across threads and add the per-thread sums in thread order.
 #pragma once
 
 #include <cstdint>
 
 namespace smoothlab::fused {
 
-/** The most channels the backward's per-row buffer holds; callers take another path above it. */
-constexpr int64_t kMaxChannelsOnStack = 4096;
+/** Columns per block of the backward's masked-gradient buffer (on the stack, 16 KiB). */
+constexpr int64_t kColumnBlock = 4096;
 
-/** Adds the rows [begin, end) of x into per-channel sums and sums of squares. */
-__attribute__((target("avx2,fma"))) inline void batchNormSums(const float* x, int64_t channels, int64_t begin, int64_t end,
+/** Adds the rows [begin, end) of x into per-column sums and sums of squares. */
+__attribute__((target("avx2,fma"))) inline void batchNormSums(const float* x, int64_t columns, int64_t begin, int64_t end,
                                                             double* sum, double* sumSq) {
   for (int64_t r = begin; r < end; r++) {
-    const float* row = x + r * channels;
+    const float* row = x + r * columns;
 #pragma omp simd
-    for (int64_t c = 0; c < channels; c++) {
+    for (int64_t c = 0; c < columns; c++) {
       const double v = row[c];
       sum[c] += v;
       sumSq[c] += v * v;
@@ -35,15 +36,15 @@ __attribute__((target("avx2,fma"))) inline void batchNormSums(const float* x, in
 inline float reluOf(float v) { return v < 0.0f ? 0.0f : v; }
 inline float reluGrad(float v, float dy) { return v <= 0.0f ? 0.0f : dy; }
 
-/** y = x * scale + shift per channel, then ReLU when Relu, for rows [begin, end). */
+/** y = x * scale + shift per column, then ReLU when Relu, for rows [begin, end). */
 template <bool Relu>
-__attribute__((target("avx2,fma"))) inline void batchNormApply(const float* x, float* y, int64_t channels, const float* scale,
+__attribute__((target("avx2,fma"))) inline void batchNormApply(const float* x, float* y, int64_t columns, const float* scale,
                                                              const float* shift, int64_t begin, int64_t end) {
   for (int64_t r = begin; r < end; r++) {
-    const float* in = x + r * channels;
-    float* out = y + r * channels;
+    const float* in = x + r * columns;
+    float* out = y + r * columns;
 #pragma omp simd
-    for (int64_t c = 0; c < channels; c++) {
+    for (int64_t c = 0; c < columns; c++) {
       const float v = in[c] * scale[c] + shift[c];
       out[c] = Relu ? reluOf(v) : v;
     }
@@ -51,45 +52,51 @@ __attribute__((target("avx2,fma"))) inline void batchNormApply(const float* x, f
 }
 
 /**
- * Adds, over rows [begin, end), the per-channel sum of the gradient reaching the BatchNorm (dy, or
+ * Adds, over rows [begin, end), the per-column sum of the gradient reaching the BatchNorm (dy, or
  * zero where the ReLU clamped) and of that gradient times (x - mean).
  */
 template <bool Relu>
-__attribute__((target("avx2,fma"))) inline void batchNormGradSums(const float* x, const float* dy, int64_t channels,
+__attribute__((target("avx2,fma"))) inline void batchNormGradSums(const float* x, const float* dy, int64_t columns,
                                                                 const float* scale, const float* shift, const double* mean,
                                                                 int64_t begin, int64_t end, double* sumDy, double* sumDyXmu) {
-  float masked[kMaxChannelsOnStack];  // the row's gradient after the ReLU (a select GCC vectorizes alone, not with the sums)
+  float masked[kColumnBlock];  // a block of the row's gradient after the ReLU (a select GCC vectorizes alone, not with the sums)
   for (int64_t r = begin; r < end; r++) {
-    const float* in = x + r * channels;
-    const float* d = dy + r * channels;
-    if (Relu) {
+    for (int64_t c0 = 0; c0 < columns; c0 += kColumnBlock) {
+      const int64_t width = columns - c0 < kColumnBlock ? columns - c0 : kColumnBlock;
+      const float* in = x + r * columns + c0;
+      const float* d = dy + r * columns + c0;
+      if (Relu) {
 #pragma omp simd
-      for (int64_t c = 0; c < channels; c++) masked[c] = reluGrad(in[c] * scale[c] + shift[c], d[c]);
-      d = masked;
-    }
+        for (int64_t c = 0; c < width; c++) masked[c] = reluGrad(in[c] * scale[c0 + c] + shift[c0 + c], d[c]);
+        d = masked;
+      }
+      double* sd = sumDy + c0;
+      double* sdx = sumDyXmu + c0;
+      const double* mu = mean + c0;
 #pragma omp simd
-    for (int64_t c = 0; c < channels; c++) {
-      sumDy[c] += d[c];
-      sumDyXmu[c] += static_cast<double>(d[c]) * (static_cast<double>(in[c]) - mean[c]);
+      for (int64_t c = 0; c < width; c++) {
+        sd[c] += d[c];
+        sdx[c] += static_cast<double>(d[c]) * (static_cast<double>(in[c]) - mu[c]);
+      }
     }
   }
 }
 
 /**
- * dx = (d - meanDy - (x - mean) * k) * scale per channel, d being the gradient reaching the
- * BatchNorm: the batch-statistics backward with meanDy = sum(d) / rows, k = sum(d (x - mean))
- * invstd^2 / rows and scale = invstd * weight (the forward's), for rows [begin, end).
+ * dx = (d - meanDy - (x - mean) * k) * scale per column, d being the gradient reaching the
+ * BatchNorm: the batch-statistics backward with meanDy = sum(d) / n, k = sum(d (x - mean)) invstd^2 / n
+ * (sums over the channel's n values) and scale = invstd * weight (the forward's), for rows [begin, end).
  */
 template <bool Relu>
-__attribute__((target("avx2,fma"))) inline void batchNormInputGrad(const float* x, const float* dy, float* dx, int64_t channels,
+__attribute__((target("avx2,fma"))) inline void batchNormInputGrad(const float* x, const float* dy, float* dx, int64_t columns,
                                                                  const float* scale, const float* shift, const float* mean,
                                                                  const float* meanDy, const float* k, int64_t begin, int64_t end) {
   for (int64_t r = begin; r < end; r++) {
-    const float* in = x + r * channels;
-    const float* g = dy + r * channels;
-    float* out = dx + r * channels;
+    const float* in = x + r * columns;
+    const float* g = dy + r * columns;
+    float* out = dx + r * columns;
 #pragma omp simd
-    for (int64_t c = 0; c < channels; c++) {
+    for (int64_t c = 0; c < columns; c++) {
       const float d = Relu ? reluGrad(in[c] * scale[c] + shift[c], g[c]) : g[c];
       out[c] = (d - meanDy[c] - (in[c] - mean[c]) * k[c]) * scale[c];
     }

@@ -2,6 +2,7 @@
 // running statistics).
 // The buffers keep PyTorch's snake_case names because attribute names are the state-dict keys.
 import { ones, tensor, zeros } from '../torch/creation.js';
+import { fused } from '../torch/backends.js';
 import { native } from '../torch/native.js';
 import { Tensor } from '../torch/tensor.js';
 import { ReLU } from './activation.js';
@@ -87,14 +88,14 @@ export abstract class BatchNormBase extends Module {
   }
 
   /**
-   * Training with batch statistics on a channels-last float32 CPU tensor: the native kernel of
-   * native/fused/batch_norm.h (two passes each way, and the ReLU in the same passes when `relu`),
-   * equal to batchNorm (then relu) within float rounding. Null, with nothing counted or updated,
-   * where it does not apply.
+   * Training with batch statistics on a channels-last or contiguous float32 CPU tensor: the native
+   * kernel of native/fused/batch_norm.h (two passes each way, and the ReLU in the same passes when
+   * `relu`), equal to batchNorm (then relu) within float rounding. Null, with nothing counted or
+   * updated, where it does not apply or torch.backends.fused.enabled is false.
    */
   protected fusedTraining(input: Tensor, relu: boolean): Tensor | null {
     // What native checks first, checked here too: a declined call must not pay momentum null's item().
-    if (!this.training || this.weight === null || this.bias === null || input.ndim !== 4 || input.dtype !== 'float32' || input.device !== 'cpu') return null;
+    if (!fused.enabled || !this.training || this.weight === null || this.bias === null || input.ndim !== 4 || input.dtype !== 'float32' || input.device !== 'cpu') return null;
     const counts = this.trackRunningStats && this.num_batches_tracked !== null;
     const factor = counts && this.momentum === null ? 1 / (this.num_batches_tracked!.item() + 1) : this.momentum ?? 0;
     const track = this.trackRunningStats;

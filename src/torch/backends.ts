@@ -1,11 +1,32 @@
-// torch.backends: the global switches of libtorch's backends (at::globalContext()). They can be set
-// on a CPU-only build too, where they have no effect, as in PyTorch.
+// torch.backends: the global switches of libtorch's backends (at::globalContext()), which can be set
+// on a CPU-only build too, where they have no effect, as in PyTorch; and the switch of smoothlab's
+// own fused layer kernels.
 import { native } from './native.js';
 
 function flag(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`torch.backends.cudnn.${name} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new TypeError(`torch.backends.${name} must be a boolean, got ${String(value)}`);
   return value;
 }
+
+let fusedLayers = true;
+
+/**
+ * smoothlab's fused layer kernels, which PyTorch does not have: training-mode BatchNorm2d (+ReLU) in
+ * two passes each way (native/fused.cc) and, in eval mode, Conv2d+BatchNorm2d folded into one
+ * convolution (nn.convBatchNorm). They round differently from ATen's kernels, within about 1e-7 of
+ * each layer's scale. With `enabled` false every layer runs ATen's kernels one by one, as PyTorch
+ * does, bit for bit; that matters where rounding is amplified, e.g. BatchNorm over a batch of two.
+ * The fused optimizers have their own `fused` option, already bit for bit the op-by-op update.
+ */
+export const fused = {
+  /** Whether the fused layer kernels run where they apply (default true). */
+  get enabled(): boolean {
+    return fusedLayers;
+  },
+  set enabled(value: boolean) {
+    fusedLayers = flag('fused.enabled', value);
+  },
+};
 
 /** torch.backends.cudnn: whether cuDNN is used, and how it picks its convolution algorithms. */
 export const cudnn = {
@@ -14,21 +35,21 @@ export const cudnn = {
     return native.getCudnnBenchmark();
   },
   set benchmark(value: boolean) {
-    native.setCudnnBenchmark(flag('benchmark', value));
+    native.setCudnnBenchmark(flag('cudnn.benchmark', value));
   },
   /** Restricts cuDNN to deterministic algorithms (default false). */
   get deterministic(): boolean {
     return native.getCudnnDeterministic();
   },
   set deterministic(value: boolean) {
-    native.setCudnnDeterministic(flag('deterministic', value));
+    native.setCudnnDeterministic(flag('cudnn.deterministic', value));
   },
   /** Whether cuDNN is used at all where it could be (default true). */
   get enabled(): boolean {
     return native.getCudnnEnabled();
   },
   set enabled(value: boolean) {
-    native.setCudnnEnabled(flag('enabled', value));
+    native.setCudnnEnabled(flag('cudnn.enabled', value));
   },
   /** Whether this libtorch has cuDNN. */
   isAvailable(): boolean {

@@ -1,4 +1,4 @@
-// The native BatchNorm(+ReLU) kernel of training mode on channels-last tensors against the op-by-op
+// The native BatchNorm(+ReLU) kernel of training mode on channels-last and contiguous tensors against the op-by-op
 // path (ATen's batch_norm then relu, itself golden-tested against PyTorch): outputs, running
 // statistics, batch count and all three gradients within float round-off, on shapes whose channel
 // counts are not multiples of the vector width and whose rows are split across threads; the same
@@ -8,28 +8,9 @@ import { test } from 'node:test';
 import { nn, torch } from '../../src/index.js';
 import { native } from '../../src/torch/native.js';
 import { BasicBlock } from '../../src/vision/models/resnet.js';
+import { assertNear, values } from '../helpers.js';
 
 const { BatchNorm2d, ReLU, batchNormReLU } = nn;
-
-function values(t: torch.Tensor): number[] {
-  return t.contiguous().flatten().toArray() as number[];
-}
-
-// |a - b| <= atol * max|b| + rtol * |b|, NaN equal to NaN: float round-off of a normalization.
-function assertNear(actual: torch.Tensor, expected: torch.Tensor, what: string, { rtol = 1e-5, atol = 1e-5 } = {}): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  const a = values(actual);
-  const e = values(expected);
-  let scale = 1e-30;
-  for (const v of e) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < e.length; i++) {
-    if (Number.isNaN(e[i])) {
-      assert.ok(Number.isNaN(a[i]), `${what}[${i}]: ${a[i]}, expected NaN`);
-      continue;
-    }
-    assert.ok(Math.abs(a[i] - e[i]) <= atol * scale + rtol * Math.abs(e[i]), `${what}[${i}]: ${a[i]} vs ${e[i]}`);
-  }
-}
 
 interface Run {
   out: torch.Tensor;
@@ -37,18 +18,31 @@ interface Run {
   gradInput: torch.Tensor;
 }
 
-// One training forward and backward of a BatchNorm2d (then ReLU) from the same weights and input;
-// `channelsLast` picks the fused kernel, contiguous input the op-by-op path.
-function run(data: torch.Tensor, seed: number, relu: boolean, channelsLast: boolean, options: nn.BatchNormOptions = {}): Run {
+// A BatchNorm2d that never takes the native kernel: ATen's batch_norm, then relu.
+class AtenBatchNorm2d extends BatchNorm2d {
+  protected override fusedTraining(): null {
+    return null;
+  }
+}
+
+// The fused kernel on either layout, or the op-by-op path (on contiguous input).
+type Path = 'channelsLast' | 'contiguous' | 'aten';
+
+function layout(data: torch.Tensor, path: Path): torch.Tensor {
+  return path === 'channelsLast' ? data.channelsLast() : data.contiguous();
+}
+
+// One training forward and backward of a BatchNorm2d (then ReLU) from the same weights and input.
+function run(data: torch.Tensor, seed: number, relu: boolean, path: Path, options: nn.BatchNormOptions = {}): Run {
   torch.manualSeed(seed);
-  const bn = new BatchNorm2d(data.shape[1], options);
+  const bn = path === 'aten' ? new AtenBatchNorm2d(data.shape[1], options) : new BatchNorm2d(data.shape[1], options);
   if (bn.weight !== null && bn.bias !== null) {
     torch.noGrad(() => {
       bn.weight!.copy_(torch.rand([data.shape[1]]).add(0.5));
       bn.bias!.copy_(torch.randn([data.shape[1]]).mul(0.3));
     });
   }
-  const x = (channelsLast ? data.channelsLast() : data.contiguous()).detach().requiresGrad_();
+  const x = layout(data, path).detach().requiresGrad_();
   const out = relu ? bn.forwardReLU(x) : bn.call(x);
   const probe = torch.randn(data.shape);  // a gradient that differs per element
   out.mul(probe).sum().backward();
@@ -76,21 +70,24 @@ const shapes: [number, number, number, number][] = [
   [256, 512, 1, 1], // ResNet-18's last stage: one row per image
 ];
 
-for (const shape of shapes) {
-  for (const relu of [true, false]) {
-    test(`BatchNorm2d${relu ? ' + ReLU' : ''} on channels-last [${shape.join(', ')}] equals the op-by-op path`, () => {
-      torch.manualSeed(7);
-      const data = torch.randn(shape).mul(2).add(0.7);  // an offset mean and a spread that is not 1
-      const fused = run(data, 3, relu, true);
-      const plain = run(data, 3, relu, false);
-      assert.ok(fused.out.isContiguous({ memoryFormat: 'channelsLast' }), 'the output stays channels-last');
-      if (relu) assert.ok(values(fused.out).some((v) => v === 0) && values(fused.out).every((v) => v >= 0), 'the ReLU clamped');
-      assertSameRun(fused, plain, shape.join('x'));
-    });
+for (const path of ['channelsLast', 'contiguous'] as const) {
+  for (const shape of shapes) {
+    for (const relu of [true, false]) {
+      test(`BatchNorm2d${relu ? ' + ReLU' : ''} on ${path} [${shape.join(', ')}] equals the op-by-op path`, () => {
+        torch.manualSeed(7);
+        const data = torch.randn(shape).mul(2).add(0.7);  // an offset mean and a spread that is not 1
+        const fused = run(data, 3, relu, path);
+        const plain = run(data, 3, relu, 'aten');
+        assert.ok(path === 'channelsLast' ? fused.out.isContiguous({ memoryFormat: 'channelsLast' }) : fused.out.isContiguous(), 'the output keeps the input\'s layout');
+        assert.ok(fused.gradInput.isContiguous(path === 'channelsLast' ? { memoryFormat: 'channelsLast' } : {}), 'so does the input gradient');
+        if (relu) assert.ok(values(fused.out).some((v) => v === 0) && values(fused.out).every((v) => v >= 0), 'the ReLU clamped');
+        assertSameRun(fused, plain, shape.join('x'));
+      });
+    }
   }
 }
 
-test('the kernel runs for channels-last float32 CPU input in training, and declines the rest with nothing changed', () => {
+test('the kernel runs for channels-last and contiguous float32 CPU input in training, and declines the rest with nothing changed', () => {
   const weight = torch.ones([4]);
   const bias = torch.zeros([4]);
   const runningMean = torch.zeros([4]);
@@ -106,13 +103,35 @@ test('the kernel runs for channels-last float32 CPU input in training, and decli
   // [N, C, 1, 1] from an NCHW model is channels-last contiguous too, but its strides say NCHW;
   // channelsLast() gives it NHWC strides, as PyTorch's .to(memory_format=torch.channels_last).
   assert.ok(applies(torch.randn([3, 4, 1, 1]).channelsLast()), 'channels-last with 1x1 maps');
+  assert.ok(applies(torch.randn([3, 4, 1, 1])), 'NCHW with 1x1 maps');
+  assert.ok(applies(x), 'contiguous NCHW');
   const before = values(runningMean);
-  assert.equal(applies(torch.randn([3, 4, 1, 1])), false, 'NCHW with 1x1 maps');
-  assert.equal(applies(x), false, 'contiguous NCHW');
+  assert.equal(applies(x.transpose(2, 3)), false, 'neither layout (transposed maps)');
+  assert.equal(applies(torch.randn([2, 4, 130, 130])), false, 'NCHW with more than 65,536 values per image (ATen\'s per-channel path)');
   assert.equal(applies(x.to('float64').channelsLast()), false, 'float64');
   assert.equal(applies(torch.randn([1, 4, 1, 1]).channelsLast()), false, 'one value per channel');
   assert.equal(applies(torch.randn([3, 4, 2])), false, '3-D');
   assert.deepEqual(values(runningMean), before, 'a declined call changes nothing');
+});
+
+test('with torch.backends.fused.enabled false, BatchNorm2d runs ATen\'s kernels: bit for bit the op-by-op path', () => {
+  torch.manualSeed(13);
+  const data = torch.randn([4, 6, 5, 5]);
+  const probe = torch.randn([4, 6, 5, 5]);
+  const step = (bn: nn.BatchNorm2d, input: torch.Tensor) => {
+    const x = input.detach().requiresGrad_();
+    const out = bn.forwardReLU(x);
+    out.mul(probe).sum().backward();
+    return [...values(out), ...values(x.grad!), ...values(bn.running_var!)];
+  };
+  torch.backends.fused.enabled = false;
+  try {
+    for (const path of ['channelsLast', 'contiguous'] as const) {
+      assert.deepEqual(step(new BatchNorm2d(6), layout(data, path)), step(new AtenBatchNorm2d(6), layout(data, path)), path);
+    }
+  } finally {
+    torch.backends.fused.enabled = true;
+  }
 });
 
 test('the fused kernel keeps BatchNorm2d\'s options: cumulative average (momentum null), no running statistics; affine false falls back', () => {
@@ -120,8 +139,8 @@ test('the fused kernel keeps BatchNorm2d\'s options: cumulative average (momentu
   const data = torch.randn([6, 5, 4, 4]);
   for (const options of [{ momentum: null }, { momentum: 0.3 }, { trackRunningStats: false }, { affine: false }] as nn.BatchNormOptions[]) {
     const what = JSON.stringify(options);
-    const fused = run(data, 4, true, true, options);
-    const plain = run(data, 4, true, false, options);
+    const fused = run(data, 4, true, 'channelsLast', options);
+    const plain = run(data, 4, true, 'aten', options);
     assertSameRun(fused, plain, what);
     // A second batch moves the cumulative average by 1/2, as PyTorch's.
     const again = data.mul(-0.5).add(1);
@@ -151,11 +170,13 @@ test('NaN in a channel stays in that channel, forward and backward, as in ATen',
   torch.noGrad(() => nan.select(1, 1).fill_(Number.NaN));
   const poisoned = data.add(nan);
   for (const relu of [true, false]) {
-    assertSameRun(run(poisoned, 5, relu, true), run(poisoned, 5, relu, false), `NaN, relu ${relu}`);
+    for (const path of ['channelsLast', 'contiguous'] as const) {
+      assertSameRun(run(poisoned, 5, relu, path), run(poisoned, 5, relu, 'aten'), `NaN, ${path}, relu ${relu}`);
+    }
   }
 });
 
-test('eval mode, float64 and a non-channels-last input take the op-by-op path', () => {
+test('eval mode and float64 take the op-by-op path', () => {
   torch.manualSeed(9);
   const bn = new BatchNorm2d(3);
   const x = torch.randn([4, 3, 3, 3]);
@@ -173,10 +194,10 @@ test('eval mode, float64 and a non-channels-last input take the op-by-op path', 
 test('double backward through the fused kernel equals the op-by-op path\'s (a gradient penalty)', () => {
   torch.manualSeed(10);
   const data = torch.randn([5, 6, 3, 3]);
-  const penalty = (channelsLast: boolean) => {
+  const penalty = (path: Path) => {
     torch.manualSeed(11);
-    const bn = new BatchNorm2d(6);
-    const x = (channelsLast ? data.channelsLast() : data.contiguous()).detach().requiresGrad_();
+    const bn = path === 'aten' ? new AtenBatchNorm2d(6) : new BatchNorm2d(6);
+    const x = layout(data, path).detach().requiresGrad_();
     const probe = torch.randn(data.shape);
     bn.forwardReLU(x).mul(probe).sum().backward(undefined, { createGraph: true });
     const gradInput = x.grad!;
@@ -185,10 +206,12 @@ test('double backward through the fused kernel equals the op-by-op path\'s (a gr
     gradInput.pow(2).sum().backward();
     return { weight: bn.weight!.grad!, bias: bn.bias!.grad! };
   };
-  const fused = penalty(true);
-  const plain = penalty(false);
-  assertNear(fused.weight, plain.weight, 'second-order weight gradient', { rtol: 1e-4, atol: 1e-5 });
-  assertNear(fused.bias, plain.bias, 'second-order bias gradient', { rtol: 1e-4, atol: 1e-5 });
+  const plain = penalty('aten');
+  for (const path of ['channelsLast', 'contiguous'] as const) {
+    const fused = penalty(path);
+    assertNear(fused.weight, plain.weight, `${path}: second-order weight gradient`, { rtol: 1e-4, atol: 1e-5 });
+    assertNear(fused.bias, plain.bias, `${path}: second-order bias gradient`, { rtol: 1e-4, atol: 1e-5 });
+  }
 });
 
 test('batchNormReLU runs both layers where a hook must see the BatchNorm\'s own output', () => {
