@@ -62,6 +62,7 @@ void enterInferenceMode(bool enabled);
 void exitInferenceMode();
 bool isInferenceModeEnabled();
 bool isInference(const at::Tensor& self);
+int64_t versionCounter(const at::Tensor& self);
 void manualSeed(const at::Scalar& seed);
 at::Tensor getRngState();
 void setRngState(const at::Tensor& state);
@@ -889,6 +890,18 @@ Napi::Value isInference(const Napi::CallbackInfo& info) {
   }
 }
 
+// versionCounter(self: Tensor) -> int
+Napi::Value versionCounter(const Napi::CallbackInfo& info) {
+  const smoothlab::Args a(info, "versionCounter");
+  try {
+    const at::Tensor& self = a.tensor(0);
+    const Napi::Env env = info.Env();
+    return Napi::Number::New(env, static_cast<double>(smoothlab::impl::versionCounter(self)));
+  } catch (...) {
+    smoothlab::rethrowAsJs(a);
+  }
+}
+
 // manualSeed(seed: Scalar) -> void
 Napi::Value manualSeed(const Napi::CallbackInfo& info) {
   const smoothlab::Args a(info, "manualSeed");
@@ -1024,6 +1037,7 @@ void registerCore(Napi::Env env, Napi::Object exports) {
   exports.Set("exitInferenceMode", Napi::Function::New(env, exitInferenceMode, "exitInferenceMode"));
   exports.Set("isInferenceModeEnabled", Napi::Function::New(env, isInferenceModeEnabled, "isInferenceModeEnabled"));
   exports.Set("isInference", Napi::Function::New(env, isInference, "isInference"));
+  exports.Set("versionCounter", Napi::Function::New(env, versionCounter, "versionCounter"));
   exports.Set("manualSeed", Napi::Function::New(env, manualSeed, "manualSeed"));
   exports.Set("getRngState", Napi::Function::New(env, getRngState, "getRngState"));
   exports.Set("setRngState", Napi::Function::New(env, setRngState, "setRngState"));

@@ -634,6 +634,7 @@ void impl::exitInferenceMode() {
 }
 bool impl::isInferenceModeEnabled() { return c10::InferenceMode::is_enabled(); }
 bool impl::isInference(const at::Tensor& self) { return self.is_inference(); }
+int64_t impl::versionCounter(const at::Tensor& self) { return self.is_inference() ? -1 : static_cast<int64_t>(self._version()); }
 
 // ---- random state, threads, versions ---------------------------------------------------------
 

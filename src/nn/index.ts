@@ -6,6 +6,7 @@ export { type StateDict, type LoadStateDictResult } from './state_dict.js';
 export { Conv1d, Conv2d, ConvTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions } from './conv.js';
 export { Linear } from './linear.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, batchNormReLU } from './batchnorm.js';
+export { convBatchNorm } from './conv_batchnorm.js';
 export { SyncBatchNorm, type SyncBatchNormOptions } from './sync_batchnorm.js';
 export { LayerNorm, GroupNorm } from './normalization.js';
 export { Embedding } from './embedding.js';

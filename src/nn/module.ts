@@ -33,6 +33,8 @@ interface Internals {
   kinds: Map<string, StateKind>;
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
+  /** Releases of values derived from the module's state, run once on dispose() or a change of mode. */
+  derived: Map<object, () => void>;
 }
 const internals = new WeakMap<object, Internals>();
 let nextHookId = 0;
@@ -40,10 +42,27 @@ let nextHookId = 0;
 function state(module: object): Internals {
   let s = internals.get(module);
   if (s === undefined) {
-    s = { kinds: new Map(), preHooks: new Map(), hooks: new Map() };
+    s = { kinds: new Map(), preHooks: new Map(), hooks: new Map(), derived: new Map() };
     internals.set(module, s);
   }
   return s;
+}
+
+/**
+ * Registers `release` (under `key`, replacing an earlier one) to run once, on the module's dispose()
+ * or its next train() / eval(): how a cache derived from the module's tensors (convBatchNorm's
+ * folded weights) lets go of its memory when the values it was made for may change.
+ */
+export function releaseWithModule(module: AnyModule, key: object, release: () => void): void {
+  state(module).derived.set(key, release);
+}
+
+function releaseDerived(module: AnyModule): void {
+  const derived = internals.get(module)?.derived;
+  if (derived === undefined || derived.size === 0) return;
+  const releases = [...derived.values()];
+  derived.clear();
+  for (const release of releases) release();
 }
 
 function own(module: object): Record<string, unknown> {
@@ -203,7 +222,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Sets training mode on this module and every descendant; returns this. */
   train(mode = true): this {
-    for (const m of this.modules()) m.training = mode;
+    for (const m of this.modules()) {
+      m.training = mode;
+      releaseDerived(m);
+    }
     return this;
   }
 
@@ -299,7 +321,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Releases every parameter and buffer now; the module must not be used afterwards. */
   dispose(): void {
-    for (const module of this.modules()) for (const [, tensor] of ownState(module)) tensor.dispose();
+    for (const module of this.modules()) {
+      releaseDerived(module);
+      for (const [, tensor] of ownState(module)) tensor.dispose();
+    }
   }
 
   /** Makes `using model = ...` release the module at the end of the block. */

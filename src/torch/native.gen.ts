@@ -84,6 +84,8 @@ export interface NativeBindings {
   isInferenceModeEnabled(): boolean;
   /** isInference(self: Tensor) -> bool */
   isInference(self: Handle): boolean;
+  /** versionCounter(self: Tensor) -> int */
+  versionCounter(self: Handle): number;
   /** manualSeed(seed: Scalar) -> void */
   manualSeed(seed: number | boolean | bigint): void;
   /** getRngState() -> Tensor */
@@ -650,6 +652,7 @@ export const bindingNames: readonly (keyof NativeBindings)[] = [
   'exitInferenceMode',
   'isInferenceModeEnabled',
   'isInference',
+  'versionCounter',
   'manualSeed',
   'getRngState',
   'setRngState',

@@ -298,6 +298,13 @@ export class Tensor {
   isInference(): boolean {
     return native.isInference(this.handle);
   }
+  /**
+   * How many times this tensor has been changed in place (torch's Tensor._version), which caches of
+   * values derived from it compare; -1 for an inference tensor, which keeps no count.
+   */
+  get _version(): number {
+    return native.versionCounter(this.handle);
+  }
   /** The name of the autograd node that created this tensor, e.g. 'AddBackward0', or null. */
   get gradFn(): string | null {
     return native.gradFn(this.handle);

@@ -1,9 +1,10 @@
 // ResNets as torchvision 0.14 builds them (torchvision/models/resnet.py): same helpers, blocks,
 // attribute names (hence state-dict keys), construction order and initialization, so that after the
 // same manualSeed the weights are torchvision's, and torchvision checkpoints load without renaming.
-import { BatchNorm2d, batchNormReLU } from '../../nn/batchnorm.js';
+import { BatchNorm2d } from '../../nn/batchnorm.js';
 import { ReLU } from '../../nn/activation.js';
 import { Conv2d } from '../../nn/conv.js';
+import { convBatchNorm } from '../../nn/conv_batchnorm.js';
 import { Identity } from '../../nn/flatten.js';
 import { constant_, kaimingNormal_ } from '../../nn/init.js';
 import { Linear } from '../../nn/linear.js';
@@ -38,6 +39,19 @@ export interface BlockType {
   readonly expansion: number;
 }
 
+/**
+ * The block's shortcut: x, or the projection. makeLayer's Sequential(conv1x1, BatchNorm2d) runs
+ * through convBatchNorm; any other downsample module (or one with hooks) is called as it is.
+ */
+function shortcut(downsample: AnyModule | null, x: Tensor): Tensor {
+  if (downsample === null) return x;
+  if (downsample instanceof Sequential && downsample.constructor === Sequential && !downsample.hasForwardHooks()) {
+    const layers = downsample as Sequential;
+    if (layers.length === 2 && layers.at(0) instanceof Conv2d && layers.at(1) instanceof BatchNorm2d) return convBatchNorm(layers.at(0), layers.at(1), null, x);
+  }
+  return downsample.call(x) as Tensor;
+}
+
 /** Two 3x3 convolutions with a shortcut (ResNet-18/34). */
 export class BasicBlock extends Module {
   static readonly expansion = 1;
@@ -63,10 +77,11 @@ export class BasicBlock extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    // bn then relu as one kernel where it can be (batchNormReLU): the same values, fewer passes.
-    let out = batchNormReLU(this.bn1, this.relu, this.conv1.call(x));
-    out = this.bn2.call(this.conv2.call(out));
-    const identity = this.downsample === null ? x : (this.downsample.call(x) as Tensor);
+    // conv, bn and relu through convBatchNorm: the same values, fewer passes (one folded
+    // convolution in eval mode, bn and relu as one kernel in training).
+    let out = convBatchNorm(this.conv1, this.bn1, this.relu, x);
+    out = convBatchNorm(this.conv2, this.bn2, null, out);
+    const identity = shortcut(this.downsample, x);
     return this.relu.call(out.add_(identity));
   }
 }
@@ -99,10 +114,10 @@ export class Bottleneck extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    let out = batchNormReLU(this.bn1, this.relu, this.conv1.call(x));
-    out = batchNormReLU(this.bn2, this.relu, this.conv2.call(out));
-    out = this.bn3.call(this.conv3.call(out));
-    const identity = this.downsample === null ? x : (this.downsample.call(x) as Tensor);
+    let out = convBatchNorm(this.conv1, this.bn1, this.relu, x);
+    out = convBatchNorm(this.conv2, this.bn2, this.relu, out);
+    out = convBatchNorm(this.conv3, this.bn3, null, out);
+    const identity = shortcut(this.downsample, x);
     return this.relu.call(out.add_(identity));
   }
 }
@@ -209,7 +224,7 @@ export class ResNet extends Module {
 
   /** The pooled 512 (or 2048) features before fc: the penultimate layer. */
   features(x: Tensor): Tensor {
-    x = this.maxpool.call(batchNormReLU(this.bn1, this.relu, this.conv1.call(x))) as Tensor;
+    x = this.maxpool.call(convBatchNorm(this.conv1, this.bn1, this.relu, x)) as Tensor;
     x = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(x))));
     return this.avgpool.call(x).flatten(1);
   }
