@@ -22,7 +22,7 @@ const require = createRequire(import.meta.url);
 // runtime, so nothing is linked); -ffp-contract=off keeps its float operations exactly as written.
 const unitFlags = { 'fused.cc': ['-fopenmp', '-ffp-contract=off'] };
 // Headers in subfolders of native/ that one unit includes (the top-level headers concern them all).
-const unitHeaders = { 'core.cc': ['runtime/cpu_heap.h'], 'fused.cc': ['fused/batch_norm.h', 'fused/kernels.h'] };
+const unitHeaders = { 'core.cc': ['runtime/cpu_heap.h'], 'fused.cc': ['fused/batch_norm.h', 'fused/batch_norm_training.h', 'fused/kernels.h'] };
 
 // libtorch 2.14's headers refuse anything older than C++20 (#error in ATen/ATen.h and torch/all.h);
 // older ones are built as C++17, the standard they were written for. SMOOTHLAB_CXX_STD=c++17|c++20

@@ -1,7 +1,7 @@
 // The C++ reference step: smoothlab's ResNet-18 training step (torchvision's layout, batch of
-// 3x32x32 images, cross-entropy with label smoothing 0.1, AdamW with the fused kernel smoothlab
-// uses, gradients set to none) through ATen and libtorch's autograd with no JS in between: the
-// floor that smoothlab's binding overhead is measured against (bench/reference.ts).
+// 3x32x32 images, cross-entropy with label smoothing 0.1, BatchNorm+ReLU and AdamW with the fused
+// kernels smoothlab uses, gradients set to none) through ATen and libtorch's autograd with no JS in
+// between: the floor that smoothlab's binding overhead is measured against (bench/reference.ts).
 // Protocol, as bench/engine.py's: argv[1] is the batch size; a ready line, then each request line
 // {"case": "resnet18Step", "iters": N} is answered with {"seconds": S}.
 #include <ATen/Parallel.h>
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../../native/fused/batch_norm_training.h"
 #include "../../native/fused/kernels.h"
 #include "../../native/runtime/cpu_heap.h"
 
@@ -31,8 +32,12 @@ at::Tensor param(at::IntArrayRef shape, double stddev, double fill = 0) {
 struct BatchNorm {
   at::Tensor weight, bias, runningMean, runningVar;
   explicit BatchNorm(int64_t c) : weight(param({c}, 0, 1)), bias(param({c}, 0, 0)), runningMean(at::zeros({c})), runningVar(at::ones({c})) {}
-  at::Tensor operator()(const at::Tensor& x) const {
-    return at::batch_norm(x, weight, bias, runningMean, runningVar, true, 0.1, 1e-5, true);
+  // Training mode, then ReLU when `relu`: smoothlab's fused kernel, or ATen's where it does not apply.
+  at::Tensor operator()(const at::Tensor& x, bool relu = false) const {
+    at::Tensor out = smoothlab::fused::batchNormTraining(x, weight, bias, runningMean, runningVar, 0.1, 1e-5, relu);
+    if (out.defined()) return out;
+    out = at::batch_norm(x, weight, bias, runningMean, runningVar, true, 0.1, 1e-5, true);
+    return relu ? out.relu_() : out;
   }
 };
 
@@ -50,7 +55,7 @@ struct Block {
         downConv(s != 1 || in != planes ? convWeight(planes, in, 1) : at::Tensor()), bn1(planes), bn2(planes),
         downBn(downConv.defined() ? planes : 1), stride(s) {}
   at::Tensor operator()(const at::Tensor& x) const {
-    at::Tensor out = bn1(at::conv2d(x, conv1, {}, stride, 1)).relu_();
+    at::Tensor out = bn1(at::conv2d(x, conv1, {}, stride, 1), true);
     out = bn2(at::conv2d(out, conv2, {}, 1, 1));
     const at::Tensor identity = downConv.defined() ? downBn(at::conv2d(x, downConv, {}, stride)) : x;
     return out.add_(identity).relu_();
@@ -73,7 +78,7 @@ struct ResNet18 {
     fcBias = param({10}, 1.0 / std::sqrt(512.0));
   }
   at::Tensor operator()(const at::Tensor& x) const {
-    at::Tensor y = at::max_pool2d(bn1(at::conv2d(x, conv1, {}, 2, 3)).relu_(), 3, 2, 1);
+    at::Tensor y = at::max_pool2d(bn1(at::conv2d(x, conv1, {}, 2, 3), true), 3, 2, 1);
     for (const Block& b : blocks) y = b(y);
     return at::linear(at::flatten(at::adaptive_avg_pool2d(y, {1, 1}), 1), fcWeight, fcBias);
   }
