@@ -176,6 +176,16 @@ test('ResNet-18 in eval mode: logits within round-off of the layers one by one, 
   const layerByLayer = model.call(x).detach();  // grad mode, trainable parameters: no fold
   const folded = torch.noGrad(() => model.call(x));
   assertNear(folded, layerByLayer, 'logits', { rtol: 1e-4, atol: 1e-5 });
+  // Folded under inferenceMode, the weights still serve a graph: an input gradient through a frozen model.
+  assertNear(torch.inferenceMode(() => model.call(x)), layerByLayer, 'logits under inferenceMode', { rtol: 1e-4, atol: 1e-5 });
+  model.requiresGrad_(false);
+  const input = x.clone().requiresGrad_();
+  model.call(input).sum().backward();
+  const foldedGrad = input.grad!;
+  model.requiresGrad_(true);
+  const plainInput = x.clone().requiresGrad_();
+  model.call(plainInput).sum().backward();  // trainable parameters: the layers one by one
+  assertNear(foldedGrad, plainInput.grad!, 'input gradient through the folded layers', { rtol: 1e-4, atol: 1e-5 });
   const copy = model.clone();
   copy.eval();
   assertNear(torch.noGrad(() => copy.call(x)), layerByLayer, 'the clone\'s logits', { rtol: 1e-4, atol: 1e-5 });
