@@ -50,14 +50,20 @@ test('forgotten tensors are freed while the program waits, after a collection', 
     global.gc!();
     await new Promise((resolve) => setTimeout(resolve, 5));
   };
-  await settle(); // what the tests above forgot
-  const start = torch.memory().tensors;
+  // What the tests above forgot can take several collections to go: wait until the count holds.
+  let start = torch.memory().tensors;
+  for (let attempt = 0, previous = -1; attempt < 50 && start !== previous; attempt++) {
+    previous = start;
+    await settle();
+    start = torch.memory().tensors;
+  }
   (() => {
     for (let i = 0; i < 10; i++) torch.ones([1000]);
   })();
   await setImmediate(); // the new tensors join the safety net when the event loop turns
   for (let attempt = 0; attempt < 50 && torch.memory().tensors > start; attempt++) await settle();
-  assert.equal(torch.memory().tensors, start);
+  // At most the start: a late leftover of an earlier test may go too.
+  assert.ok(torch.memory().tensors <= start, `${torch.memory().tensors - start} of the 10 forgotten tensors still alive`);
 });
 
 test('a tidy() loop allocating gigabytes starts no major collection: only watched tensors count as V8 external memory', () => {
