@@ -1,8 +1,9 @@
-// Training-mode BatchNorm, optionally followed by ReLU, on a float32 tensor seen as a [rows, columns]
-// matrix whose every column belongs to one channel: channels-last is [N*H*W, C] (column j is
-// channel j), contiguous NCHW is [N, C*H*W] (column j is channel j / (H*W)). The per-channel
-// vectors come in expanded to one entry per column, so both layouts run the same loops, which
-// vectorize across the contiguous columns. Forward: one pass for the batch statistics (sum and sum
+// Training-mode BatchNorm, optionally followed by ReLU, on a float32 tensor seen either as a
+// [rows, columns] matrix whose every column belongs to one channel (channels-last is [N*H*W, C],
+// column j being channel j; contiguous NCHW with small maps is [N, C*H*W], column j being channel
+// j / (H*W)), the per-channel vectors coming in expanded to one entry per column; or, for
+// contiguous NCHW with larger maps, as N*C planes of H*W values, each with its channel's scalars.
+// Both forms vectorize across contiguous memory. Forward: one pass for the batch statistics (sum and sum
 // of squares in double) and one that normalizes, scales, shifts and clamps; backward: one pass for
 // the two sums and one that writes the input gradient, with the ReLU mask recomputed from the input
 // instead of read from the output. ATen runs BatchNorm then ReLU as six passes forward and eight
@@ -100,6 +101,67 @@ __attribute__((target("avx2,fma"))) inline void batchNormInputGrad(const float* 
       const float d = Relu ? reluGrad(in[c] * scale[c] + shift[c], g[c]) : g[c];
       out[c] = (d - meanDy[c] - (in[c] - mean[c]) * k[c]) * scale[c];
     }
+  }
+}
+
+// ---- one plane of a contiguous NCHW tensor, with its channel's scalars ----
+
+/** The sum and sum of squares of a plane's n values. */
+__attribute__((target("avx2,fma"))) inline void planeSums(const float* x, int64_t n, double& sum, double& sumSq) {
+  double s = 0.0, q = 0.0;
+#pragma omp simd reduction(+ : s, q)
+  for (int64_t i = 0; i < n; i++) {
+    const double v = x[i];
+    s += v;
+    q += v * v;
+  }
+  sum = s;
+  sumSq = q;
+}
+
+/** y = x * scale + shift over a plane, then ReLU when Relu. */
+template <bool Relu>
+__attribute__((target("avx2,fma"))) inline void planeApply(const float* x, float* y, int64_t n, float scale, float shift) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) {
+    const float v = x[i] * scale + shift;
+    y[i] = Relu ? reluOf(v) : v;
+  }
+}
+
+/** batchNormGradSums over one plane: the sums of d and of d * (x - mean), d the gradient reaching the BatchNorm. */
+template <bool Relu>
+__attribute__((target("avx2,fma"))) inline void planeGradSums(const float* x, const float* dy, int64_t n, float scale, float shift,
+                                                            double mean, double& sumDy, double& sumDyXmu) {
+  float masked[kColumnBlock];
+  double s = 0.0, q = 0.0;
+  for (int64_t i0 = 0; i0 < n; i0 += kColumnBlock) {
+    const int64_t width = n - i0 < kColumnBlock ? n - i0 : kColumnBlock;
+    const float* in = x + i0;
+    const float* d = dy + i0;
+    if (Relu) {
+#pragma omp simd
+      for (int64_t i = 0; i < width; i++) masked[i] = reluGrad(in[i] * scale + shift, d[i]);
+      d = masked;
+    }
+#pragma omp simd reduction(+ : s, q)
+    for (int64_t i = 0; i < width; i++) {
+      s += d[i];
+      q += static_cast<double>(d[i]) * (static_cast<double>(in[i]) - mean);
+    }
+  }
+  sumDy = s;
+  sumDyXmu = q;
+}
+
+/** batchNormInputGrad over one plane, with its channel's scalars. */
+template <bool Relu>
+__attribute__((target("avx2,fma"))) inline void planeInputGrad(const float* x, const float* dy, float* dx, int64_t n, float scale,
+                                                             float shift, float mean, float meanDy, float k) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) {
+    const float d = Relu ? reluGrad(x[i] * scale + shift, dy[i]) : dy[i];
+    dx[i] = (d - meanDy - (x[i] - mean) * k) * scale;
   }
 }
 

@@ -63,11 +63,14 @@ function assertSameRun(fused: Run, plain: Run, what: string): void {
   }
 }
 
+// Contiguous NCHW runs as an [N, C*H*W] matrix below 64 values per map and plane by plane from 64.
 const shapes: [number, number, number, number][] = [
   [4, 3, 5, 5],     // 3 channels: the vector loops' remainder only
   [2, 17, 3, 3],    // an odd channel count
-  [64, 64, 8, 8],   // 4,096 rows of 64: split across the threads
+  [64, 64, 8, 8],   // 4,096 rows of 64 (channels-last), 4,096 planes of 64 (NCHW): split across the threads
   [256, 512, 1, 1], // ResNet-18's last stage: one row per image
+  [8, 16, 4, 4],    // NCHW as a matrix of 256 columns
+  [3, 5, 70, 70],   // planes of 4,900 values: more than one block of the masked gradient
 ];
 
 for (const path of ['channelsLast', 'contiguous'] as const) {
@@ -105,9 +108,9 @@ test('the kernel runs for channels-last and contiguous float32 CPU input in trai
   assert.ok(applies(torch.randn([3, 4, 1, 1]).channelsLast()), 'channels-last with 1x1 maps');
   assert.ok(applies(torch.randn([3, 4, 1, 1])), 'NCHW with 1x1 maps');
   assert.ok(applies(x), 'contiguous NCHW');
+  assert.ok(applies(torch.randn([2, 4, 130, 130])), 'contiguous NCHW with large maps (plane by plane)');
   const before = values(runningMean);
   assert.equal(applies(x.transpose(2, 3)), false, 'neither layout (transposed maps)');
-  assert.equal(applies(torch.randn([2, 4, 130, 130])), false, 'NCHW with more than 65,536 values per image (ATen\'s per-channel path)');
   assert.equal(applies(x.to('float64').channelsLast()), false, 'float64');
   assert.equal(applies(torch.randn([1, 4, 1, 1]).channelsLast()), false, 'one value per channel');
   assert.equal(applies(torch.randn([3, 4, 2])), false, '3-D');
