@@ -17,7 +17,7 @@ const TARGET = 0.98;
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, batch: { type: 'string', default: '256' } } });
   const batch = Number(values.batch);
-  const plan = values.quick ? { warmup: 1, repeats: 3, iters: 1, itemsPerIter: batch } : { warmup: 2, repeats: 11, iters: 1, itemsPerIter: batch };
+  const plan = values.quick ? { warmup: 1, repeats: 3, iters: 1, itemsPerIter: batch } : { warmup: 2, repeats: 21, iters: 1, itemsPerIter: batch };
   const binary = fileURLToPath(new URL('../../build/reference/resnet18_step', import.meta.url));
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run node scripts/build-reference.mjs first`);
   torch.setNumThreads(2);
