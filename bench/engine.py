@@ -75,6 +75,23 @@ def conv_bn_relu_case(plan):
     return run
 
 
+def bn_relu_case(plan):
+    """BatchNorm2d then ReLU as modules in training, forward and backward with a fixed output gradient."""
+    n, c, h, w = plan["input"]
+    bn = torch.nn.BatchNorm2d(c)
+    relu = torch.nn.ReLU()
+    x = torch.randn(n, c, h, w, requires_grad=True)
+    grad = torch.randn(n, c, h, w)
+
+    def run(steps):
+        for _ in range(steps):
+            x.grad = None
+            bn.zero_grad(set_to_none=True)
+            relu(bn(x)).backward(grad)
+
+    return run
+
+
 def adamw_settings():
     """The AdamW implementations this torch offers: the for-loop, foreach, and (PyTorch 2.4 and later) fused on CPU."""
     settings = {"for-loop": {"foreach": False}, "foreach": {"foreach": True}}
@@ -136,7 +153,7 @@ def main():
     plan = json.loads(sys.argv[1])
     torch.set_num_threads(plan["threads"])
     torch.manual_seed(plan["seed"])
-    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"])}
+    cases = {"add": add_case(plan["add"]), "convBnRelu": conv_bn_relu_case(plan["convBnRelu"]), "bnRelu": bn_relu_case(plan["bnRelu"])}
     for name in ("resnet18Step", "resnet18StepChannelsLast"):
         cases[name] = resnet18_step_case(plan[name])
         cases[name].choose()

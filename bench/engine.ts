@@ -17,6 +17,7 @@ interface Plan {
   seed: number;
   add: TurnPlan & { shape: number[] };
   convBnRelu: TurnPlan & { input: [number, number, number, number] };
+  bnRelu: TurnPlan & { input: [number, number, number, number] };
   resnet18Step: ResNetStepPlan;
   resnet18StepChannelsLast: ResNetStepPlan;
 }
@@ -35,10 +36,13 @@ function makePlan(threads: number, quick: boolean): Plan {
     // Many short rounds: one op takes about a microsecond, and the machine's speed drifts.
     add: { shape: [16], ...(quick ? { warmup: 10_000, repeats: 9, iters: 20_000 } : { warmup: 50_000, repeats: 41, iters: 50_000 }) },
     convBnRelu: { input: [batch, 64, 32, 32], itemsPerIter: batch, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 21, iters: 3 }) },
+    // ResNet-18's first BatchNorm and ReLU on CIFAR-shaped input, as layers: smoothlab's fused
+    // kernel (native/fused/batch_norm.h) against PyTorch's two modules.
+    bnRelu: { input: [256, 64, 16, 16], itemsPerIter: 256, ...(quick ? { warmup: 2, repeats: 5, iters: 2 } : { warmup: 4, repeats: 21, iters: 5 }) },
     // The pipeline bench's model and batch on CIFAR-shaped input, without data loading.
     resnet18Step: { input: [256, 3, 32, 32], channelsLast: false, itemsPerIter: 256, ...resnetTurns(quick) },
     // The same in the layout the study trains 3-channel images in: oneDNN's NHWC convolutions on
-    // both sides, and smoothlab's BatchNorm+ReLU kernel (native/fused/batch_norm.h).
+    // both sides (smoothlab's BatchNorm+ReLU kernel runs in both layouts).
     resnet18StepChannelsLast: { input: [256, 3, 32, 32], channelsLast: true, itemsPerIter: 256, ...resnetTurns(quick) },
   };
 }
@@ -113,6 +117,25 @@ function resnet18StepTimer(plan: ResNetStepPlan): { timer: Timer; release: () =>
   return { timer, release: () => { torch.dispose([x, y]); optimizer.dispose(); model.dispose(); } };
 }
 
+// BatchNorm2d then ReLU as layers in training, forward and backward with a fixed output gradient;
+// mirrors bn_relu_case in engine.py.
+function bnReluTimer(plan: Plan['bnRelu']): { timer: Timer; release: () => void } {
+  const bn = new nn.BatchNorm2d(plan.input[1]);
+  const relu = new nn.ReLU();
+  const x = torch.randn(plan.input).requiresGrad_();
+  const grad = torch.randn(plan.input);
+  const timer = timeSync((steps) => {
+    for (let s = 0; s < steps; s++) {
+      torch.tidy(() => {
+        x.grad = null;
+        bn.zeroGrad({ setToNone: true });
+        nn.batchNormReLU(bn, relu, x).backward(grad);
+      });
+    }
+  });
+  return { timer, release: () => { torch.dispose([x, grad]); bn.dispose(); } };
+}
+
 // One training-style step of the first half of a ResNet block; mirrors conv_bn_relu_case in engine.py.
 function convBnReluTimer(plan: Plan['convBnRelu']): { timer: Timer; release: () => void } {
   const c = plan.input[1];
@@ -174,6 +197,9 @@ async function main(): Promise<void> {
   const conv = convBnReluTimer(plan.convBnRelu);
   const convs = await takeTurns(plan.convBnRelu, [conv.timer, py.timer('convBnRelu')]);
   conv.release();
+  const bnRelu = bnReluTimer(plan.bnRelu);
+  const bnRelus = await takeTurns(plan.bnRelu, [bnRelu.timer, py.timer('bnRelu')]);
+  bnRelu.release();
   const resnet = resnet18StepTimer(plan.resnet18Step);
   const resnets = await takeTurns(plan.resnet18Step, [resnet.timer, py.timer('resnet18Step')]);
   resnet.release();
@@ -185,7 +211,7 @@ async function main(): Promise<void> {
 
   console.log(`engine bench${quick ? ' (quick)' : ''}: smoothlab on libtorch ${torch.version} with ${torch.getNumThreads()} threads, ` +
     `PyTorch ${py.ready.version} with ${py.ready.threads} threads; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
-  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step, ${plan.resnet18Step.repeats} of each ResNet-18 step);\n` +
+  console.log(`rates are medians over rounds, the sides taking turns (${plan.add.repeats} rounds of the add cases, ${Math.ceil(plan.add.repeats / 2)} of each other small op, ${plan.convBnRelu.repeats} of the conv step and of the BatchNorm layers, ${plan.resnet18Step.repeats} of each ResNet-18 step);\n` +
     'ratio = median over rounds of smoothlab / PyTorch measured back to back, > 1 means smoothlab is faster\n');
   const row = (name: string, turns: Turns, i: number, ref: number, unit: string, min?: number) => {
     const ratio = turns.ratio(i, ref);
@@ -198,6 +224,7 @@ async function main(): Promise<void> {
     row(`add [${plan.add.shape}] f32, tidy() per ${TIDY_BATCH}`, adds, 1, 2, 'ops/s', 1),
     ...smallOps.map(([name, turns]) => row(`  ${name}${name.includes('_(') ? ', in place' : ', dispose() each'}`, turns, 0, 1, 'ops/s')),
     row(`conv3x3+bn+relu fwd+bwd [${plan.convBnRelu.input}]`, convs, 0, 1, 'img/s', 0.95),
+    row(`BatchNorm2d + ReLU layers fwd+bwd [${plan.bnRelu.input}]`, bnRelus, 0, 1, 'img/s'),
     // The issue's targets: 1.10x PyTorch 1.13, and 1.0x a PyTorch 2.x with its fastest AdamW setting.
     row(`ResNet-18 train step (AdamW, eps 0.1; PyTorch's ${String(py.ready.adamw)}) [${plan.resnet18Step.input}]`, resnets, 0, 1, 'img/s',
       String(py.ready.version).startsWith('1.') ? 1.1 : 1),

@@ -7,7 +7,8 @@
 // of squares in double) and one that normalizes, scales, shifts and clamps; backward: one pass for
 // the two sums and one that writes the input gradient, with the ReLU mask recomputed from the input
 // instead of read from the output. ATen runs BatchNorm then ReLU as six passes forward and eight
-// backward. The callers split the rows across threads and add the per-thread sums in thread order.
+// backward. The callers split the rows (or planes) across threads, and add the per-thread sums in
+// thread order (or the per-plane sums in plane order), so a thread count always gives the same sums.
 #pragma once
 
 #include <cstdint>

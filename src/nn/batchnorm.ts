@@ -8,7 +8,7 @@ import { Tensor } from '../torch/tensor.js';
 import { ReLU } from './activation.js';
 import { batchNorm } from './functional.js';
 import { ones_, zeros_ } from './init.js';
-import { type AnyModule, Module } from './module.js';
+import { type AnyModule, Module, isPlainLayer } from './module.js';
 
 /** Options of BatchNorm1d / BatchNorm2d, as torch.nn.BatchNorm2d's keywords. */
 export interface BatchNormOptions {
@@ -137,11 +137,11 @@ export class BatchNorm2d extends BatchNormBase {
 
 /**
  * relu.call(bn.call(input)), which the ResNets run after most convolutions, as one kernel where
- * BatchNorm2d.forwardReLU can: a plain BatchNorm2d and ReLU (not subclasses, whose forward may
- * differ) with no hooks (a hook must see each layer's own output).
+ * BatchNorm2d.forwardReLU can: a plain BatchNorm2d and ReLU (isPlainLayer: not subclasses or
+ * instances with their own forward, no hooks, since a hook must see each layer's own output).
  */
 export function batchNormReLU(bn: AnyModule, reluLayer: AnyModule, input: Tensor): Tensor {
-  if (bn instanceof BatchNorm2d && bn.constructor === BatchNorm2d && Object.getPrototypeOf(reluLayer) === ReLU.prototype && !bn.hasForwardHooks() && !reluLayer.hasForwardHooks()) {
+  if (isPlainLayer(bn, BatchNorm2d) && isPlainLayer(reluLayer, ReLU)) {
     return bn.forwardReLU(input);
   }
   return reluLayer.call(bn.call(input) as Tensor) as Tensor;

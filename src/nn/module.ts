@@ -33,7 +33,7 @@ interface Internals {
   kinds: Map<string, StateKind>;
   preHooks: Map<number, ForwardPreHook>;
   hooks: Map<number, ForwardHook>;
-  /** Releases of values derived from the module's state, run once on dispose() or a change of mode. */
+  /** Releases of values derived from the module's state (releaseWithModule). */
   derived: Map<object, () => void>;
 }
 const internals = new WeakMap<object, Internals>();
@@ -49,12 +49,21 @@ function state(module: object): Internals {
 }
 
 /**
- * Registers `release` (under `key`, replacing an earlier one) to run once, on the module's dispose()
- * or its next train() / eval(): how a cache derived from the module's tensors (convBatchNorm's
- * folded weights) lets go of its memory when the values it was made for may change.
+ * Registers `release` (under `key`, replacing an earlier one) to run once, on the module's dispose(),
+ * its next change between train() and eval(), to(), toChannelsLast() or loadStateDict(): how a cache
+ * derived from the module's tensors (convBatchNorm's folded weights) lets go of its memory when the
+ * values it was made for may change.
  */
 export function releaseWithModule(module: AnyModule, key: object, release: () => void): void {
   state(module).derived.set(key, release);
+}
+
+/**
+ * Whether `module` is exactly a `layer` (not a subclass, no forward of its own on the instance) with
+ * no hooks: the layers whose call() a fused kernel may stand in for (batchNormReLU, convBatchNorm).
+ */
+export function isPlainLayer<T extends AnyModule>(module: AnyModule, layer: abstract new (...args: never[]) => T): module is T {
+  return Object.getPrototypeOf(module) === layer.prototype && !Object.hasOwn(module, 'forward') && !module.hasForwardHooks();
 }
 
 function releaseDerived(module: AnyModule): void {
@@ -214,6 +223,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * is copied, so a failed load leaves the module unchanged (PyTorch may copy part of it first).
    */
   loadStateDict(stateDict: StateDict | Map<string, Tensor>, { strict = true } = {}): LoadStateDictResult {
+    for (const m of this.modules()) releaseDerived(m);
     const targets = namedState(this, (k) => k !== 'nonPersistentBuffer', true);
     return loadStateDictInto(this.constructor.name, targets, stateDict, strict);
   }
@@ -223,8 +233,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Sets training mode on this module and every descendant; returns this. */
   train(mode = true): this {
     for (const m of this.modules()) {
+      if (m.training !== mode) releaseDerived(m);
       m.training = mode;
-      releaseDerived(m);
     }
     return this;
   }
@@ -247,6 +257,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   to(target: DType | Device): this {
     const isDevice = target === 'cpu' || target.startsWith('cuda');
     for (const module of this.modules()) {
+      releaseDerived(module);
       for (const [name, tensor, kind] of ownState(module)) {
         if (!isDevice && !isFloatingPoint(tensor.dtype)) continue;
         if (isDevice ? tensor.device === normalizeDevice(target as Device) : tensor.dtype === target) continue;
@@ -266,6 +277,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    */
   toChannelsLast(): this {
     for (const module of this.modules()) {
+      releaseDerived(module);
       for (const [, tensor] of ownState(module)) {
         if (tensor.ndim === 4) noGrad(() => tidy(() => tensor.setData_(tensor.channelsLast())));
       }

@@ -56,6 +56,15 @@ function pair([values, indices]: [Handle, Handle]): ValuesIndices {
 }
 
 /** A multi-dimensional array in libtorch memory, with autograd. Release it with dispose() or tidy(). */
+// How many times each tensor's data was replaced by setData_, which keeps libtorch's version
+// counter (as PyTorch's `p.data = src` does): caches of derived values compare it with _version.
+const dataReplacements = new WeakMap<Tensor, number>();
+
+/** How many times setData_ replaced `t`'s data (0 for most tensors); smoothlab-internal. */
+export function dataReplacementsOf(t: Tensor): number {
+  return dataReplacements.get(t) ?? 0;
+}
+
 export class Tensor {
   #handle: Handle | null;
   #shape: readonly number[] | undefined;
@@ -300,7 +309,8 @@ export class Tensor {
   }
   /**
    * How many times this tensor has been changed in place (torch's Tensor._version), which caches of
-   * values derived from it compare; -1 for an inference tensor, which keeps no count.
+   * values derived from it compare; -1 for an inference tensor, which keeps no count. setData_ does
+   * not count, as in PyTorch.
    */
   get _version(): number {
     return native.versionCounter(this.handle);
@@ -314,6 +324,7 @@ export class Tensor {
     native.setData(this.handle, src.handle);
     this.#shape = undefined;
     this.#dtype = undefined;
+    dataReplacements.set(this, dataReplacementsOf(this) + 1);
     return this;
   }
   /** Keeps .grad on a non-leaf tensor after backward(). */

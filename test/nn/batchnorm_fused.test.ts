@@ -71,6 +71,9 @@ const shapes: [number, number, number, number][] = [
   [256, 512, 1, 1], // ResNet-18's last stage: one row per image
   [8, 16, 4, 4],    // NCHW as a matrix of 256 columns
   [3, 5, 70, 70],   // planes of 4,900 values: more than one block of the masked gradient
+  [4, 300, 4, 4],   // NCHW as a matrix of 4,800 columns: more than one block
+  [2, 4100, 2, 2],  // channels-last rows of 4,100 channels: more than one block
+  [2, 2048, 7, 7],  // ResNet-50's last stage at 224x224: small maps but 100,352 columns, so NCHW goes by plane
 ];
 
 for (const path of ['channelsLast', 'contiguous'] as const) {

@@ -62,60 +62,76 @@ for (const options of [{}, { bias: true }, { affine: false }, { groups: 2 }]) {
   }
 }
 
-test('the fold follows an optimizer step, copy_, loadStateDict and a training step\'s running statistics', () => {
+test('in eval mode the fold is remade after each change of a source, and only then', () => {
   const [conv, bn] = layers(2, { bias: true });
   const x = torch.randn([4, 6, 8, 8]);
-  const check = (what: string) => {
-    conv.eval();
-    bn.eval();
-    torch.noGrad(() => assertNear(convBatchNorm(conv, bn, null, x), oneByOne(conv, bn, false, x), what));
-  };
+  conv.eval();
+  bn.eval();
+  // Each check runs without a change of mode, so only the stamps can tell a change; the count
+  // of tensors the call leaves shows whether it folded anew (the old fold goes, a new one stays:
+  // net 0) or not, and the values that the fold is current.
+  const check = (what: string) => torch.noGrad(() => assertNear(convBatchNorm(conv, bn, null, x), oneByOne(conv, bn, false, x), what));
   check('first fold');
+  assert.equal(foldedTensors(() => torch.noGrad(() => convBatchNorm(conv, bn, null, x))), 0, 'an unchanged fold is reused');
   const opt = new optim.SGD([...conv.parameters(), ...bn.parameters()], { lr: 0.5 });
-  conv.train();
-  bn.train();
+  conv.training = true;
+  bn.training = true;
   convBatchNorm(conv, bn, new ReLU(), x).square().sum().backward();
   opt.step();
+  conv.training = false;
+  bn.training = false;
   check('after a training step (weights and running statistics)');
-  // In eval mode, with no change of mode in between: only the versions tell.
   torch.noGrad(() => conv.weight.mul_(-1));
-  check('after an in-place change in eval mode');
+  check('after an in-place change');
   torch.noGrad(() => bn.running_var!.copy_(torch.full([8], 3)));
   check('after copy_ into the running variance');
-  const [, other] = layers(3, { bias: true });
+  const [otherConv, other] = layers(3, { bias: true });
+  torch.noGrad(() => bn.bias!.setData_(other.bias!.clone()));
+  check('after setData_ (which keeps the version)');
+  nn.utils.vectorToParameters(nn.utils.parametersToVector(otherConv.parameters()), conv.parameters());
+  check('after vectorToParameters');
+  (bn as { eps: number }).eps = 0.5;
+  check('after a change of eps');
   bn.loadStateDict(other.stateDict());
   check('after loadStateDict');
-  // ATen's training BatchNorm (float64 here) moves the running statistics without a version;
-  // num_batches_tracked's counts it.
+  // libtorch 1.13's training BatchNorm (float64 here: not the fused kernel) moves the running
+  // statistics without a version; num_batches_tracked's counts the batch.
   const conv64 = new Conv2d(6, 8, 3, { padding: 1 }).to('float64');
   const bn64 = new BatchNorm2d(8).to('float64');
   const x64 = x.to('float64');
   conv64.eval();
   bn64.eval();
   torch.noGrad(() => convBatchNorm(conv64, bn64, null, x64));
-  const mean = bn64.running_mean!;
-  bn64.train();
+  bn64.training = true;
   torch.noGrad(() => bn64.call(conv64.call(x64)));
-  assert.equal(bn64.running_mean, mean);
-  // No train()/eval() call here: set the mode the way a subclass might, so that only the versions can tell.
   bn64.training = false;
   torch.noGrad(() => assertNear(convBatchNorm(conv64, bn64, null, x64), oneByOne(conv64, bn64, false, x64), 'float64 after a training step'));
 });
 
-test('the fold is let go on train(), eval() and dispose()', () => {
+test('the fold is let go on a change of mode, to(), toChannelsLast(), loadStateDict() and dispose()', () => {
   const [conv, bn] = layers(4);
   const x = torch.randn([2, 6, 5, 5]);
   bn.eval();
   const start = torch.memory().tensors;
-  foldedTensors(() => torch.noGrad(() => convBatchNorm(conv, bn, null, x)));
-  assert.equal(torch.memory().tensors, start + 2);
+  const foldNow = () => foldedTensors(() => torch.noGrad(() => convBatchNorm(conv, bn, null, x)));
+  assert.equal(foldNow(), 2);
+  bn.eval();
+  assert.equal(torch.memory().tensors, start + 2, 'eval() in eval mode keeps it');
   bn.train();
   assert.equal(torch.memory().tensors, start, 'train() releases it');
   bn.eval();
-  foldedTensors(() => torch.noGrad(() => convBatchNorm(conv, bn, null, x)));
-  bn.eval();
-  assert.equal(torch.memory().tensors, start, 'eval() releases it too');
-  foldedTensors(() => torch.noGrad(() => convBatchNorm(conv, bn, null, x)));
+  foldNow();
+  bn.toChannelsLast();
+  assert.equal(torch.memory().tensors, start, 'toChannelsLast() releases it');
+  foldNow();
+  torch.tidy(() => {
+    bn.loadStateDict(bn.stateDict());
+  });
+  assert.equal(torch.memory().tensors, start, 'loadStateDict() releases it');
+  foldNow();
+  bn.to('cpu');
+  assert.equal(torch.memory().tensors, start, 'to() releases it');
+  foldNow();
   const own = bn.parameters().length + bn.buffers().length;
   bn.dispose();
   assert.equal(torch.memory().tensors, start - own, 'dispose() releases it with the layer\'s own tensors');
@@ -141,6 +157,12 @@ test('no fold where a hook, training mode, autocast or a parameter\'s gradient n
   assert.equal(folds(conv, bn), false, 'a hook on the BatchNorm');
   assert.deepEqual(seen, [8], 'the hook saw the convolution\'s output');
   handle.remove();
+  const patched = new BatchNorm2d(8);
+  patched.eval();
+  patched.forward = (input: torch.Tensor) => input.mul(2);
+  assert.equal(folds(conv, patched), false, 'an instance with its own forward');
+  assert.throws(() => torch.noGrad(() => convBatchNorm(new Conv2d(6, 8, 3), bn, null, torch.randn([6, 5, 5]))), /BatchNorm2d: expected 4D input \(got 3D input\)/,
+    'unbatched input gets BatchNorm2d\'s error, as layer by layer');
   class ScaledBatchNorm2d extends BatchNorm2d {}
   const sub = new ScaledBatchNorm2d(8);
   sub.eval();
@@ -174,10 +196,10 @@ test('ResNet-18 in eval mode: logits within round-off of the layers one by one, 
   model.eval();
   const x = torch.randn([4, 3, 32, 32]);
   const layerByLayer = model.call(x).detach();  // grad mode, trainable parameters: no fold
-  const folded = torch.noGrad(() => model.call(x));
-  assertNear(folded, layerByLayer, 'logits', { rtol: 1e-4, atol: 1e-5 });
-  // Folded under inferenceMode, the weights still serve a graph: an input gradient through a frozen model.
+  // Folded under inferenceMode (as train.evaluate runs), the weights still serve a graph later: an
+  // input gradient through the frozen model.
   assertNear(torch.inferenceMode(() => model.call(x)), layerByLayer, 'logits under inferenceMode', { rtol: 1e-4, atol: 1e-5 });
+  assertNear(torch.noGrad(() => model.call(x)), layerByLayer, 'logits under noGrad', { rtol: 1e-4, atol: 1e-5 });
   model.requiresGrad_(false);
   const input = x.clone().requiresGrad_();
   model.call(input).sum().backward();

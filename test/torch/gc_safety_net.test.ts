@@ -50,11 +50,12 @@ test('forgotten tensors are freed while the program waits, after a collection', 
     global.gc!();
     await new Promise((resolve) => setTimeout(resolve, 5));
   };
-  // What the tests above forgot can take several collections to go: wait until the count holds.
+  // What the tests above forgot can take several collections to go: wait until the count holds
+  // through three in a row.
   let start = torch.memory().tensors;
-  for (let attempt = 0, previous = -1; attempt < 50 && start !== previous; attempt++) {
-    previous = start;
+  for (let attempt = 0, steady = 0; attempt < 50 && steady < 3; attempt++) {
     await settle();
+    steady = torch.memory().tensors === start ? steady + 1 : 0;
     start = torch.memory().tensors;
   }
   (() => {
@@ -62,8 +63,7 @@ test('forgotten tensors are freed while the program waits, after a collection', 
   })();
   await setImmediate(); // the new tensors join the safety net when the event loop turns
   for (let attempt = 0; attempt < 50 && torch.memory().tensors > start; attempt++) await settle();
-  // At most the start: a late leftover of an earlier test may go too.
-  assert.ok(torch.memory().tensors <= start, `${torch.memory().tensors - start} of the 10 forgotten tensors still alive`);
+  assert.equal(torch.memory().tensors, start);
 });
 
 test('a tidy() loop allocating gigabytes starts no major collection: only watched tensors count as V8 external memory', () => {

@@ -8,7 +8,7 @@ import { convBatchNorm } from '../../nn/conv_batchnorm.js';
 import { Identity } from '../../nn/flatten.js';
 import { constant_, kaimingNormal_ } from '../../nn/init.js';
 import { Linear } from '../../nn/linear.js';
-import { type AnyModule, Module } from '../../nn/module.js';
+import { type AnyModule, Module, isPlainLayer } from '../../nn/module.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../../nn/pooling.js';
 import { Sequential } from '../../nn/container.js';
 import type { Tensor } from '../../torch/tensor.js';
@@ -40,15 +40,13 @@ export interface BlockType {
 }
 
 /**
- * The block's shortcut: x, or the projection. makeLayer's Sequential(conv1x1, BatchNorm2d) runs
- * through convBatchNorm; any other downsample module (or one with hooks) is called as it is.
+ * The block's shortcut: x, or the projection. A two-layer Sequential (makeLayer's conv1x1 and
+ * BatchNorm2d) runs through convBatchNorm, which calls the two layers as they are unless they are
+ * exactly those; any other downsample module (or one with hooks) is called as it is.
  */
 function shortcut(downsample: AnyModule | null, x: Tensor): Tensor {
   if (downsample === null) return x;
-  if (downsample instanceof Sequential && downsample.constructor === Sequential && !downsample.hasForwardHooks()) {
-    const layers = downsample as Sequential;
-    if (layers.length === 2 && layers.at(0) instanceof Conv2d && layers.at(1) instanceof BatchNorm2d) return convBatchNorm(layers.at(0), layers.at(1), null, x);
-  }
+  if (isPlainLayer(downsample, Sequential) && downsample.length === 2) return convBatchNorm(downsample.at(0), downsample.at(1), null, x);
   return downsample.call(x) as Tensor;
 }
 
