@@ -22,10 +22,6 @@
 namespace smoothlab {
 namespace {
 
-// Elements per parallel task: below this a parameter is updated on the calling thread (a BatchNorm
-// vector is not worth waking the pool for); above, the two cores split a memory-bound pass.
-constexpr int64_t kGrain = 1 << 15;
-
 // A kernel walks the elements in memory order, so every operand must be dense (a channels-last
 // parameter is) and laid out as the parameter: then element i of each is the same element.
 bool fusable(const at::Tensor& t, const at::Tensor& like) {
@@ -33,7 +29,7 @@ bool fusable(const at::Tensor& t, const at::Tensor& like) {
          t.is_non_overlapping_and_dense() && t.sizes() == like.sizes() && t.strides() == like.strides() && !t.is_neg() && !t.is_conj();
 }
 
-using fused::AdamScalars, fused::SgdScalars, fused::adamRange, fused::sgdRange, fused::hasAvx2Fma;
+using fused::AdamScalars, fused::SgdScalars, fused::adamRange, fused::sgdRange, fused::hasAvx2Fma, fused::kGrain;
 
 }  // namespace
 

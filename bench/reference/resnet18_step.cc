@@ -107,7 +107,7 @@ struct AdamW {
       const float* gp = g.data_ptr<float>();
       float* m = expAvg[i].data_ptr<float>();
       float* v = expAvgSq[i].data_ptr<float>();
-      at::parallel_for(0, params[i].numel(), 1 << 15, [&](int64_t b, int64_t e) { smoothlab::fused::adamRange(p, gp, m, v, nullptr, s, b, e); });
+      at::parallel_for(0, params[i].numel(), smoothlab::fused::kGrain, [&](int64_t b, int64_t e) { smoothlab::fused::adamRange(p, gp, m, v, nullptr, s, b, e); });
     }
   }
 };

@@ -19,9 +19,6 @@
 
 namespace smoothlab::fused {
 
-// Elements per parallel task of a BatchNorm pass.
-constexpr int64_t kBatchNormGrain = 1 << 15;
-
 inline bool denseVector(const at::Tensor& t, int64_t size) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.dim() == 1 && t.size(0) == size && t.is_contiguous();
 }
@@ -84,7 +81,20 @@ std::vector<T> perColumn(const Layout& layout, const T* perChannel) {
 // Splits the rows (or planes) across threads.
 template <typename Rows>
 void forRows(const Layout& layout, const Rows& rows) {
-  at::parallel_for(0, layout.rows, std::max<int64_t>(1, kBatchNormGrain / layout.columns), rows);
+  at::parallel_for(0, layout.rows, std::max<int64_t>(1, kGrain / layout.columns), rows);
+}
+
+// Runs a pass split across threads: rows(begin, end) over a matrix layout's rows, or plane(p) for
+// each plane of a layout by plane.
+template <typename Rows, typename Plane>
+void forRowsOrPlanes(const Layout& layout, const Rows& rows, const Plane& plane) {
+  if (!layout.byPlane) {
+    forRows(layout, rows);
+    return;
+  }
+  forRows(layout, [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; p++) plane(p);
+  });
 }
 
 // Per-channel pairs of sums, in an order fixed by the thread count. A matrix layout: each thread
@@ -162,17 +172,14 @@ inline at::Tensor batchNormForward(const Layout& layout, const at::Tensor& input
   const float* x = input.data_ptr<float>();
   float* y = out.data_ptr<float>();
   const int64_t columns = layout.columns, channels = layout.channels;
-  forRows(layout, [&](int64_t begin, int64_t end) {
-    withRelu(relu, [&](auto r) {
-      constexpr bool Relu = decltype(r)::value;
-      if (!layout.byPlane) {
-        fused::batchNormApply<Relu>(x, y, columns, affine.scaleColumns.data(), affine.shiftColumns.data(), begin, end);
-        return;
-      }
-      for (int64_t p = begin; p < end; p++) {
-        fused::planeApply<Relu>(x + p * columns, y + p * columns, columns, affine.scale[p % channels], affine.shift[p % channels]);
-      }
-    });
+  withRelu(relu, [&](auto r) {
+    constexpr bool Relu = decltype(r)::value;
+    forRowsOrPlanes(
+        layout,
+        [&](int64_t begin, int64_t end) {
+          fused::batchNormApply<Relu>(x, y, columns, affine.scaleColumns.data(), affine.shiftColumns.data(), begin, end);
+        },
+        [&](int64_t p) { fused::planeApply<Relu>(x + p * columns, y + p * columns, columns, affine.scale[p % channels], affine.shift[p % channels]); });
   });
   return out;
 }
@@ -235,26 +242,25 @@ struct BatchNormReLU : public torch::autograd::Function<BatchNormReLU> {
       }
       gradInput = at::empty_like(input, layout.format);
       float* dx = gradInput.data_ptr<float>();
-      if (layout.byPlane) {
-        forRows(layout, [&](int64_t begin, int64_t end) {
-          withRelu(relu, [&](auto r) {
-            for (int64_t p = begin; p < end; p++) {
+      // Per-column copies for a matrix layout; a layout by plane takes each channel's scalars.
+      const bool matrix = !layout.byPlane;
+      const std::vector<float> meanCol = matrix ? perColumn(layout, meanF.data()) : std::vector<float>(),
+                               meanDyCol = matrix ? perColumn(layout, meanDy.data()) : std::vector<float>(),
+                               kCol = matrix ? perColumn(layout, k.data()) : std::vector<float>();
+      withRelu(relu, [&](auto r) {
+        constexpr bool Relu = decltype(r)::value;
+        forRowsOrPlanes(
+            layout,
+            [&](int64_t begin, int64_t end) {
+              fused::batchNormInputGrad<Relu>(x, dy, dx, columns, affine.scaleColumns.data(), affine.shiftColumns.data(), meanCol.data(),
+                                              meanDyCol.data(), kCol.data(), begin, end);
+            },
+            [&](int64_t p) {
               const int64_t c = p % channels;
-              fused::planeInputGrad<decltype(r)::value>(x + p * columns, dy + p * columns, dx + p * columns, columns, affine.scale[c],
-                                                        affine.shift[c], meanF[c], meanDy[c], k[c]);
-            }
-          });
-        });
-      } else {
-        const std::vector<float> meanCol = perColumn(layout, meanF.data()), meanDyCol = perColumn(layout, meanDy.data()),
-                                 kCol = perColumn(layout, k.data());
-        forRows(layout, [&](int64_t begin, int64_t end) {
-          withRelu(relu, [&](auto r) {
-            fused::batchNormInputGrad<decltype(r)::value>(x, dy, dx, columns, affine.scaleColumns.data(), affine.shiftColumns.data(),
-                                                          meanCol.data(), meanDyCol.data(), kCol.data(), begin, end);
-          });
-        });
-      }
+              fused::planeInputGrad<Relu>(x + p * columns, dy + p * columns, dx + p * columns, columns, affine.scale[c], affine.shift[c],
+                                          meanF[c], meanDy[c], k[c]);
+            });
+      });
     }
     if (ctx->needs_input_grad(1)) {
       gradWeight = at::empty({channels}, weight.options());

@@ -11,6 +11,11 @@
 
 namespace smoothlab::fused {
 
+// Elements per parallel task of a fused pass (an optimizer update, a BatchNorm pass): below this a
+// tensor is handled on the calling thread (a BatchNorm vector is not worth waking the pool for);
+// above, the two cores split a memory-bound pass.
+constexpr int64_t kGrain = 1 << 15;
+
 /** True where the kernels below may run (they are compiled for AVX2 with FMA). */
 inline bool hasAvx2Fma() {
   static const bool ok = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

@@ -14,8 +14,9 @@ let fusedLayers = true;
  * smoothlab's fused layer kernels, which PyTorch does not have: training-mode BatchNorm2d (+ReLU) in
  * two passes each way (native/fused.cc) and, in eval mode, Conv2d+BatchNorm2d folded into one
  * convolution (nn.convBatchNorm). They round differently from ATen's kernels (float round-off of
- * each layer's output: the tests hold them to 1e-5 of its scale). With `enabled` false every layer runs ATen's kernels one by one, as PyTorch
- * does, bit for bit; that matters where rounding is amplified, e.g. BatchNorm over a batch of two.
+ * each layer's output: the tests hold them to 1e-5 of its scale). With `enabled` false every layer
+ * runs ATen's kernels one by one, as PyTorch does, bit for bit; that matters where rounding is
+ * amplified, e.g. BatchNorm over a batch of two.
  * The fused optimizers have their own `fused` option, already bit for bit the op-by-op update.
  */
 export const fused = {
